@@ -1,0 +1,85 @@
+/*
+ * The launch plan as the child sees it. Op codes mirror src/plan/ops.ts code for code; the
+ * meaning of every n/s slot is documented there. The parent converts the JavaScript plan into
+ * these structs in one heap block before clone3; the child (a copy of the parent's memory)
+ * reads them without allocating.
+ */
+#ifndef BERTH_PLAN_H
+#define BERTH_PLAN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum op_code {
+  OP_WAIT_SYNC = 1,
+  OP_SEND_SYNC = 2,
+  OP_SETNS = 3,
+  OP_UNSHARE = 4,
+  OP_WRITE_FILE = 5,
+  OP_FORK_REPORT = 6,
+  OP_OPEN_ROOT = 7,
+  OP_MOUNT = 8,
+  OP_MKNOD = 9,
+  OP_SYMLINK = 10,
+  OP_PIVOT_ROOT = 11,
+  OP_MOVE_ROOT = 12,
+  OP_MASK_PATH = 13,
+  OP_READONLY_PATH = 14,
+  OP_SETHOSTNAME = 15,
+  OP_SETDOMAINNAME = 16,
+  OP_SETRLIMIT = 17,
+  OP_PRCTL = 18,
+  OP_CAPSET = 19,
+  OP_SETGROUPS = 20,
+  OP_SETRESGID = 21,
+  OP_SETRESUID = 22,
+  OP_UMASK = 23,
+  OP_CHDIR = 24,
+  OP_SCHED_SETATTR = 25,
+  OP_IOPRIO_SET = 26,
+  OP_PERSONALITY = 27,
+  OP_SET_MEMPOLICY = 28,
+  OP_JOIN_KEYRING = 29,
+  OP_SECCOMP = 30,
+  OP_RESET_SIGNALS = 31,
+  OP_CLOEXEC_FROM = 32,
+  OP_PREPARE_STDIO = 33,
+  OP_RESOLVE_EXEC = 34,
+  OP_WAIT_START = 35,
+  OP_RUN_HOOK = 36,
+  OP_EXEC = 37,
+  OP_DUP2 = 38,
+  OP_SETSID = 39,
+  OP_CLOSE = 40,
+  OP_MKDIRS = 41,
+};
+
+struct plan_op {
+  uint32_t code;
+  uint32_t n_count;
+  uint32_t s_count;
+  uint32_t b_len;
+  const int64_t *n;
+  const char *const *s;
+  const uint8_t *b;
+  /* For OP_EXEC and OP_RUN_HOOK: NULL-terminated argv and envp built from s by the parent. */
+  char *const *argv;
+  char *const *envp;
+};
+
+struct plan {
+  uint32_t count;
+  const struct plan_op *ops;
+};
+
+/* Runs in the clone child; never returns. sync_fd is the child's end of the socketpair. */
+void berth_child_main(const struct plan *plan, int sync_fd) __attribute__((noreturn));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,27 @@
+/* The parent <-> child sync protocol; mirrors src/sys/sync.ts (where each message is described). */
+#ifndef BERTH_SYNC_H
+#define BERTH_SYNC_H
+
+#include <stdint.h>
+
+enum sync_msg {
+  SYNC_GO = 1,
+  SYNC_PID = 2,
+  SYNC_CREATE_HOOKS = 3,
+  SYNC_HOOKS_DONE = 4,
+  SYNC_READY = 5,
+  SYNC_ERROR = 6,
+  SYNC_ABORT = 7,
+};
+
+struct sync_header {
+  uint32_t type;
+  int32_t step;
+  int32_t err;
+  uint32_t len;
+  int64_t value;
+};
+
+#define SYNC_MAX_PAYLOAD (64 * 1024)
+
+#endif

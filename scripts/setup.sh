@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs everything berth needs on a fresh Debian 12 machine (as root), builds
+# dist/berth, and builds the example bundle's rootfs from the host's busybox-static.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# build: g++/make/python3 for the addon; libseccomp-dev for seccomp; busybox-static for
+# rootfs images; runc/crun only to compare against (bench/, conformance/).
+apt-get install -y -qq --no-install-recommends \
+  g++ make python3 libseccomp-dev busybox-static file runc crun >/dev/null
+npm ci --no-audit --no-fund
+npm run --silent build
+bundles/build-rootfs.sh bundles/hello/rootfs
+echo "setup done: try  dist/berth run --bundle bundles/hello hello"

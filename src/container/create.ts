@@ -1,0 +1,242 @@
+// `create`: validate the bundle, build the launch plan, spawn the child and walk it through
+// the sync points until it is parked on the exec fifo. On any failure everything made so far
+// is undone: the child is killed, its cgroup removed, and the state directory deleted.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { cgroupManagerFor, type CgroupManager } from '../cgroups/index.js';
+import { BerthError, LaunchError } from '../errors.js';
+import { runHooksInContainer } from '../hooks/in-container.js';
+import { runHostHooks } from '../hooks/run.js';
+import { buildLaunchPlan, isStartable, type BuiltPlan } from '../plan/build.js';
+import type { CgroupView } from '../plan/mounts.js';
+import { compileSeccompProgram } from '../seccomp/index.js';
+import { loadBundle } from '../spec/load.js';
+import type { Spec } from '../spec/types.js';
+import { validateId } from '../state/id.js';
+import { StateStore } from '../state/store.js';
+import type { StoredState } from '../state/types.js';
+import { readStartTime } from '../state/status.js';
+import { native } from '../sys/addon.js';
+import type { NativeAddon } from '../sys/native.js';
+import { SyncMsg } from '../sys/sync.js';
+import { hookState } from './hook-state.js';
+import { liveHostFacts } from './host-facts.js';
+import { writeIdMaps } from './id-maps.js';
+import { launchError } from './launch-error.js';
+import { writePidFile } from './pid-file.js';
+
+export interface CreateOptions {
+  root: string;
+  id: string;
+  bundle: string;
+  pidFile?: string;
+  consoleSocket?: string;
+  noPivot: boolean;
+  noNewKeyring: boolean;
+  preserveFds: number;
+  systemdCgroup: boolean;
+  warn: (msg: string) => void;
+}
+
+const O_PATH = 0o10000000;
+const O_DIRECTORY = 0o200000;
+const O_CLOEXEC = 0o2000000;
+const FIFO_NAME = 'exec.fifo';
+
+/** Everything create acquires, so a failure can release it in one place. */
+class Acquired {
+  fds: number[] = [];
+  childPid = 0;
+  /** the container's init once known (the child itself, or the pid it reported after forking) */
+  initPid = 0;
+  cgroup?: CgroupManager;
+  stateDirMade = false;
+
+  constructor(readonly addon: NativeAddon, readonly store: StateStore, readonly id: string) {}
+
+  closeFds(): void {
+    for (const fd of this.fds.splice(0)) {
+      try {
+        this.addon.close(fd);
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  async undo(): Promise<void> {
+    this.closeFds();
+    const initPid = this.initPid;
+    for (const pid of [initPid, this.childPid]) {
+      if (pid) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    if (this.childPid) await this.addon.waitPid(this.childPid).catch(() => undefined);
+    if (initPid && initPid !== this.childPid) await waitGone(initPid);
+    this.cgroup?.destroy();
+    if (this.stateDirMade) this.store.remove(this.id);
+  }
+}
+
+/** Waits (bounded) for a process that is not our child to disappear. */
+export async function waitGone(pid: number, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const st = readStartTime(pid);
+    if (st === null) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+function cgroupViews(cg: CgroupManager): CgroupView[] {
+  const rec = cg.describe();
+  if (rec.version === 2) {
+    return Object.values(rec.paths).slice(0, 1).map((hostPath) => ({ name: '', hostPath, v2: true }));
+  }
+  const seen = new Map<string, CgroupView>();
+  for (const [controller, hostPath] of Object.entries(rec.paths)) {
+    const rel = path.relative('/sys/fs/cgroup', hostPath).split('/')[0] ?? controller;
+    if (!seen.has(rel)) seen.set(rel, { name: rel, hostPath, v2: controller === '' });
+  }
+  return [...seen.values()];
+}
+
+function listenFds(): number {
+  const n = Number(process.env.LISTEN_FDS ?? 0);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+export async function createContainer(o: CreateOptions): Promise<void> {
+  validateId(o.id);
+  if (o.consoleSocket) throw new BerthError('--console-socket: terminals are not supported yet');
+  const loaded = loadBundle(o.bundle);
+  loaded.warnings.forEach(o.warn);
+  if (loaded.spec.process?.terminal) {
+    throw new BerthError('config.json /process/terminal: terminals are not supported yet');
+  }
+  const addon = native();
+  const store = new StateStore(o.root);
+  store.createDir(o.id); // exclusive: of two creates of one id, exactly one gets here
+  const acquired = new Acquired(addon, store, o.id);
+  acquired.stateDirMade = true;
+  try {
+    await launch(o, loaded.spec, loaded.bundle, loaded.rootfs, acquired);
+  } catch (err) {
+    await acquired.undo();
+    throw err;
+  }
+}
+
+async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: string, a: Acquired): Promise<void> {
+  const { addon, store } = a;
+  const dir = store.dir(o.id);
+  addon.mkfifo(path.join(dir, FIFO_NAME), 0o622);
+  const stateDirFd = addon.open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+  a.fds.push(stateDirFd);
+
+  const cgroup = cgroupManagerFor({ id: o.id, cgroupsPath: spec.linux?.cgroupsPath, systemd: o.systemdCgroup });
+  a.cgroup = cgroup;
+  cgroup.create();
+  const cgroupFd = cgroup.openForClone();
+  if (cgroupFd >= 0) a.fds.push(cgroupFd);
+
+  const namespaceFds = new Map<number, number>();
+  (spec.linux?.namespaces ?? []).forEach((ns, i) => {
+    if (!ns.path) return;
+    try {
+      const fd = addon.open(ns.path, fs.constants.O_RDONLY | O_CLOEXEC, 0);
+      a.fds.push(fd);
+      namespaceFds.set(i, fd);
+    } catch (err) {
+      throw new BerthError(`config.json /linux/namespaces/${i}/path: cannot open ${ns.path}: ${(err as Error).message}`);
+    }
+  });
+
+  const seccomp = spec.linux?.seccomp && isStartable(spec) ? compileSeccompProgram(spec.linux.seccomp, addon) : undefined;
+  seccomp?.warnings.forEach(o.warn);
+
+  const listen = listenFds();
+  const hooks = spec.hooks ?? {};
+  const plan: BuiltPlan = buildLaunchPlan({
+    id: o.id,
+    spec,
+    bundle,
+    rootfs,
+    facts: liveHostFacts(),
+    namespaceFds,
+    cgroupFd,
+    cgroupViews: cgroupViews(cgroup),
+    stateDirFd,
+    fifoName: FIFO_NAME,
+    noPivot: o.noPivot,
+    noNewKeyring: o.noNewKeyring,
+    preservedFds: listen + o.preserveFds,
+    extraEnv: listen ? [`LISTEN_FDS=${listen}`, 'LISTEN_PID=1'] : [],
+    seccomp,
+    createHooks: !!(hooks.prestart?.length || hooks.createRuntime?.length || hooks.createContainer?.length),
+    warn: o.warn,
+  });
+
+  const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops });
+  a.childPid = child.pid;
+  a.fds.push(child.syncFd);
+  let initPid = plan.forks ? 0 : child.pid;
+  a.initPid = initPid;
+
+  if (cgroupFd < 0) cgroup.addProcess(child.pid);
+  if (spec.linux?.namespaces?.some((n) => n.type === 'user' && !n.path)) {
+    writeIdMaps(child.pid, spec.linux.uidMappings ?? [], spec.linux.gidMappings ?? []);
+  }
+  if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);
+
+  for (;;) {
+    const msg = addon.syncRecv(child.syncFd, -1);
+    if (!msg) throw new LaunchError('the container process exited before it was ready', 0);
+    if (msg.type === SyncMsg.Error) throw launchError(plan, msg, addon);
+    if (msg.type === SyncMsg.Pid) {
+      initPid = msg.value;
+      a.initPid = initPid;
+      continue;
+    }
+    if (msg.type === SyncMsg.CreateHooks) {
+      const creating = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'creating'));
+      runHostHooks('prestart', hooks.prestart, creating, o.warn);
+      runHostHooks('createRuntime', hooks.createRuntime, creating, o.warn);
+      if (hooks.createContainer?.length) await runHooksInContainer(addon, initPid, hooks.createContainer, creating);
+      const created = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'created'));
+      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(created));
+      continue;
+    }
+    if (msg.type === SyncMsg.Ready) break;
+    throw new LaunchError(`unexpected message ${msg.type} from the container process`, 0);
+  }
+
+  const startTime = readStartTime(initPid);
+  if (startTime === null) throw new LaunchError('the container process exited before it was ready', 0);
+  const state: StoredState = {
+    ociVersion: '1.3.0',
+    id: o.id,
+    pid: initPid,
+    pidStartTime: startTime,
+    bundle,
+    rootfs,
+    created: new Date().toISOString(),
+    owner: '',
+    annotations: spec.annotations ?? {},
+    started: false,
+    startable: isStartable(spec),
+    cgroup: cgroup.describe(),
+    hooks: { poststart: hooks.poststart, poststop: hooks.poststop },
+  };
+  store.write(o.id, state);
+  if (o.pidFile) writePidFile(o.pidFile, initPid);
+  a.closeFds();
+  if (plan.forks) await addon.waitPid(child.pid); // the first stage exits after reporting
+}

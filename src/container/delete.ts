@@ -1,0 +1,52 @@
+// `delete`: remove a stopped (or, as runc does, a never-started created) container; with
+// --force kill it first. poststop hooks run and only warn. Nothing is left behind: no
+// process, cgroup or state directory.
+
+import { cgroupManagerFromRecord } from '../cgroups/index.js';
+import { ContainerNotFound, InvalidState } from '../errors.js';
+import { runHostHooks } from '../hooks/run.js';
+import { withContainerLock } from '../state/lock.js';
+import { StateStore } from '../state/store.js';
+import { waitGone } from './create.js';
+import { hookState } from './hook-state.js';
+import { statusOf } from './status.js';
+
+export async function deleteContainer(root: string, id: string, force: boolean, warn: (msg: string) => void): Promise<void> {
+  const store = new StateStore(root);
+  try {
+    store.read(id);
+  } catch (err) {
+    if (force && err instanceof ContainerNotFound) return; // containerd relies on this
+    throw err;
+  }
+  await withContainerLock(store, id, async () => {
+    const st = store.read(id);
+    const status = statusOf(store, st);
+    if (status === 'running' && !force) {
+      throw new InvalidState(`cannot delete container ${id} that is not stopped: running`);
+    }
+    const cgroup = cgroupManagerFromRecord(st.cgroup);
+    if (status !== 'stopped') {
+      // A created container was never started: runc deletes it without --force, and
+      // containerd's shim depends on that (docs/ARCHITECTURE.md, deviations).
+      killAll(st.pid, cgroup.pids());
+      await waitGone(st.pid);
+    }
+    // Stragglers that outlived a pid-namespace-less init.
+    const left = cgroup.pids();
+    if (left.length) killAll(0, left);
+    runHostHooks('poststop', st.hooks?.poststop, JSON.stringify(hookState(st, id, st.pid, st.bundle, 'stopped')), warn);
+    cgroup.destroy();
+    store.remove(id);
+  });
+}
+
+function killAll(init: number, pids: number[]): void {
+  for (const pid of init ? [init, ...pids] : pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

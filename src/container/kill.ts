@@ -1,0 +1,25 @@
+// `kill`: signal the init, or with --all every process in the container's cgroup.
+
+import { ContainerNotRunning } from '../errors.js';
+import { cgroupManagerFromRecord } from '../cgroups/index.js';
+import { StateStore } from '../state/store.js';
+import { statusOf } from './status.js';
+
+export function killContainer(root: string, id: string, signal: number, all: boolean): void {
+  const store = new StateStore(root);
+  const st = store.read(id);
+  if (statusOf(store, st) === 'stopped') throw new ContainerNotRunning(id);
+  if (all) {
+    for (const pid of cgroupManagerFromRecord(st.cgroup).pids()) signalQuietly(pid, signal);
+  } else {
+    process.kill(st.pid, signal);
+  }
+}
+
+function signalQuietly(pid: number, signal: number): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // exited meanwhile
+  }
+}

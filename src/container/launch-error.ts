@@ -1,0 +1,23 @@
+// Turns a child's {step, errno, detail} report into a sentence naming what in config.json
+// caused it, e.g. `config.json /mounts/2: mount on /proc: No such file or directory`.
+
+import { LaunchError } from '../errors.js';
+import { opName } from '../plan/op-names.js';
+import { OpCode } from '../plan/ops.js';
+import type { LaunchPlan } from '../plan/ops.js';
+import type { NativeAddon, SyncMessage } from '../sys/native.js';
+
+export function launchError(plan: LaunchPlan, msg: SyncMessage, addon: NativeAddon): LaunchError {
+  const op = plan.ops[msg.step];
+  const origin = plan.describe[msg.step] ?? `step ${msg.step}`;
+  const detail = msg.payload.toString('utf8').replace(/\0+$/, '');
+  const reason = addon.strerror(msg.errno);
+  if (op?.code === OpCode.ResolveExec && msg.errno === 2) {
+    // runc's wording, which people grep for.
+    const arg0 = plan.ops.find((o) => o.code === OpCode.Exec)?.s?.[0] ?? detail;
+    return new LaunchError(`exec: "${arg0}": executable file not found in $PATH`, msg.errno);
+  }
+  const where = origin.startsWith('/') ? `config.json ${origin}` : origin;
+  const what = op ? opName(op.code) : 'setup';
+  return new LaunchError(`${where}: ${what}${detail ? ` ${detail}` : ''}: ${reason}`, msg.errno);
+}

@@ -1,0 +1,11 @@
+// --pid-file: decimal digits only, no newline (containerd parses it as a plain integer),
+// written to a temporary name and renamed so a reader never sees a partial file.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function writePidFile(file: string, pid: number): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, String(pid), { mode: 0o644 });
+  fs.renameSync(tmp, file);
+}

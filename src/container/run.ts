@@ -1,0 +1,49 @@
+// `run`: create + start, then wait for the init as its (sub)reaper, forwarding signals, and
+// exit with its status (128 + signal when killed, like a shell). The container is deleted
+// afterwards unless --keep; --detach returns right after start.
+
+import { native } from '../sys/addon.js';
+import { StateStore } from '../state/store.js';
+import { createContainer, type CreateOptions } from './create.js';
+import { deleteContainer } from './delete.js';
+import { startContainer } from './start.js';
+
+export interface RunOptions extends CreateOptions {
+  detach: boolean;
+  keep: boolean;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+export async function runContainer(o: RunOptions): Promise<number> {
+  const addon = native();
+  // The init may be a grandchild (after the child forks into a pid namespace): become its reaper.
+  if (!o.detach) addon.setChildSubreaper();
+  await createContainer(o);
+  const pid = new StateStore(o.root).read(o.id).pid;
+  if (o.detach) {
+    await startContainer(o.root, o.id, o.warn);
+    return 0;
+  }
+  const exited = addon.waitPid(pid);
+  const forward = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // gone already
+    }
+  };
+  for (const sig of FORWARDED) process.on(sig, forward);
+  try {
+    await startContainer(o.root, o.id, o.warn);
+  } catch (err) {
+    process.kill(pid, 'SIGKILL');
+    await exited;
+    await deleteContainer(o.root, o.id, true, o.warn);
+    throw err;
+  }
+  const status = await exited;
+  for (const sig of FORWARDED) process.off(sig, forward);
+  if (!o.keep) await deleteContainer(o.root, o.id, true, o.warn);
+  return status.code ?? 128 + (status.signal ?? 0);
+}

@@ -1,0 +1,46 @@
+// Typed errors. Everything below cli/ throws these and never prints; cli/ turns them into a
+// log line and an exit status.
+
+export class BerthError extends Error {
+  override name = 'BerthError';
+}
+
+/** config.json is malformed or breaks a rule; `path` is the JSON path (e.g. "/process/args"). */
+export class ConfigError extends BerthError {
+  override name = 'ConfigError';
+  constructor(readonly jsonPath: string, readonly detail: string) {
+    super(`config.json ${jsonPath || '/'}: ${detail}`);
+  }
+}
+
+/** Wording kept from runc: containerd matches "does not exist". */
+export class ContainerNotFound extends BerthError {
+  override name = 'ContainerNotFound';
+  constructor(readonly id: string) {
+    super(`container ${id} does not exist`);
+  }
+}
+
+/** Wording kept from runc: containerd matches "container not running". */
+export class ContainerNotRunning extends BerthError {
+  override name = 'ContainerNotRunning';
+  constructor(readonly id: string) {
+    super('container not running');
+  }
+}
+
+export class InvalidState extends BerthError {
+  override name = 'InvalidState';
+}
+
+export class UsageError extends BerthError {
+  override name = 'UsageError';
+}
+
+/** The clone child failed at a plan step; the message names the config field behind the step. */
+export class LaunchError extends BerthError {
+  override name = 'LaunchError';
+  constructor(message: string, readonly errno: number) {
+    super(message);
+  }
+}

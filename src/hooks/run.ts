@@ -1,0 +1,70 @@
+// Runs hooks in the runtime's namespaces (prestart, createRuntime, poststart, poststop):
+// the state JSON on stdin, args[0] as argv[0], only the hook's own env, and its timeout.
+
+import { spawnSync } from 'node:child_process';
+import { BerthError } from '../errors.js';
+import type { Hook } from '../spec/types.js';
+
+export type HookKind = 'prestart' | 'createRuntime' | 'createContainer' | 'startContainer' | 'poststart' | 'poststop';
+
+export class HookError extends BerthError {
+  override name = 'HookError';
+}
+
+function envObject(env: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of env ?? []) {
+    const eq = e.indexOf('=');
+    if (eq > 0) out[e.slice(0, eq)] = e.slice(eq + 1);
+  }
+  return out;
+}
+
+function describeOutput(stdout: Buffer | null, stderr: Buffer | null): string {
+  const text = [stdout, stderr].map((b) => (b ? b.toString('utf8').trim() : '')).filter(Boolean).join('; ');
+  return text ? `: ${text.slice(0, 500)}` : '';
+}
+
+/** Runs one hook and throws HookError (naming the hook) when it fails or times out. */
+export function runHostHook(kind: HookKind, index: number, hook: Hook, stateJson: string): void {
+  const args = hook.args && hook.args.length ? hook.args : [hook.path];
+  const where = `hooks.${kind}[${index}] (${hook.path})`;
+  const res = spawnSync(hook.path, args.slice(1), {
+    argv0: args[0],
+    env: envObject(hook.env),
+    input: stateJson,
+    timeout: hook.timeout ? hook.timeout * 1000 : undefined,
+    killSignal: 'SIGKILL',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 1 << 20,
+  });
+  if (res.error) {
+    const code = (res.error as NodeJS.ErrnoException).code;
+    if (code === 'ETIMEDOUT') throw new HookError(`${where} timed out after ${hook.timeout}s`);
+    throw new HookError(`${where} could not run: ${res.error.message}`);
+  }
+  if (res.signal) throw new HookError(`${where} was killed by ${res.signal}${describeOutput(res.stdout, res.stderr)}`);
+  if (res.status !== 0) throw new HookError(`${where} exited with status ${res.status}${describeOutput(res.stdout, res.stderr)}`);
+}
+
+/**
+ * Runs a list of hooks in order. Fatal kinds (prestart, createRuntime, createContainer,
+ * startContainer) stop at the first failure; poststart and poststop only warn and go on, as
+ * runtime.md says.
+ */
+export function runHostHooks(
+  kind: HookKind,
+  hooks: readonly Hook[] | undefined,
+  stateJson: string,
+  warn: (msg: string) => void,
+): void {
+  const fatal = kind !== 'poststart' && kind !== 'poststop';
+  (hooks ?? []).forEach((hook, i) => {
+    try {
+      runHostHook(kind, i, hook, stateJson);
+    } catch (err) {
+      if (fatal) throw err;
+      warn((err as Error).message);
+    }
+  });
+}

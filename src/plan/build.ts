@@ -1,0 +1,171 @@
+// spec -> launch plan. Pure: every fact about the host (file types, open fds, the cgroup
+// layout, the compiled seccomp program) comes in through PlanInput, so this is unit-tested
+// without root. The order of the steps is the order the child executes them; the comments
+// say why each step sits where it does.
+
+import type { Hook, Process, Spec } from '../spec/types.js';
+import { SyncMsg } from '../sys/sync.js';
+import { planDevices } from './devices.js';
+import { MS, PR } from './linux-constants.js';
+import { type CgroupView, type HostFacts, planMounts, planRootfs, rootPropagation } from './mounts.js';
+import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
+import { type LaunchPlan, OpCode } from './ops.js';
+import { execCandidates, planIdentityAndCapabilities, planPrivilegedAttributes } from './process.js';
+import { PlanWriter } from './writer.js';
+
+/** A process with something to execute; anything less parks the container and `start` refuses it. */
+export function isStartable(spec: Spec): boolean {
+  return !!spec.process && (spec.process.args?.length ?? 0) > 0;
+}
+
+export interface CompiledSeccomp {
+  bpf: Uint8Array;
+  flags: number;
+}
+
+export interface PlanInput {
+  id: string;
+  spec: Spec;
+  bundle: string;
+  rootfs: string;
+  facts: HostFacts;
+  /** fds (open in this process) of the namespace files named by linux.namespaces[].path, by index */
+  namespaceFds: ReadonlyMap<number, number>;
+  /** cgroup v2 dir fd for CLONE_INTO_CGROUP, or -1 (then the parent places the pid before Go) */
+  cgroupFd: number;
+  cgroupViews: readonly CgroupView[];
+  /** directory fd of the container's state dir, which holds the exec fifo */
+  stateDirFd: number;
+  fifoName: string;
+  noPivot: boolean;
+  noNewKeyring: boolean;
+  /** fds 3 .. 3+preservedFds-1 stay open for the process (--preserve-fds, LISTEN_FDS) */
+  preservedFds: number;
+  /** extra environment for the process (LISTEN_FDS, LISTEN_PID) */
+  extraEnv: readonly string[];
+  seccomp?: CompiledSeccomp;
+  /** the parent runs prestart/createRuntime/createContainer hooks at a sync point */
+  createHooks: boolean;
+  warn: (msg: string) => void;
+}
+
+export interface BuiltPlan extends LaunchPlan {
+  /** the parent must send SyncMsg.Go after placing the pid in its cgroup and writing id maps */
+  waitsForGo: boolean;
+  /** the child forks; the container init is the pid reported by SyncMsg.Pid */
+  forks: boolean;
+  /** the child stops for SyncMsg.CreateHooks */
+  hasHookSync: boolean;
+}
+
+export function buildLaunchPlan(input: PlanInput): BuiltPlan {
+  const { spec, facts } = input;
+  // process is optional at create (runtime.md); such a container parks on the fifo and
+  // `start` refuses it, so the process steps are simply left out.
+  const proc = isStartable(spec) ? spec.process : undefined;
+  const ns = decideNamespaces(spec, input.cgroupFd >= 0);
+  const userNs = ns.created.has('user');
+  const w = new PlanWriter();
+
+  // Node's signal handlers must never run in the child, and no host fd may reach the
+  // container: the sync socket and dir fds are closed by execve from here on.
+  w.add('process setup', OpCode.ResetSignals);
+  w.add('process setup', OpCode.CloexecFrom, [3 + input.preservedFds]);
+  // Device nodes and created mount points get exactly the modes asked for.
+  w.add('process setup', OpCode.Umask, [0]);
+
+  const waitsForGo = input.cgroupFd < 0 || userNs;
+  if (waitsForGo) w.add('cgroup placement', OpCode.WaitSync, [SyncMsg.Go]);
+  if (userNs) {
+    const rootMapped = (m?: { containerID: number; size: number }[]) =>
+      (m ?? []).some((x) => x.containerID === 0 && x.size > 0);
+    if (rootMapped(spec.linux?.gidMappings)) w.add('/linux/gidMappings', OpCode.Setresgid, [0]);
+    if (rootMapped(spec.linux?.uidMappings)) w.add('/linux/uidMappings', OpCode.Setresuid, [0]);
+  }
+  for (const j of ns.joins) {
+    const fd = input.namespaceFds.get(j.index);
+    if (fd === undefined) throw new Error(`internal: no fd opened for namespace ${j.index}`);
+    w.add(`/linux/namespaces/${j.index}`, OpCode.Setns, [fd, NAMESPACE_FLAG[j.type]]);
+  }
+  if (ns.unshareFlags) w.add('/linux/namespaces', OpCode.Unshare, [ns.unshareFlags]);
+  if (ns.created.has('time')) {
+    const offsets = spec.linux?.timeOffsets ?? {};
+    const lines = Object.entries(offsets).map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}`);
+    // Offsets can only be written before any process enters the namespace: before the fork.
+    for (const line of lines) w.add('/linux/timeOffsets', OpCode.WriteFile, [], ['/proc/self/timens_offsets', line]);
+  }
+  if (ns.fork) w.add('/linux/namespaces', OpCode.ForkReport);
+  w.add('process setup', OpCode.Setsid);
+
+  if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id);
+
+  planRootfs(w, spec, input.rootfs);
+  planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'));
+  planDevices(w, spec, userNs);
+
+  const startHooks = spec.hooks?.startContainer ?? [];
+  const hasHookSync = input.createHooks || startHooks.length > 0;
+  if (hasHookSync) {
+    // createContainer hooks run in these namespaces, after the mounts and before pivot_root.
+    w.add('hooks', OpCode.SendSync, [SyncMsg.CreateHooks]);
+    w.add('hooks', OpCode.WaitSync, [SyncMsg.HooksDone]);
+  }
+
+  if (input.noPivot) w.add('/root/path', OpCode.MoveRoot, [], [input.rootfs]);
+  else w.add('/root/path', OpCode.PivotRoot, [], [input.rootfs]);
+  const prop = spec.linux?.rootfsPropagation;
+  if (prop && (rootPropagation(spec) & MS.SHARED) !== 0) {
+    w.add('/linux/rootfsPropagation', OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
+  }
+
+  if (spec.hostname !== undefined) w.add('/hostname', OpCode.Sethostname, [], [spec.hostname]);
+  if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
+  // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
+  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
+    w.add(`/linux/sysctl/${key}`, OpCode.WriteFile, [], ['/proc/sys/' + key.replace(/\./g, '/'), value]);
+  }
+  (spec.linux?.readonlyPaths ?? []).forEach((p, i) => w.add(`/linux/readonlyPaths/${i}`, OpCode.ReadonlyPath, [], [p]));
+  (spec.linux?.maskedPaths ?? []).forEach((p, i) => w.add(`/linux/maskedPaths/${i}`, OpCode.MaskPath, [], [p]));
+  if (spec.root?.readonly) {
+    w.add('/root/readonly', OpCode.Mount, [MS.REMOUNT | MS.BIND | MS.RDONLY | MS.REC, 0, 0, 0], ['', '/', '', '']);
+  }
+
+  if (!proc) {
+    w.add('create', OpCode.SendSync, [SyncMsg.Ready]);
+    w.add('start', OpCode.WaitStart, [input.stateDirFd], [input.fifoName]);
+  } else {
+    planProcess(w, input, proc, startHooks);
+  }
+
+  const plan = w.finish(ns.cloneFlags, input.cgroupFd);
+  return { ...plan, waitsForGo, forks: ns.fork, hasHookSync };
+}
+
+function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[]): void {
+  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability step may
+  // drop: load it before (as runc does). With no_new_privs it comes last, right before exec.
+  if (input.seccomp && !proc.noNewPrivileges) {
+    w.add('/linux/seccomp', OpCode.Seccomp, [input.seccomp.flags], [], input.seccomp.bpf);
+  }
+  planIdentityAndCapabilities(w, proc, input.facts.lastCap, input.warn);
+  w.add('/process/user/umask', OpCode.Umask, [proc.user.umask ?? 0o022]);
+  w.add('/process/cwd', OpCode.Chdir, [], [proc.cwd]);
+  w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));
+  if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);
+
+  w.add('create', OpCode.SendSync, [SyncMsg.Ready]);
+  w.add('start', OpCode.WaitStart, [input.stateDirFd], [input.fifoName]);
+  startHooks.forEach((h, i) => {
+    const args = h.args && h.args.length ? h.args : [h.path];
+    const env = h.env ?? [];
+    w.add(`/hooks/startContainer/${i}`, OpCode.RunHook, [args.length, env.length, h.timeout ?? 0], [h.path, ...args, ...env]);
+  });
+  if (input.seccomp && proc.noNewPrivileges) {
+    w.add('/linux/seccomp', OpCode.Seccomp, [input.seccomp.flags], [], input.seccomp.bpf);
+  }
+  // Node marks 0-2 close-on-exec; the container's stdio and preserved fds must survive execve.
+  w.add('process setup', OpCode.PrepareStdio, [3 + input.preservedFds]);
+  const args = proc.args ?? [];
+  const env = [...(proc.env ?? []), ...input.extraEnv];
+  w.add('/process/args', OpCode.Exec, [args.length, env.length], [...args, ...env]);
+}

@@ -1,0 +1,48 @@
+// Capability names -> numbers and the bit sets capset(2) takes. Unknown names are warnings,
+// as the runtime-spec asks, and are left out of the sets.
+
+import type { Capabilities } from '../spec/types.js';
+import { CAPABILITIES } from './linux-constants.js';
+
+export interface CapabilitySets {
+  bounding: number[];
+  effective: number[];
+  permitted: number[];
+  inheritable: number[];
+  ambient: number[];
+}
+
+export function resolveCapabilities(
+  caps: Capabilities | undefined,
+  lastCap: number,
+  warn: (msg: string) => void,
+): CapabilitySets {
+  const lookup = (list: string[] | undefined, field: string): number[] => {
+    const out: number[] = [];
+    (list ?? []).forEach((name, i) => {
+      const n = CAPABILITIES.indexOf(name);
+      if (n < 0) warn(`/process/capabilities/${field}/${i}: unknown capability "${name}" ignored`);
+      else if (n > lastCap) warn(`/process/capabilities/${field}/${i}: ${name} is not known to this kernel, ignored`);
+      else if (!out.includes(n)) out.push(n);
+    });
+    return out;
+  };
+  return {
+    bounding: lookup(caps?.bounding, 'bounding'),
+    effective: lookup(caps?.effective, 'effective'),
+    permitted: lookup(caps?.permitted, 'permitted'),
+    inheritable: lookup(caps?.inheritable, 'inheritable'),
+    ambient: lookup(caps?.ambient, 'ambient'),
+  };
+}
+
+/** A capability list as the two 32-bit words of a capset v3 data array: [low, high]. */
+export function capWords(caps: readonly number[]): [number, number] {
+  let lo = 0;
+  let hi = 0;
+  for (const c of caps) {
+    if (c < 32) lo = (lo | (1 << c)) >>> 0;
+    else hi = (hi | (1 << (c - 32))) >>> 0;
+  }
+  return [lo, hi];
+}

@@ -1,0 +1,159 @@
+// Mount operations: the rootfs made a private mount point, then every config mount in order
+// with its destination resolved inside the rootfs by the child (never by string joining here).
+
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { Mount, Spec } from '../spec/types.js';
+import { MS } from './linux-constants.js';
+import { parseMountOptions, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
+import { OpCode } from './ops.js';
+import type { PlanWriter } from './writer.js';
+
+/** Facts about the host the plan needs; injected so planning stays pure and testable. */
+export interface HostFacts {
+  /** true for a directory, false for anything else, undefined when the path does not exist */
+  isDirectory(hostPath: string): boolean | undefined;
+  /** /proc/sys/kernel/cap_last_cap */
+  lastCap: number;
+}
+
+/** A cgroup hierarchy as the container should see it under a "cgroup" mount. */
+export interface CgroupView {
+  /** directory name under the mount: "cpu", "memory", "unified", ... ("" = the v2 root itself) */
+  name: string;
+  /** the container's cgroup directory on the host */
+  hostPath: string;
+  /** cgroup2 hierarchy (the only one on a pure v2 host) */
+  v2: boolean;
+}
+
+const PROPAGATION_OF: Record<string, number> = {
+  private: MS.PRIVATE,
+  rprivate: MS.PRIVATE | MS.REC,
+  slave: MS.SLAVE,
+  rslave: MS.SLAVE | MS.REC,
+  shared: MS.SHARED,
+  rshared: MS.SHARED | MS.REC,
+  unbindable: MS.UNBINDABLE,
+  runbindable: MS.UNBINDABLE | MS.REC,
+};
+
+/** Destinations are relative to the container's /; the child resolves them inside the root fd. */
+export function containerPath(dest: string): string {
+  return path.posix.normalize('/' + dest);
+}
+
+function hostSource(m: Mount, bundle: string): string {
+  const src = m.source ?? '';
+  return src.startsWith('/') || src === '' ? src : path.resolve(bundle, src);
+}
+
+/** The propagation of / inside the new mount namespace before the rootfs is prepared. */
+export function rootPropagation(spec: Spec): number {
+  const p = spec.linux?.rootfsPropagation;
+  if (!p) return MS.SLAVE | MS.REC;
+  const flag = PROPAGATION_OF[p];
+  if (flag === undefined) throw new ConfigError('/linux/rootfsPropagation', `unknown propagation "${p}"`);
+  return flag | MS.REC;
+}
+
+export function planRootfs(w: PlanWriter, spec: Spec, rootfs: string): void {
+  const origin = '/linux/rootfsPropagation';
+  w.add(origin, OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
+  // pivot_root refuses a shared parent: keep the host's / out of it whatever was asked.
+  if ((rootPropagation(spec) & MS.SHARED) !== 0) {
+    w.add(origin, OpCode.Mount, [MS.PRIVATE, 0, 0, 0], ['', '/', '', '']);
+  }
+  w.add('/root/path', OpCode.Mount, [MS.BIND | MS.REC, 0, 0, 0], [rootfs, rootfs, '', '']);
+  w.add('/root/path', OpCode.OpenRoot, [], [rootfs]);
+}
+
+export function planMounts(
+  w: PlanWriter,
+  spec: Spec,
+  bundle: string,
+  facts: HostFacts,
+  cgroupViews: readonly CgroupView[],
+  cgroupNamespace: boolean,
+): void {
+  (spec.mounts ?? []).forEach((m, i) => {
+    const origin = `/mounts/${i}`;
+    for (const opt of m.options ?? []) {
+      if (UNSUPPORTED_MOUNT_OPTIONS.has(opt)) {
+        throw new ConfigError(`${origin}/options`, `mount option "${opt}" is not supported by berth yet`);
+      }
+    }
+    if (m.uidMappings || m.gidMappings) {
+      throw new ConfigError(origin, 'idmapped mounts (uidMappings/gidMappings) are not supported by berth yet');
+    }
+    const dest = containerPath(m.destination);
+    const opts = parseMountOptions(m.options);
+    const type = m.type ?? '';
+    if (type === 'cgroup' || type === 'cgroup2') {
+      planCgroupMount(w, origin, dest, opts.flags, cgroupViews, cgroupNamespace);
+      return;
+    }
+    if (opts.bind || type === 'bind') {
+      const source = hostSource(m, bundle);
+      const isDir = facts.isDirectory(source);
+      if (isDir === undefined) throw new ConfigError(`${origin}/source`, `bind source "${source}" does not exist`);
+      const bindFlags = MS.BIND | (opts.recursive ? MS.REC : 0);
+      w.add(origin, OpCode.Mount, [bindFlags, 1, isDir ? 1 : 2, 0], [source, dest, '', '']);
+      // Flags on a bind only take effect through a remount of that bind.
+      const extra = opts.flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
+      if (extra !== 0) {
+        w.add(origin, OpCode.Mount, [MS.BIND | MS.REMOUNT | extra, 1, 0, 0], ['', dest, '', '']);
+      }
+    } else {
+      const source = m.source ?? type;
+      w.add(origin, OpCode.Mount, [opts.flags, 1, 1, 0], [source, dest, type, opts.data]);
+    }
+    for (const prop of opts.propagation) {
+      w.add(origin, OpCode.Mount, [prop, 1, 0, 0], ['', dest, '', '']);
+    }
+  });
+}
+
+/**
+ * A "cgroup" mount shows the container its own cgroups. With a cgroup namespace on cgroup v2
+ * the kernel does that for a fresh cgroup2 mount; otherwise each hierarchy's container
+ * directory is bound under a tmpfs (v1) or onto the destination (v2), as runc does.
+ */
+function planCgroupMount(
+  w: PlanWriter,
+  origin: string,
+  dest: string,
+  flags: number,
+  views: readonly CgroupView[],
+  cgroupNamespace: boolean,
+): void {
+  const ro = flags & (MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC);
+  const pureV2 = views.length === 1 && views[0]!.v2 && views[0]!.name === '';
+  if (pureV2) {
+    if (cgroupNamespace) {
+      w.add(origin, OpCode.Mount, [flags, 1, 1, 0], ['cgroup2', dest, 'cgroup2', '']);
+    } else {
+      w.add(origin, OpCode.Mount, [MS.BIND | MS.REC, 1, 1, 0], [views[0]!.hostPath, dest, '', '']);
+      if (ro) w.add(origin, OpCode.Mount, [MS.BIND | MS.REMOUNT | ro, 1, 0, 0], ['', dest, '', '']);
+    }
+    return;
+  }
+  w.add(origin, OpCode.Mount, [MS.NOSUID | MS.NODEV | MS.NOEXEC, 1, 1, 0], ['tmpfs', dest, 'tmpfs', 'mode=755']);
+  for (const v of views) {
+    const sub = path.posix.join(dest, v.name);
+    w.add(origin, OpCode.Mount, [MS.BIND | MS.REC, 1, 1, 0], [v.hostPath, sub, '', '']);
+    if (ro) w.add(origin, OpCode.Mount, [MS.BIND | MS.REMOUNT | ro, 1, 0, 0], ['', sub, '', '']);
+  }
+  if (flags & MS.RDONLY) {
+    w.add(origin, OpCode.Mount, [MS.REMOUNT | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.RDONLY, 1, 0, 0], ['', dest, '', '']);
+  }
+}
+
+/** Whether the config binds the host's /dev, in which case no device nodes are made. */
+export function bindsDev(spec: Spec): boolean {
+  return (spec.mounts ?? []).some((m) => {
+    if (containerPath(m.destination) !== '/dev') return false;
+    const opts = parseMountOptions(m.options);
+    return opts.bind || m.type === 'bind';
+  });
+}

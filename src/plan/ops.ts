@@ -1,0 +1,123 @@
+// The launch plan: the flat, ordered list of operations the addon's clone child executes.
+//
+// TypeScript decides everything (which namespaces, which mounts and flags, which ids and
+// capabilities); the child only walks this list with raw syscalls. Each op is a code plus
+// two variable-length argument arrays, `n` (integers) and `s` (strings), and optional bytes
+// `b`. The meaning of every slot is documented here and mirrored, code for code, by the
+// enum in native/src/plan.h. Keep the two in the same order.
+//
+// Integers travel as JS numbers (exact up to 2^53). -1 in an rlimit slot means RLIM_INFINITY.
+
+export const enum OpCode {
+  /** n0 = sync message type the child waits for. Payload (if any) is kept as the "state" buffer. */
+  WaitSync = 1,
+  /** n0 = sync message type the child sends (no payload). */
+  SendSync = 2,
+  /** n0 = fd of a namespace file opened by the parent, n1 = CLONE_NEW* type (0 = any). */
+  Setns = 3,
+  /** n0 = CLONE_NEW* flags. */
+  Unshare = 4,
+  /** s0 = absolute path, s1 = content. Opened O_WRONLY (no create, no truncate), written once. */
+  WriteFile = 5,
+  /** fork(); the parent half sends SyncMsg.Pid with the new pid and exits 0; the child goes on. */
+  ForkReport = 6,
+  /** s0 = path; the "root" directory fd used by ops that resolve paths in the rootfs. */
+  OpenRoot = 7,
+  /**
+   * mount(2). s0 = source ("" = NULL), s1 = target, s2 = fstype ("" = NULL), s3 = data ("" = NULL).
+   * n0 = flags, n1 = target resolution (0 = plain host path, 1 = resolve s1 inside the root fd with
+   * RESOLVE_IN_ROOT), n2 = create a missing target (0 = no, 1 = directory, 2 = empty file),
+   * n3 = 1 if the source is a path inside the root fd (resolved the same safe way).
+   */
+  Mount = 8,
+  /** s0 = path inside the root; n0 = mode incl. S_IFCHR/S_IFBLK/S_IFIFO, n1 = major, n2 = minor, n3 = uid, n4 = gid. EEXIST ignored. */
+  Mknod = 9,
+  /** s0 = link target, s1 = link path inside the root. EEXIST ignored. */
+  Symlink = 10,
+  /** s0 = new root (host path). pivot_root(".", ".") dance, then chdir("/"). */
+  PivotRoot = 11,
+  /** s0 = new root (host path). For --no-pivot: MS_MOVE the root onto / and chroot into it. */
+  MoveRoot = 12,
+  /** s0 = path (after pivot). Directory: read-only tmpfs over it; other: bind /dev/null. ENOENT ignored. */
+  MaskPath = 13,
+  /** s0 = path (after pivot). Recursive bind onto itself, then remount read-only. ENOENT ignored. */
+  ReadonlyPath = 14,
+  /** s0 = hostname. */
+  Sethostname = 15,
+  /** s0 = domainname. */
+  Setdomainname = 16,
+  /** n0 = resource, n1 = soft, n2 = hard (-1 = infinity). */
+  Setrlimit = 17,
+  /** prctl(n0, n1, n2, n3, n4). */
+  Prctl = 18,
+  /** capset v3: n0..n5 = effective lo/hi, permitted lo/hi, inheritable lo/hi. */
+  Capset = 19,
+  /** setgroups(n.length, n). */
+  Setgroups = 20,
+  /** setresgid(n0, n0, n0). */
+  Setresgid = 21,
+  /** setresuid(n0, n0, n0). */
+  Setresuid = 22,
+  /** umask(n0). */
+  Umask = 23,
+  /** chdir(s0). */
+  Chdir = 24,
+  /** sched_setattr: n0 policy, n1 nice, n2 priority, n3 flags, n4 runtime, n5 deadline, n6 period. */
+  SchedSetattr = 25,
+  /** ioprio_set(IOPRIO_WHO_PROCESS, 0, n0 << 13 | n1): n0 class, n1 level. */
+  IoprioSet = 26,
+  /** personality(n0). */
+  Personality = 27,
+  /** set_mempolicy(n0 mode|flags, nodemask words n1.., maxnode = 64 * words). */
+  SetMempolicy = 28,
+  /** keyctl(KEYCTL_JOIN_SESSION_KEYRING, s0 or NULL when s0 is ""). */
+  JoinKeyring = 29,
+  /** seccomp(SECCOMP_SET_MODE_FILTER, n0 flags, b = BPF program, 8-byte sock_filter entries). */
+  Seccomp = 30,
+  /** Reset the signal mask and every signal disposition to default. */
+  ResetSignals = 31,
+  /** Mark every fd >= n0 close-on-exec (close_range CLOSE_RANGE_CLOEXEC). */
+  CloexecFrom = 32,
+  /** For fds 0 .. n0-1: clear FD_CLOEXEC and O_NONBLOCK (EBADF ignored). */
+  PrepareStdio = 33,
+  /** s = candidate absolute paths; the first executable regular file is remembered for Exec. ENOENT if none. */
+  ResolveExec = 34,
+  /** n0 = directory fd holding the fifo, s0 = fifo name. Blocks in open(O_WRONLY) until `start`, writes "0". */
+  WaitStart = 35,
+  /**
+   * Run a hook from inside the container and wait for it: s = [path, argv..., env...], n0 = argc,
+   * n1 = envc, n2 = timeout seconds (0 = none). The hook's stdin is the state buffer received by WaitSync.
+   */
+  RunHook = 36,
+  /** execve(resolved path, s[0 .. n0-1], s[n0 .. n0+n1-1]). n0 = argc, n1 = envc. */
+  Exec = 37,
+  /** dup3(n0, n1, 0). */
+  Dup2 = 38,
+  /** setsid(). */
+  Setsid = 39,
+  /** close(n0). */
+  Close = 40,
+  /** s0 = path inside the root, n0 = mode: mkdir -p, each component resolved safely. */
+  Mkdirs = 41,
+}
+
+export interface Op {
+  code: OpCode;
+  n?: number[];
+  s?: string[];
+  b?: Uint8Array;
+}
+
+/**
+ * What the addon needs to start the child. `ops` are executed in order by the child; a failing
+ * op reports {step: index into ops, errno} over the sync socket. `describe[i]` says in the user's
+ * terms (a config.json path) what op i came from, so the parent can word the error.
+ */
+export interface LaunchPlan {
+  /** CLONE_NEW* flags (and CLONE_INTO_CGROUP) for clone3. */
+  cloneFlags: number;
+  /** cgroup v2 directory fd for CLONE_INTO_CGROUP, or -1. */
+  cgroupFd: number;
+  ops: Op[];
+  describe: string[];
+}

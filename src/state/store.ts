@@ -1,0 +1,87 @@
+// The state store under --root: one directory per container holding state.json (written
+// atomically), the exec fifo and a lock file. Creating the directory is the atomic claim on
+// an id: of two concurrent creates, exactly one mkdir succeeds.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { BerthError, ContainerNotFound } from '../errors.js';
+import { validateId } from './id.js';
+import type { StoredState } from './types.js';
+
+const STATE_FILE = 'state.json';
+
+export class StateStore {
+  constructor(readonly root: string) {}
+
+  dir(id: string): string {
+    validateId(id);
+    return path.join(this.root, id);
+  }
+
+  fifoPath(id: string): string {
+    return path.join(this.dir(id), 'exec.fifo');
+  }
+
+  lockPath(id: string): string {
+    return path.join(this.dir(id), 'lock');
+  }
+
+  /** Claims the id. Throws when a container with this id exists. */
+  createDir(id: string): void {
+    fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    try {
+      fs.mkdirSync(this.dir(id), { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new BerthError(`container with id exists: ${id}`);
+      throw err;
+    }
+  }
+
+  read(id: string): StoredState {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.dir(id), STATE_FILE), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ContainerNotFound(id);
+      throw err;
+    }
+    return JSON.parse(text) as StoredState;
+  }
+
+  /** write + fsync + rename + fsync of the directory: a reader sees the old or the new file. */
+  write(id: string, state: StoredState): void {
+    const dir = this.dir(id);
+    const tmp = path.join(dir, `.${STATE_FILE}.${process.pid}.tmp`);
+    const fd = fs.openSync(tmp, 'w', 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify(state));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, path.join(dir, STATE_FILE));
+    const dfd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(dfd);
+    } finally {
+      fs.closeSync(dfd);
+    }
+  }
+
+  remove(id: string): void {
+    fs.rmSync(this.dir(id), { recursive: true, force: true });
+  }
+
+  /** Ids with a directory under the root (some may be half-created). */
+  list(): string[] {
+    try {
+      return fs.readdirSync(this.root, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+        .map((e) => e.name)
+        .sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+}

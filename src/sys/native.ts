@@ -1,0 +1,89 @@
+// The typed face of the native addon (native/src/addon.cc). Everything here is a thin call
+// into the kernel; nothing decides policy. Tests that need no root use a double of this
+// interface instead of the real addon.
+
+import type { Op } from '../plan/ops.js';
+
+export interface SpawnRequest {
+  cloneFlags: number;
+  cgroupFd: number;
+  ops: Op[];
+}
+
+export interface SpawnResult {
+  /** pid of the clone child, in the caller's pid namespace. */
+  pid: number;
+  /** the parent's end of the SOCK_SEQPACKET sync socketpair (close-on-exec). */
+  syncFd: number;
+}
+
+export interface SyncMessage {
+  type: number;
+  step: number;
+  errno: number;
+  value: number;
+  payload: Buffer;
+}
+
+export interface ExitStatus {
+  /** exit code when the process exited, else null */
+  code: number | null;
+  /** terminating signal number when killed by a signal, else null */
+  signal: number | null;
+}
+
+/** libseccomp input, already mapped from the spec's names to numbers (see src/seccomp/). */
+export interface NativeSeccompArg {
+  index: number;
+  /** SCMP_CMP_* value */
+  op: number;
+  /** decimal strings: 64-bit values do not fit a JS number */
+  value: string;
+  valueTwo: string;
+}
+
+export interface NativeSeccompRule {
+  syscall: string;
+  /** SCMP_ACT_* value (uint32), errno already folded in */
+  action: number;
+  args: NativeSeccompArg[];
+}
+
+export interface NativeSeccompFilter {
+  /** SCMP_ACT_* value (uint32) */
+  defaultAction: number;
+  /** libseccomp architecture names, e.g. "x86_64", "x86", "x32" */
+  architectures: string[];
+  rules: NativeSeccompRule[];
+}
+
+export interface SeccompCompileResult {
+  /** the BPF program, 8 bytes per sock_filter instruction */
+  bpf: Buffer;
+  /** syscall names libseccomp does not know on this host (skipped, as runc does) */
+  unknownSyscalls: string[];
+}
+
+export interface NativeAddon {
+  spawn(req: SpawnRequest): SpawnResult;
+  syncSend(fd: number, type: number, payload?: Uint8Array): void;
+  /** Blocks up to timeoutMs (-1 = forever). Returns null on EOF (peer gone); throws on timeout. */
+  syncRecv(fd: number, timeoutMs: number): SyncMessage | null;
+  /** Resolves when the process (a child or, as a subreaper, a descendant) exits. */
+  waitPid(pid: number): Promise<ExitStatus>;
+  /** prctl(PR_SET_CHILD_SUBREAPER, 1) */
+  setChildSubreaper(): void;
+  mkfifo(path: string, mode: number): void;
+  /** flock(2); returns false when nonBlocking and the lock is held elsewhere. */
+  flock(fd: number, exclusive: boolean, nonBlocking: boolean): boolean;
+  /** A memfd holding `bytes`, offset rewound to 0. */
+  memfdWithBytes(name: string, bytes: Uint8Array): number;
+  close(fd: number): void;
+  /** open(2) with raw flags (O_PATH and friends that node's fs does not expose). */
+  open(path: string, flags: number, mode: number): number;
+  compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;
+  /** "EPERM", "ENOENT", ... */
+  errnoName(errno: number): string;
+  /** strerror(3) text */
+  strerror(errno: number): string;
+}

@@ -1,0 +1,22 @@
+// Every message of the parent <-> child sync protocol, named in one place. Mirrored by
+// native/src/sync.h. A message is a 24-byte header {u32 type, i32 step, i32 errno, u32 len,
+// i64 value} followed by `len` payload bytes, sent as one SOCK_SEQPACKET datagram.
+
+export const enum SyncMsg {
+  /** parent -> child: cgroup placement and id maps are done; go on. */
+  Go = 1,
+  /** child -> parent: value = pid (host pid namespace) of the process that goes on after ForkReport. */
+  Pid = 2,
+  /** child -> parent: namespaces and mounts are ready, pivot_root not yet done; run prestart, createRuntime, createContainer hooks. */
+  CreateHooks = 3,
+  /** parent -> child: hooks done. Payload: the state JSON that startContainer hooks get on stdin. */
+  HooksDone = 4,
+  /** child -> parent: setup is complete; the child now blocks on the exec fifo. */
+  Ready = 5,
+  /** child -> parent: op `step` failed with `errno`; payload = detail text. The child exits. */
+  Error = 6,
+  /** parent -> child: give up (a hook failed, or the parent is aborting). */
+  Abort = 7,
+}
+
+export const SYNC_HEADER_BYTES = 24;

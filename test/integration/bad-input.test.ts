@@ -1,0 +1,139 @@
+// Bad input: a clear message naming the problem, a non-zero exit, and nothing left behind
+// (no state directory, cgroup, mount or process).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { berth, hostMounts, makeBundle, uniqueId } from '../helpers/berth.js';
+import { minimalSpec } from '../helpers/specs.js';
+import type { Spec } from '../../src/spec/types.js';
+
+function cgroupDirsNamed(id: string): string[] {
+  const found: string[] = [];
+  for (const ctl of fs.readdirSync('/sys/fs/cgroup')) {
+    const walk = (dir: string, depth: number) => {
+      if (depth > 4) return;
+      let entries: fs.Dirent[] = [];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (!e.isDirectory()) continue;
+        if (e.name.includes(id)) found.push(path.join(dir, e.name));
+        walk(path.join(dir, e.name), depth + 1);
+      }
+    };
+    walk(path.join('/sys/fs/cgroup', ctl), 0);
+  }
+  return found;
+}
+
+/** create must fail with `pattern` on stderr and leave nothing behind. */
+function createFails(spec: Spec | string, pattern: RegExp | string, opts: { ownRootfs?: boolean; id?: string } = {}) {
+  const b = makeBundle(typeof spec === 'string' ? minimalSpec() : spec, opts);
+  if (typeof spec === 'string') fs.writeFileSync(path.join(b.dir, 'config.json'), spec);
+  const id = opts.id ?? uniqueId('bad');
+  const mountsBefore = hostMounts().split('\n').length;
+  try {
+    const r = berth(b.root, ['create', '--bundle', b.dir, id]);
+    assert.is.not(r.status, 0, 'create must fail');
+    assert.match(r.stderr, pattern);
+    assert.not.ok(fs.existsSync(path.join(b.root, id)), 'no state directory left');
+    assert.equal(cgroupDirsNamed(id), [], 'no cgroup left');
+    assert.is(hostMounts().split('\n').length, mountsBefore, 'no mount left');
+    assert.is(berth(b.root, ['list', '-q']).stdout.trim(), '');
+  } finally {
+    b.cleanup();
+  }
+}
+
+test('malformed JSON names the position', () => {
+  createFails('{"ociVersion": "1.3.0",', /config\.json.*(JSON|position|line)/i);
+});
+
+test('a schema violation names the JSON path', () => {
+  const spec = minimalSpec();
+  (spec.process as unknown as Record<string, unknown>).cwd = 42;
+  createFails(spec, '/process/cwd');
+});
+
+test('a relative cwd is refused with its path', () => {
+  const spec = minimalSpec();
+  spec.process!.cwd = 'relative';
+  createFails(spec, '/process/cwd');
+});
+
+test('a missing bundle is named', () => {
+  const r = berth('/run/berth-test/none', ['create', '--bundle', '/nonexistent/bundle', uniqueId('nobundle')]);
+  assert.is.not(r.status, 0);
+  assert.match(r.stderr, '/nonexistent/bundle');
+});
+
+test('a missing rootfs is named', () => {
+  const spec = minimalSpec();
+  const b = makeBundle(spec);
+  const cfg = JSON.parse(fs.readFileSync(path.join(b.dir, 'config.json'), 'utf8'));
+  cfg.root.path = 'no-such-rootfs';
+  fs.writeFileSync(path.join(b.dir, 'config.json'), JSON.stringify(cfg));
+  try {
+    const r = berth(b.root, ['create', '--bundle', b.dir, uniqueId('norootfs')]);
+    assert.is.not(r.status, 0);
+    assert.match(r.stderr, 'no-such-rootfs');
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('an executable that is not in the rootfs is reported by create', () => {
+  const spec = minimalSpec();
+  spec.process!.args = ['no-such-program'];
+  createFails(spec, 'executable file not found');
+});
+
+test('an invalid id is refused before anything is made', () => {
+  for (const id of ['../escape', 'a/b', '..']) {
+    const b = makeBundle();
+    try {
+      const r = berth(b.root, ['create', '--bundle', b.dir, id]);
+      assert.is.not(r.status, 0, id);
+      assert.not.ok(fs.existsSync(path.resolve(b.root, id, 'state.json')));
+    } finally {
+      b.cleanup();
+    }
+  }
+});
+
+test('an unknown signal is an error and the container keeps running', () => {
+  const spec = minimalSpec();
+  spec.process!.args = ['sleep', '600'];
+  const b = makeBundle(spec);
+  const id = uniqueId('sig');
+  try {
+    assert.is(berth(b.root, ['create', '--bundle', b.dir, id]).status, 0);
+    const r = berth(b.root, ['kill', id, 'SIGNOPE']);
+    assert.is.not(r.status, 0);
+    assert.match(r.stderr, /signal/i);
+    assert.is(JSON.parse(berth(b.root, ['state', id]).stdout).status, 'created');
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('a failing prestart hook fails create and leaves nothing', () => {
+  createFails(minimalSpec({ hooks: { prestart: [{ path: '/bin/sh', args: ['sh', '-c', 'echo nope >&2; exit 7'] }] } }), /prestart.*7/);
+});
+
+test('a failing createContainer hook fails create and leaves nothing', () => {
+  createFails(minimalSpec({ hooks: { createContainer: [{ path: '/bin/false' }] } }), /createContainer/);
+});
+
+test('a mount that cannot be made names the config entry', () => {
+  const spec = minimalSpec();
+  spec.mounts = [...(spec.mounts ?? []), { destination: '/x', type: 'nosuchfs', source: 'none' }];
+  createFails(spec, '/mounts/1');
+});
+
+test.run();

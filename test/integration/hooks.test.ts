@@ -1,0 +1,94 @@
+// Hooks run at the points runtime.md names, in order, with the state on stdin; the
+// startContainer hook runs inside the container (its paths resolve in the rootfs).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { berth, makeBundle, sleepMs, stateOf, uniqueId } from '../helpers/berth.js';
+import { minimalSpec } from '../helpers/specs.js';
+import type { Hook } from '../../src/spec/types.js';
+
+function recorder(dir: string, kind: string): Hook {
+  return {
+    path: '/bin/sh',
+    args: ['sh', '-c', `cat > ${dir}/${kind}.json; echo ${kind} >> ${dir}/order; readlink /proc/self/ns/mnt > ${dir}/${kind}.mntns`],
+    env: ['PATH=/bin:/usr/bin'],
+  };
+}
+
+test('every hook runs once, in lifecycle order, with the state on stdin', () => {
+  const log = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-hooks-'));
+  const spec = minimalSpec();
+  spec.process!.args = ['sh', '-c', 'echo main >> /hooklog/order'];
+  spec.mounts!.push({ destination: '/hooklog', type: 'bind', source: log, options: ['bind'] });
+  spec.annotations = { 'org.example.key': 'value' };
+  spec.hooks = {
+    prestart: [recorder(log, 'prestart')],
+    createRuntime: [recorder(log, 'createRuntime')],
+    createContainer: [recorder(log, 'createContainer')],
+    startContainer: [recorder('/hooklog', 'startContainer')],
+    poststart: [recorder(log, 'poststart')],
+    poststop: [recorder(log, 'poststop')],
+  };
+  const b = makeBundle(spec);
+  const id = uniqueId('hooks');
+  try {
+    assert.is(berth(b.root, ['create', '--bundle', b.dir, id]).status, 0);
+    const pid = stateOf(b.root, id).pid;
+    assert.equal(fs.readFileSync(path.join(log, 'order'), 'utf8').trim().split('\n'), ['prestart', 'createRuntime', 'createContainer']);
+    assert.is(berth(b.root, ['start', id]).status, 0);
+    for (let i = 0; i < 300 && stateOf(b.root, id).status !== 'stopped'; i++) sleepMs(10);
+    assert.is(berth(b.root, ['delete', id]).status, 0);
+    const order = fs.readFileSync(path.join(log, 'order'), 'utf8').trim().split('\n');
+    // poststart runs after start returns control; main may finish before or after it.
+    assert.equal(order.slice(0, 4), ['prestart', 'createRuntime', 'createContainer', 'startContainer']);
+    assert.equal(order.filter((x) => x !== 'main').slice(4), ['poststart', 'poststop']);
+    assert.ok(order.includes('main'));
+
+    const state = JSON.parse(fs.readFileSync(path.join(log, 'createRuntime.json'), 'utf8'));
+    assert.is(state.id, id);
+    assert.is(state.pid, pid);
+    assert.is(state.bundle, b.dir);
+    assert.is(state.annotations['org.example.key'], 'value');
+    assert.is(JSON.parse(fs.readFileSync(path.join(log, 'poststop.json'), 'utf8')).status, 'stopped');
+
+    const hostMnt = fs.readlinkSync('/proc/self/ns/mnt');
+    assert.is(fs.readFileSync(path.join(log, 'createRuntime.mntns'), 'utf8').trim(), hostMnt, 'createRuntime: runtime namespace');
+    assert.is.not(fs.readFileSync(path.join(log, 'createContainer.mntns'), 'utf8').trim(), hostMnt, 'createContainer: container namespace');
+    assert.is.not(fs.readFileSync(path.join(log, 'startContainer.mntns'), 'utf8').trim(), hostMnt, 'startContainer: container namespace');
+  } finally {
+    b.cleanup();
+    fs.rmSync(log, { recursive: true, force: true });
+  }
+});
+
+test('a hook that outlives its timeout is killed and fails create', () => {
+  const spec = minimalSpec({ hooks: { createRuntime: [{ path: '/bin/sleep', args: ['sleep', '30'], timeout: 1 }] } });
+  const b = makeBundle(spec);
+  const id = uniqueId('hooktimeout');
+  try {
+    const r = berth(b.root, ['create', '--bundle', b.dir, id]);
+    assert.is.not(r.status, 0);
+    assert.match(r.stderr, /timed out/);
+    assert.not.ok(fs.existsSync(path.join(b.root, id)));
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('a failing poststart hook only warns', () => {
+  const spec = minimalSpec({ hooks: { poststart: [{ path: '/bin/false' }] } });
+  spec.process!.args = ['true'];
+  const b = makeBundle(spec);
+  try {
+    const r = berth(b.root, ['run', '--bundle', b.dir, uniqueId('poststart')]);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stderr, /poststart/);
+  } finally {
+    b.cleanup();
+  }
+});
+
+test.run();

@@ -1,0 +1,249 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildLaunchPlan, type PlanInput } from '../../src/plan/build.js';
+import { CLONE, MS } from '../../src/plan/linux-constants.js';
+import { OpCode } from '../../src/plan/ops.js';
+import { parseMountOptions } from '../../src/plan/mount-options.js';
+import { capWords } from '../../src/plan/capabilities.js';
+import { execCandidates, nodeMaskWords } from '../../src/plan/process.js';
+import { ConfigError } from '../../src/errors.js';
+import { SyncMsg } from '../../src/sys/sync.js';
+import { minimalSpec } from '../helpers/specs.js';
+import type { Spec } from '../../src/spec/types.js';
+
+function input(spec: Spec, extra: Partial<PlanInput> = {}): PlanInput {
+  return {
+    id: 'c1',
+    spec,
+    bundle: '/b',
+    rootfs: '/b/rootfs',
+    facts: { isDirectory: (p) => (p === '/etc/hosts' ? false : p.startsWith('/missing') ? undefined : true), lastCap: 40 },
+    namespaceFds: new Map(),
+    cgroupFd: -1,
+    cgroupViews: [],
+    stateDirFd: 9,
+    fifoName: 'exec.fifo',
+    noPivot: false,
+    noNewKeyring: false,
+    preservedFds: 0,
+    extraEnv: [],
+    createHooks: false,
+    warn: () => {},
+    ...extra,
+  };
+}
+
+const codes = (spec: Spec, extra: Partial<PlanInput> = {}) => buildLaunchPlan(input(spec, extra)).ops.map((o) => o.code);
+
+test('new namespaces are created by clone3 itself on the fast path', () => {
+  const plan = buildLaunchPlan(input(minimalSpec()));
+  assert.is(plan.cloneFlags, CLONE.NEWPID | CLONE.NEWNS | CLONE.NEWUTS | CLONE.NEWIPC);
+  assert.not.ok(plan.forks);
+  assert.not.ok(plan.ops.some((o) => o.code === OpCode.Unshare || o.code === OpCode.ForkReport));
+});
+
+test('joining a namespace by path moves the rest to unshare and forks for a new pid namespace', () => {
+  const spec = minimalSpec({
+    linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'network', path: '/proc/1/ns/net' }] },
+    hostname: undefined,
+  });
+  const plan = buildLaunchPlan(input(spec, { namespaceFds: new Map([[2, 42]]) }));
+  assert.is(plan.cloneFlags, 0);
+  assert.ok(plan.forks);
+  const setns = plan.ops.find((o) => o.code === OpCode.Setns)!;
+  assert.equal(setns.n, [42, CLONE.NEWNET]);
+  const unshare = plan.ops.find((o) => o.code === OpCode.Unshare)!;
+  assert.equal(unshare.n, [CLONE.NEWPID | CLONE.NEWNS]);
+  const order = plan.ops.map((o) => o.code);
+  assert.ok(order.indexOf(OpCode.Setns) < order.indexOf(OpCode.Unshare));
+  assert.ok(order.indexOf(OpCode.Unshare) < order.indexOf(OpCode.ForkReport));
+});
+
+test('a mount namespace is required', () => {
+  assert.throws(() => buildLaunchPlan(input(minimalSpec({ linux: { namespaces: [{ type: 'pid' }] } }))), (e: unknown) => e instanceof ConfigError && e.jsonPath === '/linux/namespaces');
+});
+
+test('the child waits for Go when the parent has to place it in its cgroup', () => {
+  assert.ok(buildLaunchPlan(input(minimalSpec())).waitsForGo);
+  const v2 = buildLaunchPlan(input(minimalSpec(), { cgroupFd: 5 }));
+  assert.not.ok(v2.waitsForGo);
+  assert.not.ok(v2.ops.some((o) => o.code === OpCode.WaitSync && o.n?.[0] === SyncMsg.Go));
+});
+
+test('a new cgroup namespace waits for placement unless clone3 places the child', () => {
+  const spec = minimalSpec({ linux: { namespaces: [{ type: 'mount' }, { type: 'cgroup' }] } , hostname: undefined});
+  const v1 = buildLaunchPlan(input(spec));
+  assert.is(v1.cloneFlags & CLONE.NEWCGROUP, 0);
+  const ops = v1.ops.map((o) => o.code);
+  assert.ok(ops.indexOf(OpCode.WaitSync) < ops.indexOf(OpCode.Unshare));
+  const v2 = buildLaunchPlan(input(spec, { cgroupFd: 3 }));
+  assert.is(v2.cloneFlags & CLONE.NEWCGROUP, CLONE.NEWCGROUP);
+});
+
+test('bind mounts are created as a file or a directory to match the source, and remounted for flags', () => {
+  const spec = minimalSpec({
+    mounts: [
+      { destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro', 'nosuid'] },
+      { destination: 'data', source: '/srv', options: ['bind', 'rprivate'] },
+    ],
+  });
+  const mounts = buildLaunchPlan(input(spec)).ops.filter((o) => o.code === OpCode.Mount && o.n?.[1] === 1);
+  assert.equal(mounts[0]!.n, [MS.BIND | MS.REC, 1, 2, 0]);
+  assert.equal(mounts[0]!.s, ['/etc/hosts', '/etc/hosts', '', '']);
+  assert.equal(mounts[1]!.n, [MS.BIND | MS.REMOUNT | MS.RDONLY | MS.NOSUID, 1, 0, 0]);
+  assert.equal(mounts[2]!.s![1], '/data', 'relative destinations are relative to /');
+  assert.equal(mounts[2]!.n, [MS.BIND, 1, 1, 0]);
+  assert.equal(mounts[3]!.n, [MS.PRIVATE | MS.REC, 1, 0, 0]);
+});
+
+test('a missing bind source names the mount', () => {
+  const spec = minimalSpec({ mounts: [{ destination: '/x', type: 'bind', source: '/missing/x', options: ['bind'] }] });
+  assert.throws(() => buildLaunchPlan(input(spec)), (e: unknown) => e instanceof ConfigError && e.jsonPath === '/mounts/0/source');
+});
+
+test('filesystem mounts pass data options through', () => {
+  const spec = minimalSpec({ mounts: [{ destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'mode=755', 'size=65536k'] }] });
+  const m = buildLaunchPlan(input(spec)).ops.find((o) => o.code === OpCode.Mount && o.s?.[1] === '/dev')!;
+  assert.equal(m.s, ['tmpfs', '/dev', 'tmpfs', 'mode=755,size=65536k']);
+  assert.is(m.n![0], MS.NOSUID);
+});
+
+test('unsupported mount options are refused, not ignored', () => {
+  const spec = minimalSpec({ mounts: [{ destination: '/x', type: 'tmpfs', source: 'tmpfs', options: ['rro'] }] });
+  assert.throws(() => buildLaunchPlan(input(spec)), (e: unknown) => e instanceof ConfigError && e.jsonPath === '/mounts/0/options');
+});
+
+test('mount option parsing: opposites cancel and propagation is separate', () => {
+  const o = parseMountOptions(['ro', 'rw', 'noexec', 'rslave', 'uid=5']);
+  assert.is(o.flags, MS.NOEXEC);
+  assert.equal(o.propagation, [MS.SLAVE | MS.REC]);
+  assert.is(o.data, 'uid=5');
+});
+
+test('default devices are made with mknod, or bound from the host in a user namespace', () => {
+  const plain = buildLaunchPlan(input(minimalSpec()));
+  const nodes = plain.ops.filter((o) => o.code === OpCode.Mknod).map((o) => o.s![0]);
+  assert.equal(nodes, ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty']);
+  const userSpec = minimalSpec({
+    linux: {
+      namespaces: [{ type: 'user' }, { type: 'mount' }, { type: 'pid' }, { type: 'uts' }],
+      uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+      gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+    },
+  });
+  const userns = buildLaunchPlan(input(userSpec));
+  assert.not.ok(userns.ops.some((o) => o.code === OpCode.Mknod));
+  assert.ok(userns.ops.some((o) => o.code === OpCode.Mount && o.s?.[0] === '/dev/null' && o.n?.[2] === 2));
+  assert.ok(userns.waitsForGo, 'the parent writes the id maps before the child goes on');
+  assert.ok(userns.ops.some((o) => o.code === OpCode.Setresuid && o.n?.[0] === 0));
+});
+
+test('a bind-mounted /dev gets no device nodes', () => {
+  const spec = minimalSpec({ mounts: [{ destination: '/dev', source: '/dev', options: ['rbind'] }] });
+  assert.not.ok(codes(spec).includes(OpCode.Mknod));
+});
+
+test('sysctls are written before readonlyPaths, masks after, and the read-only root last', () => {
+  const spec = minimalSpec({
+    root: { path: 'rootfs', readonly: true },
+    linux: {
+      namespaces: [{ type: 'mount' }, { type: 'ipc' }],
+      sysctl: { 'kernel.msgmax': '4096' },
+      readonlyPaths: ['/proc/sys'],
+      maskedPaths: ['/proc/kcore'],
+    },
+    hostname: undefined,
+  });
+  const ops = buildLaunchPlan(input(spec)).ops;
+  const iSysctl = ops.findIndex((o) => o.code === OpCode.WriteFile && o.s?.[0] === '/proc/sys/kernel/msgmax');
+  const iRo = ops.findIndex((o) => o.code === OpCode.ReadonlyPath);
+  const iMask = ops.findIndex((o) => o.code === OpCode.MaskPath);
+  const iRoot = ops.findIndex((o) => o.code === OpCode.Mount && o.s?.[1] === '/' && ((o.n![0]! & MS.RDONLY) !== 0));
+  const iPivot = ops.findIndex((o) => o.code === OpCode.PivotRoot);
+  assert.ok(iPivot < iSysctl && iSysctl < iRo && iRo < iMask && iMask < iRoot, `order ${[iPivot, iSysctl, iRo, iMask, iRoot]}`);
+});
+
+test('capabilities: bounding drops, uid switch, capset, then ambient; unknown names warn', () => {
+  const warnings: string[] = [];
+  const spec = minimalSpec();
+  spec.process!.capabilities = { bounding: ['CAP_KILL', 'CAP_BOGUS'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'], ambient: ['CAP_KILL'] };
+  spec.process!.user = { uid: 1000, gid: 1000, additionalGids: [5, 6] };
+  const ops = buildLaunchPlan(input(spec, { warn: (m) => warnings.push(m) })).ops;
+  assert.is(warnings.length, 1);
+  assert.match(warnings[0]!, '/process/capabilities/bounding/1');
+  const drops = ops.filter((o) => o.code === OpCode.Prctl && o.n?.[0] === 24).map((o) => o.n![1]);
+  assert.is(drops.length, 40);
+  assert.not.ok(drops.includes(5));
+  const i = (c: OpCode) => ops.findIndex((o) => o.code === c);
+  assert.ok(i(OpCode.Setgroups) < i(OpCode.Setresgid) && i(OpCode.Setresgid) < i(OpCode.Setresuid) && i(OpCode.Setresuid) < i(OpCode.Capset));
+  assert.equal(ops[i(OpCode.Setgroups)]!.n, [5, 6]);
+  assert.equal(ops[i(OpCode.Capset)]!.n, [32, 0, 32, 0, 0, 0]);
+});
+
+test('capWords splits capabilities into the two capset words', () => {
+  assert.equal(capWords([0, 31, 32, 40]), [0x80000001, 0x101]);
+});
+
+test('the executable is looked up through PATH from the container env, relative to cwd', () => {
+  assert.equal(execCandidates({ user: { uid: 0, gid: 0 }, cwd: '/w', args: ['sh'], env: ['PATH=/bin:rel'] }), ['/bin/sh', '/w/rel/sh']);
+  assert.equal(execCandidates({ user: { uid: 0, gid: 0 }, cwd: '/w', args: ['./run'] }), ['/w/run']);
+  assert.equal(execCandidates({ user: { uid: 0, gid: 0 }, cwd: '/', args: ['ls'] }).length, 6);
+});
+
+test('rlimits map names to resources and 2^64-1 to infinity', () => {
+  const spec = minimalSpec();
+  spec.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 18446744073709551615 }];
+  const op = buildLaunchPlan(input(spec)).ops.find((o) => o.code === OpCode.Setrlimit)!;
+  assert.equal(op.n, [7, 1024, -1]);
+});
+
+test('seccomp loads before the uid switch without no_new_privs, and last with it', () => {
+  const seccomp = { bpf: new Uint8Array(8), flags: 0 };
+  const spec = minimalSpec();
+  const early = buildLaunchPlan(input(spec, { seccomp })).ops.map((o) => o.code);
+  assert.ok(early.indexOf(OpCode.Seccomp) < early.indexOf(OpCode.Setresuid));
+  spec.process!.noNewPrivileges = true;
+  const late = buildLaunchPlan(input(spec, { seccomp })).ops.map((o) => o.code);
+  assert.ok(late.indexOf(OpCode.Seccomp) > late.indexOf(OpCode.WaitStart));
+  assert.ok(late.indexOf(OpCode.Prctl + 0) >= 0);
+});
+
+test('the plan ends: Ready, wait for start, startContainer hooks, exec', () => {
+  const spec = minimalSpec({ hooks: { startContainer: [{ path: '/bin/hook', args: ['hook', 'a'], env: ['X=1'], timeout: 3 }] } });
+  const ops = buildLaunchPlan(input(spec, { preservedFds: 2, extraEnv: ['LISTEN_FDS=2'] })).ops;
+  const tail = ops.slice(-5).map((o) => o.code);
+  assert.equal(tail, [OpCode.SendSync, OpCode.WaitStart, OpCode.RunHook, OpCode.PrepareStdio, OpCode.Exec]);
+  assert.equal(ops.at(-3)!.s, ['/bin/hook', 'hook', 'a', 'X=1']);
+  assert.equal(ops.at(-3)!.n, [2, 1, 3]);
+  assert.equal(ops.at(-2)!.n, [5]);
+  assert.ok(ops.at(-1)!.s!.includes('LISTEN_FDS=2'));
+  assert.ok(ops.some((o) => o.code === OpCode.CloexecFrom && o.n?.[0] === 5));
+});
+
+test('without a process the container parks on the fifo and execs nothing', () => {
+  const spec = minimalSpec();
+  delete spec.process;
+  const ops = codes(spec);
+  assert.equal(ops.slice(-2), [OpCode.SendSync, OpCode.WaitStart]);
+  assert.not.ok(ops.includes(OpCode.Exec));
+});
+
+test('time namespace offsets are written before the fork', () => {
+  const spec = minimalSpec({
+    linux: { namespaces: [{ type: 'mount' }, { type: 'time' }], timeOffsets: { monotonic: { secs: 10, nanosecs: 5 } } },
+    hostname: undefined,
+  });
+  const plan = buildLaunchPlan(input(spec));
+  const ops = plan.ops.map((o) => o.code);
+  const w = plan.ops.find((o) => o.code === OpCode.WriteFile)!;
+  assert.equal(w.s, ['/proc/self/timens_offsets', 'monotonic 10 5']);
+  assert.ok(ops.indexOf(OpCode.Unshare) < ops.indexOf(OpCode.WriteFile));
+  assert.ok(ops.indexOf(OpCode.WriteFile) < ops.indexOf(OpCode.ForkReport));
+});
+
+test('node masks are packed 32 bits a word', () => {
+  assert.equal(nodeMaskWords('0-1,33'), [3, 2]);
+  assert.throws(() => nodeMaskWords('x'));
+});
+
+test.run();
