@@ -25,7 +25,7 @@ try {
 
 fs.mkdirSync(dist, { recursive: true });
 execFileSync(bun, [
-  'build', '--compile', '--minify-syntax', '--minify-whitespace',
+  'build', '--compile', '--bytecode', '--minify-syntax', '--minify-whitespace',
   `--define`, `process.env.BERTH_COMMIT=${JSON.stringify(commit)}`,
   path.join(root, 'src/cli/main.ts'),
   '--outfile', path.join(dist, 'berth'),

@@ -230,7 +230,6 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     created: new Date().toISOString(),
     owner: '',
     annotations: spec.annotations ?? {},
-    started: false,
     startable: isStartable(spec),
     cgroup: cgroup.describe(),
     hooks: { poststart: hooks.poststart, poststop: hooks.poststop },

@@ -22,9 +22,8 @@ export async function startContainer(root: string, id: string, warn: (msg: strin
     if (status === 'running') throw new InvalidState('cannot start an already running container');
     if (!st.startable) throw new BerthError('cannot start container: config.json has no process to run (process.args is required at start)');
     await releaseInit(store.fifoPath(id), st.pid, st.pidStartTime);
+    // The fifo's absence is what marks the container running (state/status.ts).
     fs.unlinkSync(store.fifoPath(id));
-    st.started = true;
-    store.write(id, st);
     const running = JSON.stringify(hookState(st, id, st.pid, st.bundle, 'running'));
     runHostHooks('poststart', st.hooks?.poststart, running, warn);
   });

@@ -36,5 +36,5 @@ export function readStartTime(pid: number, proc: ProcReader = liveProc): string 
 
 export function deriveStatus(st: StoredState, fifoExists: boolean, proc: ProcReader = liveProc): 'created' | 'running' | 'stopped' {
   if (readStartTime(st.pid, proc) !== st.pidStartTime) return 'stopped';
-  return fifoExists && !st.started ? 'created' : 'running';
+  return fifoExists ? 'created' : 'running';
 }

@@ -17,8 +17,6 @@ export interface StoredState {
   created: string;
   owner: string;
   annotations: Record<string, string>;
-  /** set by `start` */
-  started: boolean;
   /** the config had a process to run (process.args non-empty) */
   startable: boolean;
   cgroup: CgroupRecord;

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Interim: the schema validators are not generated yet.
+'use strict';
