@@ -33,7 +33,7 @@ for (const suite of suites) {
     continue;
   }
   console.log(`\n== ${suite} tests`);
-  const args = [require.resolve('uvu/bin.js'), path.join('build/test', suite)];
+  const args = [path.join(root, 'node_modules/uvu/bin.js'), path.join('build/test', suite)];
   if (pattern) args.push(pattern);
   const res = run(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
   process.stdout.write(res.stdout);

@@ -441,15 +441,14 @@ static void op_resolve_exec(int step, const struct plan_op *op) {
 }
 
 static void op_wait_start(int step, const struct plan_op *op) {
-  int dirfd = (int)op->n[0];
-  int fd;
+  int fd = (int)op->n[0];
+  char byte;
+  ssize_t r;
   do {
-    fd = (int)syscall(SYS_openat, dirfd, op->s[0], O_WRONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) fail(step, errno, op->s[0]);
-  write_all(fd, "0", 1);
+    r = syscall(SYS_read, fd, &byte, 1);
+  } while (r < 0 && errno == EINTR);
+  if (r != 1) fail(step, r < 0 ? errno : EPIPE, "exec fifo");
   close(fd);
-  close(dirfd);
 }
 
 /* Forks the hook with the state on its stdin and waits for it, enforcing the timeout. */

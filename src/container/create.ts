@@ -39,10 +39,7 @@ export interface CreateOptions {
   warn: (msg: string) => void;
 }
 
-const O_PATH = 0o10000000;
-const O_DIRECTORY = 0o200000;
 const O_CLOEXEC = 0o2000000;
-const FIFO_NAME = 'exec.fifo';
 
 /** Everything create acquires, so a failure can release it in one place. */
 class Acquired {
@@ -136,10 +133,11 @@ export async function createContainer(o: CreateOptions): Promise<void> {
 
 async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: string, a: Acquired): Promise<void> {
   const { addon, store } = a;
-  const dir = store.dir(o.id);
-  addon.mkfifo(path.join(dir, FIFO_NAME), 0o622);
-  const stateDirFd = addon.open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-  a.fds.push(stateDirFd);
+  const fifo = store.fifoPath(o.id);
+  addon.mkfifo(fifo, 0o600);
+  // O_RDWR never blocks on a fifo; the child inherits it and blocks reading until `start`.
+  const execFifoFd = addon.open(fifo, fs.constants.O_RDWR | O_CLOEXEC, 0);
+  a.fds.push(execFifoFd);
 
   const cgroup = cgroupManagerFor({ id: o.id, cgroupsPath: spec.linux?.cgroupsPath, systemd: o.systemdCgroup });
   a.cgroup = cgroup;
@@ -173,8 +171,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     namespaceFds,
     cgroupFd,
     cgroupViews: cgroupViews(cgroup),
-    stateDirFd,
-    fifoName: FIFO_NAME,
+    execFifoFd,
     noPivot: o.noPivot,
     noNewKeyring: o.noNewKeyring,
     preservedFds: listen + o.preserveFds,

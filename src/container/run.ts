@@ -37,7 +37,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   try {
     await startContainer(o.root, o.id, o.warn);
   } catch (err) {
-    process.kill(pid, 'SIGKILL');
+    forward('SIGKILL');
     await exited;
     await deleteContainer(o.root, o.id, true, o.warn);
     throw err;

@@ -34,9 +34,8 @@ export interface PlanInput {
   /** cgroup v2 dir fd for CLONE_INTO_CGROUP, or -1 (then the parent places the pid before Go) */
   cgroupFd: number;
   cgroupViews: readonly CgroupView[];
-  /** directory fd of the container's state dir, which holds the exec fifo */
-  stateDirFd: number;
-  fifoName: string;
+  /** the exec fifo, open O_RDWR in this process: the child blocks reading it until `start` */
+  execFifoFd: number;
   noPivot: boolean;
   noNewKeyring: boolean;
   /** fds 3 .. 3+preservedFds-1 stay open for the process (--preserve-fds, LISTEN_FDS) */
@@ -132,7 +131,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
 
   if (!proc) {
     w.add('create', OpCode.SendSync, [SyncMsg.Ready]);
-    w.add('start', OpCode.WaitStart, [input.stateDirFd], [input.fifoName]);
+    w.add('start', OpCode.WaitStart, [input.execFifoFd]);
   } else {
     planProcess(w, input, proc, startHooks);
   }
@@ -154,7 +153,7 @@ function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks:
   if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);
 
   w.add('create', OpCode.SendSync, [SyncMsg.Ready]);
-  w.add('start', OpCode.WaitStart, [input.stateDirFd], [input.fifoName]);
+  w.add('start', OpCode.WaitStart, [input.execFifoFd]);
   startHooks.forEach((h, i) => {
     const args = h.args && h.args.length ? h.args : [h.path];
     const env = h.env ?? [];

@@ -82,7 +82,11 @@ export const enum OpCode {
   PrepareStdio = 33,
   /** s = candidate absolute paths; the first executable regular file is remembered for Exec. ENOENT if none. */
   ResolveExec = 34,
-  /** n0 = directory fd holding the fifo, s0 = fifo name. Blocks in open(O_WRONLY) until `start`, writes "0". */
+  /**
+   * n0 = fd of the exec fifo, opened O_RDWR by the parent before clone. Blocks reading one byte,
+   * which `start` writes. (Opened before the user switch, so the process needs no access to the
+   * state directory, and no /proc after pivot_root.)
+   */
   WaitStart = 35,
   /**
    * Run a hook from inside the container and wait for it: s = [path, argv..., env...], n0 = argc,
