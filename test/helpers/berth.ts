@@ -65,14 +65,30 @@ export function uniqueId(tag: string): string {
   return `berth-t-${tag}-${process.pid}-${counter++}`;
 }
 
-/** Runs dist/berth --root ROOT ...args and returns its status and output. */
+/**
+ * Runs dist/berth --root ROOT ...args and returns its status and output. Output goes through
+ * files, not pipes: a created container inherits berth's stdout/stderr and would hold a pipe
+ * open (and spawnSync waiting) until it exits, exactly as a shim's pipes are held.
+ */
 export function berth(root: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
-  return spawnSync(berthBin, ['--root', root, ...args], {
-    encoding: 'utf8',
-    input: opts.input,
-    timeout: opts.timeoutMs ?? 30_000,
-    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-out-'));
+  const outFd = fs.openSync(path.join(dir, 'out'), 'w+');
+  const errFd = fs.openSync(path.join(dir, 'err'), 'w+');
+  try {
+    const res = spawnSync(berthBin, ['--root', root, ...args], {
+      encoding: 'utf8',
+      input: opts.input,
+      timeout: opts.timeoutMs ?? 30_000,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd],
+    });
+    res.stdout = fs.readFileSync(path.join(dir, 'out'), 'utf8');
+    res.stderr = fs.readFileSync(path.join(dir, 'err'), 'utf8');
+    return res;
+  } finally {
+    fs.closeSync(outFd);
+    fs.closeSync(errFd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `berth run` of `script` (sh -c) in a bundle from `spec`; returns stdout, stderr, status. */
