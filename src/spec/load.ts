@@ -1,10 +1,11 @@
 // Loads a bundle: <bundle>/config.json parsed and validated, root.path resolved and checked.
-// (Interim loader: structural checks only until the schema validators land.)
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError, ConfigError } from '../errors.js';
+import { checkSemantics } from './semantic.js';
 import type { Spec } from './types.js';
+import { validateConfigSchema } from './validate.js';
 
 export interface LoadedBundle {
   spec: Spec;
@@ -31,18 +32,11 @@ export function loadBundle(bundleDir: string): LoadedBundle {
   try {
     spec = JSON.parse(text) as Spec;
   } catch (err) {
-    throw new ConfigError('', `not valid JSON: ${(err as Error).message}`);
+    throw new ConfigError('', `is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new ConfigError('', 'must be a JSON object');
-  if (typeof spec.ociVersion !== 'string' || !/^1\.\d+\.\d+/.test(spec.ociVersion)) {
-    throw new ConfigError('/ociVersion', `"${String(spec.ociVersion)}" is not a 1.x runtime-spec version`);
-  }
-  if (!spec.root || typeof spec.root.path !== 'string') throw new ConfigError('/root/path', 'is required on Linux');
-  if (spec.process) {
-    if (typeof spec.process.cwd !== 'string') throw new ConfigError('/process/cwd', `${JSON.stringify(spec.process.cwd)} must be a string`);
-    if (!spec.process.cwd.startsWith('/')) throw new ConfigError('/process/cwd', `"${spec.process.cwd}" must be an absolute path`);
-  }
-  const rootfs = path.resolve(bundle, spec.root.path);
+  validateConfigSchema(spec);
+  checkSemantics(spec);
+  const rootfs = path.resolve(bundle, spec.root!.path);
   let st: fs.Stats;
   try {
     st = fs.statSync(rootfs);
