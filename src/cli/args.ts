@@ -26,7 +26,18 @@ export function parseFlags(args: readonly string[], spec: FlagSpec, where: strin
   const strings = [...(spec.string ?? [])];
   const booleans = [...(spec.boolean ?? []), 'help'];
   const known = new Set([...strings, ...booleans, ...Object.keys(spec.alias ?? {}), ...(spec.ignored ?? []), 'h']);
-  const argv = minimist(normalizeDashes(args), {
+  // minimist reads --no-X as "X is false"; runc's flags named no-X (--no-pivot) are flags of
+  // their own, so they are taken out before minimist sees them.
+  const negated: string[] = [];
+  const rest = normalizeDashes(args).filter((a) => {
+    const name = a.replace(/^--/, '');
+    if (a.startsWith('--no-') && booleans.includes(name)) {
+      negated.push(name);
+      return false;
+    }
+    return true;
+  });
+  const argv = minimist(rest, {
     string: strings,
     boolean: booleans,
     alias: { ...spec.alias, h: 'help' },
@@ -43,6 +54,7 @@ export function parseFlags(args: readonly string[], spec: FlagSpec, where: strin
     if (k === '_') continue;
     flags[k] = Array.isArray(v) ? String(v[v.length - 1]) : (v as string | boolean);
   }
+  for (const name of negated) flags[name] = true;
   return { flags, positional: argv._.map(String) };
 }
 

@@ -23,6 +23,13 @@ test('command flags: strings, booleans, aliases, and unknown flags are errors', 
   assert.throws(() => parseFlags(['--bogus', 'id'], {}, 'start'), (e: unknown) => e instanceof UsageError && /bogus/.test((e as Error).message));
 });
 
+test('runc flags named no-X are flags of their own, not negations', () => {
+  const p = parseFlags(['--no-pivot', '-no-new-keyring', 'id'], { boolean: ['no-pivot', 'no-new-keyring'] }, 'create');
+  assert.is(p.flags['no-pivot'], true);
+  assert.is(p.flags['no-new-keyring'], true);
+  assert.equal(p.positional, ['id']);
+});
+
 test('signals: names with or without SIG, any case, or numbers', () => {
   assert.is(parseSignal('TERM'), 15);
   assert.is(parseSignal('SIGKILL'), 9);

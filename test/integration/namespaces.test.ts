@@ -1,0 +1,125 @@
+// Namespaces: new ones, joined ones (by path), time offsets, and the process model details
+// that depend on them (--no-pivot, --preserve-fds, the session keyring).
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { berth, berthBin, makeBundle, runIn, stateOf, uniqueId } from '../helpers/berth.js';
+import { minimalSpec } from '../helpers/specs.js';
+
+test('each new namespace differs from the host, each unlisted one is shared', () => {
+  const spec = minimalSpec({
+    linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }, { type: 'network' }, { type: 'cgroup' }] },
+  });
+  const r = runIn('for n in pid mnt uts ipc net cgroup user time; do echo "$n $(readlink /proc/self/ns/$n)"; done', spec);
+  assert.is(r.status, 0, r.stderr);
+  for (const line of r.stdout.trim().split('\n')) {
+    const [name, link] = line.split(' ');
+    const host = fs.readlinkSync(`/proc/self/ns/${name}`);
+    if (name === 'user' || name === 'time') assert.is(link, host, `${name} is shared`);
+    else assert.is.not(link, host, `${name} is new`);
+  }
+});
+
+test('a namespace given by path is joined', () => {
+  const holder = minimalSpec({ linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'network' }, { type: 'uts' }] } });
+  holder.process!.args = ['sleep', '600'];
+  const hb = makeBundle(holder);
+  const hid = uniqueId('nsholder');
+  try {
+    assert.is(berth(hb.root, ['create', '--bundle', hb.dir, hid]).status, 0);
+    const pid = stateOf(hb.root, hid).pid;
+    const want = fs.readlinkSync(`/proc/${pid}/ns/net`);
+    const wantPid = fs.readlinkSync(`/proc/${pid}/ns/pid`);
+    const spec = minimalSpec({
+      linux: { namespaces: [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'network', path: `/proc/${pid}/ns/net` }, { type: 'uts' }] },
+    });
+    const r = runIn('readlink /proc/self/ns/net; readlink /proc/self/ns/pid', spec, 'nsjoin');
+    assert.is(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n'), [want, wantPid]);
+  } finally {
+    hb.cleanup();
+  }
+});
+
+test('a new time namespace applies timeOffsets', () => {
+  const spec = minimalSpec({
+    linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'time' }], timeOffsets: { boottime: { secs: 86400 * 365 } } },
+  });
+  const r = runIn('cut -d. -f1 /proc/uptime', spec);
+  assert.is(r.status, 0, r.stderr);
+  const hostUptime = Number(fs.readFileSync('/proc/uptime', 'utf8').split('.')[0]);
+  const inside = Number(r.stdout.trim());
+  assert.ok(inside - hostUptime >= 86400 * 365 - 5, `uptime inside ${inside}, host ${hostUptime}`);
+});
+
+test('--no-pivot moves the rootfs and chroots instead of pivot_root', () => {
+  const spec = minimalSpec();
+  spec.process!.args = ['sh', '-c', 'ls /bin/busybox && grep -c " / " /proc/self/mountinfo'];
+  const b = makeBundle(spec);
+  try {
+    const r = berth(b.root, ['run', '--no-pivot', '--bundle', b.dir, uniqueId('nopivot')]);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, '/bin/busybox');
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('--preserve-fds passes fds 3.. to the process; other fds never reach it', () => {
+  const spec = minimalSpec();
+  spec.process!.args = ['sh', '-c', 'cat <&3; ls /proc/self/fd | tr "\\n" " "'];
+  const b = makeBundle(spec);
+  const file = `${b.dir}/passed`;
+  fs.writeFileSync(file, 'through fd 3\n');
+  try {
+    const fd3 = fs.openSync(file, 'r');
+    const fd4 = fs.openSync(file, 'r');
+    const r = spawnSync(berthBin, ['--root', b.root, 'run', '--preserve-fds', '1', '--bundle', b.dir, uniqueId('fds')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe', fd3, fd4],
+    });
+    fs.closeSync(fd3);
+    fs.closeSync(fd4);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, 'through fd 3');
+    const fds = r.stdout.split('\n')[1]!.trim().split(' ').map(Number);
+    assert.ok(fds.includes(3), 'fd 3 preserved');
+    assert.not.ok(fds.includes(4) && fds.length > 5, `fd 4 must not leak: ${fds}`);
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('the process gets a new session keyring named after the container, unless --no-new-keyring', () => {
+  const spec = minimalSpec();
+  spec.process!.args = ['sh', '-c', 'cat /proc/keys'];
+  const b = makeBundle(spec);
+  const id = uniqueId('keyring');
+  try {
+    const r = berth(b.root, ['run', '--bundle', b.dir, id]);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, `_ses.${id}`);
+    const id2 = uniqueId('nokeyring');
+    const r2 = berth(b.root, ['run', '--no-new-keyring', '--bundle', b.dir, id2]);
+    assert.is(r2.status, 0, r2.stderr);
+    assert.not.match(r2.stdout, `_ses.${id2}`);
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('scheduler, ioPriority and personality', () => {
+  const spec = minimalSpec();
+  spec.process!.scheduler = { policy: 'SCHED_BATCH', nice: 5 };
+  spec.process!.ioPriority = { class: 'IOPRIO_CLASS_IDLE', priority: 0 };
+  spec.linux!.personality = { domain: 'LINUX32' };
+  const r = runIn('cut -d" " -f19,41 /proc/self/stat; uname -m', spec);
+  assert.is(r.status, 0, r.stderr);
+  const [niceAndPolicy, machine] = r.stdout.trim().split('\n');
+  assert.is(niceAndPolicy, '5 3', 'nice 5, policy SCHED_BATCH (3)');
+  assert.is(machine, 'i686', 'LINUX32 personality');
+});
+
+test.run();
