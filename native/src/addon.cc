@@ -123,6 +123,20 @@ Napi::Value WaitPid(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// Blocks until fd reports POLLERR/POLLHUP: for the write end of a fifo, until no reader is
+// left. Returns false on timeout.
+Napi::Value WaitHangup(const Napi::CallbackInfo& info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  int timeout = info[1].As<Napi::Number>().Int32Value();
+  pollfd pfd = {fd, 0, 0};
+  int r;
+  do {
+    r = poll(&pfd, 1, timeout);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return ThrowErrno(info.Env(), "poll", "", errno);
+  return Napi::Boolean::New(info.Env(), r > 0);
+}
+
 Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info) {
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) return ThrowErrno(info.Env(), "prctl", "PR_SET_CHILD_SUBREAPER", errno);
   return info.Env().Undefined();
@@ -207,6 +221,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("syncSend", Napi::Function::New(env, SyncSend));
   exports.Set("syncRecv", Napi::Function::New(env, SyncRecv));
   exports.Set("waitPid", Napi::Function::New(env, WaitPid));
+  exports.Set("waitHangup", Napi::Function::New(env, WaitHangup));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("flock", Napi::Function::New(env, Flock));

@@ -448,7 +448,7 @@ static void op_wait_start(int step, const struct plan_op *op) {
     r = syscall(SYS_read, fd, &byte, 1);
   } while (r < 0 && errno == EINTR);
   if (r != 1) fail(step, r < 0 ? errno : EPIPE, "exec fifo");
-  close(fd);
+  /* Kept open (close-on-exec): `start` waits for execve to close it before poststart hooks. */
 }
 
 /* Forks the hook with the state on its stdin and waits for it, enforcing the timeout. */

@@ -46,7 +46,7 @@ export function parseFlags(args: readonly string[], spec: FlagSpec, where: strin
       if (!arg.startsWith('-')) return true;
       const name = arg.replace(/^-+/, '').split('=')[0]!;
       if (known.has(name)) return true;
-      throw new UsageError(`${where}: flag provided but not defined: -${name}`);
+      throw new UsageError(`${where ? where + ': ' : ''}flag provided but not defined: -${name}`);
     },
   });
   const flags: Record<string, string | boolean | undefined> = {};

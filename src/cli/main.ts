@@ -62,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   const split = splitCommand(argv, GLOBAL_STRINGS);
   let g;
   try {
-    g = parseFlags(split.global, { string: GLOBAL_STRINGS, boolean: GLOBAL_BOOLEANS }, 'berth');
+    g = parseFlags(split.global, { string: GLOBAL_STRINGS, boolean: GLOBAL_BOOLEANS }, '');
   } catch (err) {
     createLogger({ format: 'text', debug: false }).error((err as Error).message);
     return 1;

@@ -7,6 +7,7 @@ import { BerthError, InvalidState } from '../errors.js';
 import { runHostHooks } from '../hooks/run.js';
 import { withContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
+import { native } from '../sys/addon.js';
 import { hookState } from './hook-state.js';
 import { statusOf } from './status.js';
 
@@ -32,6 +33,7 @@ export async function startContainer(root: string, id: string, warn: (msg: strin
  */
 function releaseInit(fifo: string): void {
   let fd: number;
+  const addon = native();
   try {
     fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
   } catch (err) {
@@ -40,6 +42,9 @@ function releaseInit(fifo: string): void {
   }
   try {
     fs.writeSync(fd, '0');
+    // poststart hooks run after the user process is executed (runtime.md): the init holds
+    // the fifo until execve closes it, startContainer hooks included.
+    addon.waitHangup(fd, -1);
   } finally {
     fs.closeSync(fd);
   }

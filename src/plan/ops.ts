@@ -85,7 +85,8 @@ export const enum OpCode {
   /**
    * n0 = fd of the exec fifo, opened O_RDWR by the parent before clone. Blocks reading one byte,
    * which `start` writes. (Opened before the user switch, so the process needs no access to the
-   * state directory, and no /proc after pivot_root.)
+   * state directory, and no /proc after pivot_root.) The fd stays open until execve closes it,
+   * which tells `start` the user process runs.
    */
   WaitStart = 35,
   /**

@@ -71,6 +71,8 @@ export interface NativeAddon {
   syncRecv(fd: number, timeoutMs: number): SyncMessage | null;
   /** Resolves when the process (a child or, as a subreaper, a descendant) exits. */
   waitPid(pid: number): Promise<ExitStatus>;
+  /** Waits (timeoutMs, -1 = forever) until fd reports POLLERR/POLLHUP; false on timeout. */
+  waitHangup(fd: number, timeoutMs: number): boolean;
   /** prctl(PR_SET_CHILD_SUBREAPER, 1) */
   setChildSubreaper(): void;
   mkfifo(path: string, mode: number): void;
