@@ -1,5 +1,7 @@
 // The addon's entry point: thin JavaScript-facing wrappers around system calls. Policy lives
-// in TypeScript; see src/sys/native.ts for the typed interface these functions implement.
+// in TypeScript; src/sys/native.ts is the typed interface these functions implement. Every
+// failure throws an Error whose message names the call (and path) and which carries .errno
+// and .code; a wrong argument type throws a TypeError before any system call is made.
 
 #include <napi.h>
 
@@ -13,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -25,15 +28,35 @@
 
 namespace {
 
-Napi::Value SyncSend(const Napi::CallbackInfo& info) {
+// Reads argument i as a fd / int / string / bool, or returns from the calling function.
+#define ARG_INT(i, name, var)                                                          \
+  int32_t var;                                                                         \
+  if (!ReadInt32(info.Env(), info[i], std::string(__func__) + ": " + (name), &var)) \
+    return info.Env().Undefined()
+#define ARG_STRING(i, name, var)                                                        \
+  std::string var;                                                                      \
+  if (!ReadString(info.Env(), info[i], std::string(__func__) + ": " + (name), &var)) \
+    return info.Env().Undefined()
+#define ARG_BOOL(i, name, var)                                                        \
+  bool var;                                                                           \
+  if (!ReadBool(info.Env(), info[i], std::string(__func__) + ": " + (name), &var)) \
+    return info.Env().Undefined()
+
+bool IsBytes(Napi::Value v) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array;
+}
+
+// syncSend(fd, type, payload?): one SOCK_SEQPACKET datagram, header + payload.
+Napi::Value syncSend(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  uint32_t type = info[1].As<Napi::Number>().Uint32Value();
-  sync_header h = {type, 0, 0, 0, 0};
+  ARG_INT(0, "fd", fd);
+  ARG_INT(1, "type", type);
+  sync_header h = {static_cast<uint32_t>(type), 0, 0, 0, 0};
   std::vector<uint8_t> msg(sizeof h);
-  if (info.Length() > 2 && info[2].IsTypedArray()) {
+  if (info.Length() > 2 && !info[2].IsUndefined()) {
+    if (!IsBytes(info[2])) return ThrowType(env, "syncSend: payload must be a Uint8Array");
     Napi::Uint8Array payload = info[2].As<Napi::Uint8Array>();
-    if (payload.ByteLength() > SYNC_MAX_PAYLOAD) return ThrowType(env, "syncSend: payload too large");
+    if (payload.ByteLength() > SYNC_MAX_PAYLOAD) return ThrowType(env, "syncSend: payload larger than 64 KiB");
     h.len = static_cast<uint32_t>(payload.ByteLength());
     msg.insert(msg.end(), payload.Data(), payload.Data() + payload.ByteLength());
   }
@@ -46,14 +69,15 @@ Napi::Value SyncSend(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value SyncRecv(const Napi::CallbackInfo& info) {
+// syncRecv(fd, timeoutMs): the next message, null on EOF, throws ETIMEDOUT on timeout.
+Napi::Value syncRecv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  int timeout = info[1].As<Napi::Number>().Int32Value();
+  ARG_INT(0, "fd", fd);
+  ARG_INT(1, "timeoutMs", timeout);
   pollfd pfd = {fd, POLLIN, 0};
   int r;
   do {
-    r = poll(&pfd, 1, timeout);
+    r = poll(&pfd, 1, timeout < 0 ? -1 : timeout);
   } while (r < 0 && errno == EINTR);
   if (r < 0) return ThrowErrno(env, "poll", "sync socket", errno);
   if (r == 0) return ThrowErrno(env, "recv", "sync socket", ETIMEDOUT);
@@ -63,11 +87,11 @@ Napi::Value SyncRecv(const Napi::CallbackInfo& info) {
     n = recv(fd, buf.data(), buf.size(), 0);
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
-    if (errno == ECONNRESET) return env.Null();
+    if (errno == ECONNRESET) return env.Null();  // the peer died with data unread: also EOF
     return ThrowErrno(env, "recv", "sync socket", errno);
   }
   if (n == 0) return env.Null();
-  if (static_cast<size_t>(n) < sizeof(sync_header)) return ThrowErrno(env, "recv", "short sync message", EPROTO);
+  if (static_cast<size_t>(n) < sizeof(sync_header)) return ThrowErrno(env, "recv", "sync socket (short message)", EPROTO);
   sync_header h;
   memcpy(&h, buf.data(), sizeof h);
   size_t len = std::min<size_t>(h.len, static_cast<size_t>(n) - sizeof h);
@@ -80,7 +104,8 @@ Napi::Value SyncRecv(const Napi::CallbackInfo& info) {
   return msg;
 }
 
-// Waits for a process in the threadpool, so the JS thread stays free to forward signals.
+// Waits for a process in libuv's threadpool, so the JS thread stays free (to forward
+// signals, for one).
 class WaitWorker : public Napi::AsyncWorker {
  public:
   WaitWorker(Napi::Env env, pid_t pid) : Napi::AsyncWorker(env), pid_(pid), deferred_(Napi::Promise::Deferred::New(env)) {}
@@ -97,10 +122,7 @@ class WaitWorker : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     if (err_) {
-      Napi::Error e = Napi::Error::New(env, std::string("waitpid: ") + strerror(err_));
-      e.Set("errno", Napi::Number::New(env, err_));
-      e.Set("code", Napi::String::New(env, ErrnoName(err_)));
-      deferred_.Reject(e.Value());
+      deferred_.Reject(ErrnoError(env, "waitpid", std::to_string(pid_), err_).Value());
       return;
     }
     Napi::Object res = Napi::Object::New(env);
@@ -116,8 +138,10 @@ class WaitWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
 };
 
-Napi::Value WaitPid(const Napi::CallbackInfo& info) {
-  WaitWorker* w = new WaitWorker(info.Env(), info[0].As<Napi::Number>().Int32Value());
+Napi::Value waitPid(const Napi::CallbackInfo& info) {
+  ARG_INT(0, "pid", pid);
+  if (pid <= 0) return ThrowType(info.Env(), "waitPid: pid must be positive");
+  WaitWorker* w = new WaitWorker(info.Env(), pid);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
@@ -125,53 +149,55 @@ Napi::Value WaitPid(const Napi::CallbackInfo& info) {
 
 // Blocks until fd reports POLLERR/POLLHUP: for the write end of a fifo, until no reader is
 // left. Returns false on timeout.
-Napi::Value WaitHangup(const Napi::CallbackInfo& info) {
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  int timeout = info[1].As<Napi::Number>().Int32Value();
+Napi::Value waitHangup(const Napi::CallbackInfo& info) {
+  ARG_INT(0, "fd", fd);
+  ARG_INT(1, "timeoutMs", timeout);
   pollfd pfd = {fd, 0, 0};
   int r;
   do {
-    r = poll(&pfd, 1, timeout);
+    r = poll(&pfd, 1, timeout < 0 ? -1 : timeout);
   } while (r < 0 && errno == EINTR);
   if (r < 0) return ThrowErrno(info.Env(), "poll", "", errno);
   return Napi::Boolean::New(info.Env(), r > 0);
 }
 
-Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info) {
+Napi::Value setChildSubreaper(const Napi::CallbackInfo& info) {
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) return ThrowErrno(info.Env(), "prctl", "PR_SET_CHILD_SUBREAPER", errno);
   return info.Env().Undefined();
 }
 
-Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
-  std::string path = info[0].As<Napi::String>().Utf8Value();
-  mode_t mode = info[1].As<Napi::Number>().Uint32Value();
+// The mode is applied exactly (umask cleared for the call).
+Napi::Value mkfifo(const Napi::CallbackInfo& info) {
+  ARG_STRING(0, "path", path);
+  ARG_INT(1, "mode", mode);
   mode_t old = umask(0);
-  int r = mkfifo(path.c_str(), mode);
+  int r = ::mkfifo(path.c_str(), static_cast<mode_t>(mode));
   int err = errno;
   umask(old);
   if (r < 0) return ThrowErrno(info.Env(), "mkfifo", path, err);
   return info.Env().Undefined();
 }
 
-Napi::Value Flock(const Napi::CallbackInfo& info) {
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  bool exclusive = info[1].As<Napi::Boolean>().Value();
-  bool nonblocking = info[2].As<Napi::Boolean>().Value();
+Napi::Value flock(const Napi::CallbackInfo& info) {
+  ARG_INT(0, "fd", fd);
+  ARG_BOOL(1, "exclusive", exclusive);
+  ARG_BOOL(2, "nonBlocking", nonblocking);
   int op = (exclusive ? LOCK_EX : LOCK_SH) | (nonblocking ? LOCK_NB : 0);
   int r;
   do {
-    r = flock(fd, op);
+    r = ::flock(fd, op);
   } while (r < 0 && errno == EINTR);
   if (r < 0) {
     if (errno == EWOULDBLOCK && nonblocking) return Napi::Boolean::New(info.Env(), false);
-    return ThrowErrno(info.Env(), "flock", "", errno);
+    return ThrowErrno(info.Env(), "flock", std::to_string(fd), errno);
   }
   return Napi::Boolean::New(info.Env(), true);
 }
 
-Napi::Value MemfdWithBytes(const Napi::CallbackInfo& info) {
+Napi::Value memfdWithBytes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string name = info[0].As<Napi::String>().Utf8Value();
+  ARG_STRING(0, "name", name);
+  if (!IsBytes(info[1])) return ThrowType(env, "memfdWithBytes: bytes must be a Uint8Array");
   Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
   int fd = memfd_create(name.c_str(), MFD_CLOEXEC);
   if (fd < 0) return ThrowErrno(env, "memfd_create", name, errno);
@@ -181,55 +207,62 @@ Napi::Value MemfdWithBytes(const Napi::CallbackInfo& info) {
     if (w < 0) {
       if (errno == EINTR) continue;
       int err = errno;
-      close(fd);
+      ::close(fd);
       return ThrowErrno(env, "write", name, err);
     }
     off += static_cast<size_t>(w);
   }
-  lseek(fd, 0, SEEK_SET);
+  if (lseek(fd, 0, SEEK_SET) < 0) {
+    int err = errno;
+    ::close(fd);
+    return ThrowErrno(env, "lseek", name, err);
+  }
   return Napi::Number::New(env, fd);
 }
 
-Napi::Value Close(const Napi::CallbackInfo& info) {
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  if (close(fd) < 0 && errno != EINTR) return ThrowErrno(info.Env(), "close", std::to_string(fd), errno);
+Napi::Value close(const Napi::CallbackInfo& info) {
+  ARG_INT(0, "fd", fd);
+  // EINTR: Linux has closed the fd anyway; retrying could close someone else's.
+  if (::close(fd) < 0 && errno != EINTR) return ThrowErrno(info.Env(), "close", std::to_string(fd), errno);
   return info.Env().Undefined();
 }
 
-Napi::Value Open(const Napi::CallbackInfo& info) {
-  std::string path = info[0].As<Napi::String>().Utf8Value();
-  int flags = info[1].As<Napi::Number>().Int32Value();
-  mode_t mode = info[2].As<Napi::Number>().Uint32Value();
+Napi::Value open(const Napi::CallbackInfo& info) {
+  ARG_STRING(0, "path", path);
+  ARG_INT(1, "flags", flags);
+  ARG_INT(2, "mode", mode);
   int fd;
   do {
-    fd = open(path.c_str(), flags, mode);
+    fd = ::open(path.c_str(), flags, static_cast<mode_t>(mode));
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return ThrowErrno(info.Env(), "open", path, errno);
   return Napi::Number::New(info.Env(), fd);
 }
 
-Napi::Value ErrnoNameJs(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), ErrnoName(info[0].As<Napi::Number>().Int32Value()));
+Napi::Value errnoName(const Napi::CallbackInfo& info) {
+  ARG_INT(0, "errno", err);
+  return Napi::String::New(info.Env(), ErrnoName(err));
 }
 
-Napi::Value StrerrorJs(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), strerror(info[0].As<Napi::Number>().Int32Value()));
+Napi::Value strerror(const Napi::CallbackInfo& info) {
+  ARG_INT(0, "errno", err);
+  return Napi::String::New(info.Env(), ::strerror(err));
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spawn", Napi::Function::New(env, Spawn));
-  exports.Set("syncSend", Napi::Function::New(env, SyncSend));
-  exports.Set("syncRecv", Napi::Function::New(env, SyncRecv));
-  exports.Set("waitPid", Napi::Function::New(env, WaitPid));
-  exports.Set("waitHangup", Napi::Function::New(env, WaitHangup));
-  exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
-  exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
-  exports.Set("flock", Napi::Function::New(env, Flock));
-  exports.Set("memfdWithBytes", Napi::Function::New(env, MemfdWithBytes));
-  exports.Set("close", Napi::Function::New(env, Close));
-  exports.Set("open", Napi::Function::New(env, Open));
-  exports.Set("errnoName", Napi::Function::New(env, ErrnoNameJs));
-  exports.Set("strerror", Napi::Function::New(env, StrerrorJs));
+  exports.Set("syncSend", Napi::Function::New(env, syncSend));
+  exports.Set("syncRecv", Napi::Function::New(env, syncRecv));
+  exports.Set("waitPid", Napi::Function::New(env, waitPid));
+  exports.Set("waitHangup", Napi::Function::New(env, waitHangup));
+  exports.Set("setChildSubreaper", Napi::Function::New(env, setChildSubreaper));
+  exports.Set("mkfifo", Napi::Function::New(env, mkfifo));
+  exports.Set("flock", Napi::Function::New(env, flock));
+  exports.Set("memfdWithBytes", Napi::Function::New(env, memfdWithBytes));
+  exports.Set("close", Napi::Function::New(env, close));
+  exports.Set("open", Napi::Function::New(env, open));
+  exports.Set("errnoName", Napi::Function::New(env, errnoName));
+  exports.Set("strerror", Napi::Function::New(env, strerror));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   return exports;
 }

@@ -1,27 +1,34 @@
 /*
  * The clone child: walks the launch plan with raw system calls and never returns into
- * JavaScript. It runs in a copy of a multi-threaded process, so it must not allocate, take
- * locks, use stdio or call glibc wrappers that talk to other threads (setuid and friends
- * broadcast to every thread; fork runs atfork handlers). Everything here is a direct syscall
- * or an async-signal-safe libc function. It decides nothing: the plan says what to do.
+ * JavaScript.
+ *
+ * It runs in a copy of a multi-threaded process (Node's JS thread, libuv's threadpool, V8's
+ * helpers), of which only the calling thread exists in the child. Any lock another thread
+ * held at clone time stays held forever, so the child must not allocate, use stdio, throw,
+ * or call glibc functions that lock or talk to other threads (setuid() and friends broadcast
+ * to every thread; fork() runs atfork handlers). Everything here is either syscall(SYS_...)
+ * or a glibc function that is a plain wrapper around one system call (mount, close, stat...).
+ * All buffers are static.
+ *
+ * It decides nothing: the plan says what to do and in which order. On the first failing op
+ * it sends SyncMsg.Error {step = op index, err = errno, payload = detail} and exits 1.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "plan.h"
-#include "sync.h"
+#include "child.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
-#include <linux/openat2.h>
-#include <linux/sched.h>
-#include <linux/seccomp.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -33,6 +40,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sync.h"
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -42,20 +51,39 @@
 #ifndef ST_RELATIME
 #define ST_RELATIME 4096
 #endif
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 1U
+#endif
+#define IOPRIO_WHO_PROCESS 1
 
-/* ---- state kept across ops (static: the child never allocates) ---- */
+/* ------------------------------------------------------------------------------------------
+ * State kept across ops. Static: the child never allocates.
+ * ---------------------------------------------------------------------------------------- */
 
 static int g_sync_fd = -1;
+/* The directory ops resolve "inside the root" against (OpenRoot); the cwd until then. */
 static int g_root_fd = AT_FDCWD;
+/* The program ResolveExec found; Exec falls back to argv[0] without it. */
 static const char *g_exec_path;
-static unsigned char g_msg[sizeof(struct sync_header) + SYNC_MAX_PAYLOAD];
-static const unsigned char *g_state = (const unsigned char *)"";
-static uint32_t g_state_len;
-static gid_t g_groups[65536];
-static char g_path_a[4096];
-static char g_path_b[4096];
 
-/* ---- tiny helpers ---- */
+/* Outgoing and incoming sync messages have separate buffers, so a send never clobbers the
+ * state a WaitSync kept. */
+static unsigned char g_out[sizeof(struct sync_header) + 1024];
+static unsigned char g_in[sizeof(struct sync_header) + SYNC_MAX_PAYLOAD];
+/* "The state buffer": the last payload a WaitSync received; a hook's stdin. */
+static unsigned char g_state[SYNC_MAX_PAYLOAD];
+static uint32_t g_state_len;
+
+static gid_t g_groups[65536];
+static char g_path[4096];   /* scratch for make_in_root */
+static char g_parent[4096]; /* scratch for split_parent */
+static char g_name[256];
+static char g_detail[1024]; /* error details built by the d_* helpers */
+static size_t g_detail_len;
+
+/* ------------------------------------------------------------------------------------------
+ * Tiny helpers: strings and numbers without libc's formatting.
+ * ---------------------------------------------------------------------------------------- */
 
 static __attribute__((noreturn)) void die(int status) {
   syscall(SYS_exit_group, status);
@@ -68,137 +96,209 @@ static size_t str_len(const char *s) {
   return n;
 }
 
-/* Formats /proc/self/fd/<fd> into buf without printf. */
-static const char *fd_path(char *buf, int fd) {
-  static const char prefix[] = "/proc/self/fd/";
-  char digits[16];
-  int nd = 0;
-  unsigned v = (unsigned)fd;
+/* Writes the decimal form of v at buf (no terminator); returns the number of chars. */
+static size_t fmt_u64(char *buf, uint64_t v) {
+  char digits[24];
+  size_t nd = 0;
   do {
     digits[nd++] = (char)('0' + v % 10);
     v /= 10;
   } while (v);
+  for (size_t i = 0; i < nd; i++) buf[i] = digits[nd - 1 - i];
+  return nd;
+}
+
+/* Builds "/proc/self/fd/<fd>" in buf: how a mount reaches an fd resolved inside the root. */
+static const char *fd_path(char *buf, int fd) {
+  static const char prefix[] = "/proc/self/fd/";
   size_t i = 0;
   for (; prefix[i]; i++) buf[i] = prefix[i];
-  while (nd) buf[i++] = digits[--nd];
+  i += fmt_u64(buf + i, (uint64_t)fd);
   buf[i] = 0;
   return buf;
 }
 
-static void send_msg(uint32_t type, int32_t step, int32_t err, int64_t value, const char *detail) {
-  struct sync_header h = {type, step, err, 0, value};
-  size_t len = detail ? str_len(detail) : 0;
-  if (len > 1024) len = 1024;
-  h.len = (uint32_t)len;
-  memcpy(g_msg, &h, sizeof h);
-  if (len) memcpy(g_msg + sizeof h, detail, len);
-  syscall(SYS_sendto, g_sync_fd, g_msg, sizeof h + len, MSG_NOSIGNAL, NULL, 0);
+/* The detail text of an error report, appended piece by piece (truncated, never overrun). */
+static const char *d_start(void) {
+  g_detail_len = 0;
+  g_detail[0] = 0;
+  return g_detail;
 }
 
-/* Reports op `step` failed with `err` and exits. */
-static __attribute__((noreturn)) void fail(int step, int err, const char *detail) {
-  send_msg(SYNC_ERROR, step, err, 0, detail);
-  die(1);
+static const char *d_str(const char *s) {
+  while (s && *s && g_detail_len < sizeof g_detail - 1) g_detail[g_detail_len++] = *s++;
+  g_detail[g_detail_len] = 0;
+  return g_detail;
+}
+
+static const char *d_num(int64_t v) {
+  char buf[24];
+  size_t n = 0;
+  if (v < 0) {
+    buf[n++] = '-';
+    v = -v;
+  }
+  n += fmt_u64(buf + n, (uint64_t)v);
+  buf[n] = 0;
+  return d_str(buf);
 }
 
 static void write_all(int fd, const void *buf, size_t len) {
   const char *p = buf;
   while (len) {
     ssize_t w = syscall(SYS_write, fd, p, len);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
     p += w;
     len -= (size_t)w;
   }
 }
 
-static pid_t raw_fork(void) {
-  return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+/* ------------------------------------------------------------------------------------------
+ * Talking to the parent.
+ * ---------------------------------------------------------------------------------------- */
+
+/* Sends one message; returns 0 or -1 (errno set) when nobody listens any more. */
+static int send_msg(uint32_t type, int32_t step, int32_t err, int64_t value, const char *detail) {
+  struct sync_header h = {type, step, err, 0, value};
+  size_t len = detail ? str_len(detail) : 0;
+  if (len > sizeof g_out - sizeof h) len = sizeof g_out - sizeof h;
+  h.len = (uint32_t)len;
+  memcpy(g_out, &h, sizeof h);
+  if (len) memcpy(g_out + sizeof h, detail, len);
+  long r;
+  do {
+    r = syscall(SYS_sendto, g_sync_fd, g_out, sizeof h + len, MSG_NOSIGNAL, NULL, 0);
+  } while (r < 0 && errno == EINTR);
+  return r < 0 ? -1 : 0;
 }
 
-/* openat2 inside the root fd: symlinks and ".." can never leave it. */
+/*
+ * Reports that op `step` failed with `err` and exits with `status`. When the parent no longer
+ * listens (after `create` returned, e.g. a startContainer hook or execve failing at `start`),
+ * the report goes to the process's stderr instead, so it is not lost.
+ */
+static __attribute__((noreturn)) void fail_status(int step, int err, const char *detail, int status) {
+  if (send_msg(SYNC_ERROR, step, err, 0, detail) < 0) {
+    static const char head[] = "berth: container setup step ";
+    char num[24];
+    const char *name = strerrorname_np(err); /* a table lookup: no locks, no allocation */
+    write_all(2, head, sizeof head - 1);
+    write_all(2, num, fmt_u64(num, (uint64_t)step));
+    write_all(2, " failed: ", 9);
+    if (detail && *detail) {
+      write_all(2, detail, str_len(detail));
+      write_all(2, ": ", 2);
+    }
+    write_all(2, name ? name : "error", str_len(name ? name : "error"));
+    write_all(2, "\n", 1);
+  }
+  die(status);
+}
+
+static __attribute__((noreturn)) void fail(int step, int err, const char *detail) {
+  fail_status(step, err, detail, 1);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Paths inside the root. Every path of the container's rootfs is resolved with
+ * openat2(RESOLVE_IN_ROOT) against the root fd, so neither a symlink nor ".." in the rootfs
+ * can ever lead a mount, mkdir or mknod out of it (the CVE-2021-30465 class).
+ * ---------------------------------------------------------------------------------------- */
+
 static int open_in_root(const char *path, uint64_t flags) {
   struct open_how how;
   memset(&how, 0, sizeof how);
   how.flags = flags | O_CLOEXEC;
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  return (int)syscall(SYS_openat2, g_root_fd, path, &how, sizeof how);
+  long fd;
+  do {
+    fd = syscall(SYS_openat2, g_root_fd, path, &how, sizeof how);
+  } while (fd < 0 && errno == EINTR);
+  return (int)fd;
 }
 
-/* Splits path into g_path_a (directory, "/" at least) and returns the last component. */
-static const char *split_parent(const char *path) {
+/* Splits `path` into g_parent (its directory, "/" at least) and g_name (its last component). */
+static int split_parent(const char *path) {
   size_t len = str_len(path);
-  if (len >= sizeof g_path_a) len = sizeof g_path_a - 1;
-  memcpy(g_path_a, path, len);
-  g_path_a[len] = 0;
-  while (len > 1 && g_path_a[len - 1] == '/') g_path_a[--len] = 0;
+  if (len >= sizeof g_parent) return ENAMETOOLONG;
+  memcpy(g_parent, path, len + 1);
+  while (len > 1 && g_parent[len - 1] == '/') g_parent[--len] = 0;
   size_t slash = len;
-  while (slash > 0 && g_path_a[slash - 1] != '/') slash--;
-  static char base[256];
-  size_t blen = len - slash;
-  if (blen >= sizeof base) blen = sizeof base - 1;
-  memcpy(base, g_path_a + slash, blen);
-  base[blen] = 0;
+  while (slash > 0 && g_parent[slash - 1] != '/') slash--;
+  size_t name_len = len - slash;
+  if (name_len == 0 || name_len >= sizeof g_name) return EINVAL;
+  memcpy(g_name, g_parent + slash, name_len + 1);
   if (slash <= 1) {
-    g_path_a[0] = '/';
-    g_path_a[1] = 0;
+    g_parent[0] = '/';
+    g_parent[1] = 0;
   } else {
-    g_path_a[slash - 1] = 0;
-  }
-  return base;
-}
-
-/*
- * mkdir -p of `path` inside the root, each component created relative to a parent fd that was
- * itself resolved inside the root. kind: 1 = the last component is a directory, 2 = a file.
- * Returns 0 or an errno.
- */
-static int make_in_root(const char *path, int kind, mode_t dir_mode) {
-  size_t len = str_len(path);
-  if (len >= sizeof g_path_b) return ENAMETOOLONG;
-  memcpy(g_path_b, path, len + 1);
-  size_t i = 0;
-  while (i < len) {
-    while (i < len && g_path_b[i] == '/') i++;
-    if (i >= len) break;
-    size_t end = i;
-    while (end < len && g_path_b[end] != '/') end++;
-    int last = end >= len;
-    /* Does the prefix up to and including this component already exist? */
-    char saved = g_path_b[end];
-    g_path_b[end] = 0;
-    int fd = open_in_root(g_path_b, O_PATH);
-    if (fd >= 0) {
-      close(fd);
-    } else if (errno == ENOENT) {
-      /* Create it in its parent, which exists and is resolved inside the root. */
-      if (i > 0) g_path_b[i - 1] = 0; /* g_path_b now names the parent */
-      int parent = open_in_root(i > 1 ? g_path_b : "/", O_PATH | O_DIRECTORY);
-      if (i > 0) g_path_b[i - 1] = '/';
-      if (parent < 0) return errno;
-      const char *name = g_path_b + i;
-      int rc;
-      if (last && kind == 2) {
-        rc = (int)syscall(SYS_openat, parent, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
-        if (rc >= 0) close(rc);
-      } else {
-        rc = (int)syscall(SYS_mkdirat, parent, name, dir_mode);
-      }
-      int e = errno;
-      close(parent);
-      if (rc < 0 && e != EEXIST) return e;
-    } else {
-      return errno;
-    }
-    g_path_b[end] = saved;
-    i = end;
+    g_parent[slash - 1] = 0;
   }
   return 0;
 }
 
-/* Resolves path inside the root to an O_PATH fd and writes its /proc/self/fd path into buf. */
+enum make_kind { MAKE_DIR = 1, MAKE_FILE = 2 };
+
+/*
+ * mkdir -p of `path` inside the root. Each missing component is created with mkdirat (or,
+ * for the last one when kind is MAKE_FILE, an exclusive O_CREAT) in a parent directory fd
+ * that was itself resolved inside the root. Returns 0 or an errno.
+ *
+ * A component that is a symlink is followed, inside the root. A dangling one is not created
+ * through (mkdirat reports EEXIST on the link, the next lookup fails): the op then fails
+ * with ENOENT rather than guess.
+ */
+static int make_in_root(const char *path, int kind, mode_t dir_mode) {
+  size_t len = str_len(path);
+  if (len >= sizeof g_path) return ENAMETOOLONG;
+  memcpy(g_path, path, len + 1);
+  size_t start = 0;
+  for (;;) {
+    while (start < len && g_path[start] == '/') start++;
+    if (start >= len) return 0;
+    size_t end = start;
+    while (end < len && g_path[end] != '/') end++;
+    int last = end >= len;
+
+    /* g_path[0 .. end) is the prefix up to and including this component. */
+    char saved = g_path[end];
+    g_path[end] = 0;
+    int fd = open_in_root(g_path, O_PATH);
+    if (fd >= 0) {
+      close(fd);
+    } else if (errno != ENOENT) {
+      return errno;
+    } else {
+      /* Missing: open its parent (g_path[0 .. start-1), or the root itself for the first
+       * component) inside the root and create it there. */
+      int parent;
+      if (start <= 1) {
+        parent = open_in_root("/", O_PATH | O_DIRECTORY);
+      } else {
+        g_path[start - 1] = 0; /* a '/': the parent prefix ends here */
+        parent = open_in_root(g_path, O_PATH | O_DIRECTORY);
+        g_path[start - 1] = '/';
+      }
+      if (parent < 0) return errno;
+      const char *name = g_path + start;
+      long rc;
+      if (last && kind == MAKE_FILE) {
+        rc = syscall(SYS_openat, parent, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+        if (rc >= 0) close((int)rc);
+      } else {
+        rc = syscall(SYS_mkdirat, parent, name, dir_mode);
+      }
+      int err = errno;
+      close(parent);
+      if (rc < 0 && err != EEXIST) return err;
+    }
+    g_path[end] = saved;
+    start = end;
+  }
+}
+
+/* Resolves `path` inside the root to an O_PATH fd; buf gets its /proc/self/fd/N name. */
 static int resolve_for_mount(const char *path, char *buf, int *fd_out) {
   int fd = open_in_root(path, O_PATH);
   if (fd < 0) return errno;
@@ -207,7 +307,108 @@ static int resolve_for_mount(const char *path, char *buf, int *fd_out) {
   return 0;
 }
 
-/* ---- the ops that need more than one call ---- */
+/* Opens the parent directory of `path` inside the root (creating it if missing); g_name is
+ * the last component. Returns the fd or fails the op. */
+static int open_parent_in_root(int step, const char *path) {
+  int err = split_parent(path);
+  if (err) fail(step, err, path);
+  if ((err = make_in_root(g_parent, MAKE_DIR, 0755)) != 0) fail(step, err, path);
+  int parent = open_in_root(g_parent, O_PATH | O_DIRECTORY);
+  if (parent < 0) fail(step, errno, path);
+  return parent;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Signals.
+ * ---------------------------------------------------------------------------------------- */
+
+/* The kernel's struct sigaction (glibc's differs: a 1024-bit mask, a restorer it adds). */
+struct kernel_sigaction {
+  void *handler;
+  unsigned long flags;
+  void *restorer;
+  uint64_t mask;
+};
+
+/*
+ * Node's and libuv's signal handlers were copied into the child. A handler running here
+ * would write into libuv's signal pipe, which the child shares with the parent, and wake
+ * the parent's event loop with a signal that was never its own. So before anything else,
+ * every caught signal goes back to its default action; ignored ones stay ignored until the
+ * plan's ResetSignals. spawn() blocked all signals around clone3, so none ran in between.
+ */
+static void drop_inherited_handlers(uint64_t parent_mask) {
+  struct kernel_sigaction dfl = {SIG_DFL, 0, NULL, 0};
+  for (int sig = 1; sig <= 64; sig++) {
+    struct kernel_sigaction old;
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    if (syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof old.mask) < 0) continue;
+    if (old.handler != SIG_DFL && old.handler != SIG_IGN) syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+  }
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &parent_mask, NULL, sizeof parent_mask);
+}
+
+static void op_reset_signals(void) {
+  uint64_t none = 0;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
+  struct kernel_sigaction dfl = {SIG_DFL, 0, NULL, 0};
+  for (int sig = 1; sig <= 64; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    /* 32 and 33 belong to glibc's threads: EINVAL there is expected and harmless. */
+    syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+  }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * The ops that need more than one call. Simple ones are inline in berth_child_main.
+ * ---------------------------------------------------------------------------------------- */
+
+/* Waits for message type n0 from the parent. Abort, anything else, or EOF: exit quietly. */
+static void op_wait_sync(const struct plan_op *op) {
+  long r;
+  do {
+    r = syscall(SYS_recvfrom, g_sync_fd, g_in, sizeof g_in, 0, NULL, NULL);
+  } while (r < 0 && errno == EINTR);
+  if (r < (long)sizeof(struct sync_header)) die(1); /* the parent is gone */
+  struct sync_header h;
+  memcpy(&h, g_in, sizeof h);
+  if (h.type != (uint32_t)op->n[0]) die(1); /* Abort, or out of step */
+  uint32_t len = h.len;
+  if (len > (uint32_t)r - sizeof h) len = (uint32_t)r - sizeof h;
+  if (len) {
+    /* A payload replaces the state; a bare message (Go) leaves it as it was. */
+    memcpy(g_state, g_in + sizeof h, len);
+    g_state_len = len;
+  }
+}
+
+static void op_write_file(int step, const struct plan_op *op) {
+  const char *path = op->s[0], *content = op->s[1];
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail(step, errno, path);
+  size_t len = str_len(content);
+  long w = syscall(SYS_write, fd, content, len);
+  if (w != (long)len) fail(step, w < 0 ? errno : EIO, path);
+  close(fd);
+}
+
+/* fork(); the parent half reports the new pid and exits, the child half goes on. */
+static void op_fork_report(int step) {
+  /* A raw clone, not glibc's fork(): no atfork handlers, no locks. */
+  long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (pid < 0) fail(step, errno, NULL);
+  if (pid > 0) {
+    send_msg(SYNC_PID, step, 0, pid, NULL);
+    die(0);
+  }
+}
+
+static void op_open_root(int step, const struct plan_op *op) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, op->s[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail(step, errno, op->s[0]);
+  if (g_root_fd >= 0) close(g_root_fd);
+  g_root_fd = fd;
+}
 
 static void op_mount(int step, const struct plan_op *op) {
   const char *source = op->s[0][0] ? op->s[0] : NULL;
@@ -215,75 +416,81 @@ static void op_mount(int step, const struct plan_op *op) {
   const char *fstype = op->s[2][0] ? op->s[2] : NULL;
   const char *data = op->s[3][0] ? op->s[3] : NULL;
   unsigned long flags = (unsigned long)op->n[0];
-  int in_root = (int)op->n[1], create = (int)op->n[2], source_in_root = (int)op->n[3];
-  static char tbuf[64], sbuf[64];
-  int tfd = -1, sfd = -1, err;
-  if (in_root) {
+  int target_in_root = op->n[1] == 1;
+  int create = (int)op->n[2];
+  int source_in_root = op->n[3] == 1;
+  static char target_buf[32], source_buf[32];
+  int target_fd = -1, source_fd = -1, err;
+
+  const char *mount_target = target;
+  if (target_in_root) {
     if (create && (err = make_in_root(target, create, 0755)) != 0) fail(step, err, target);
-    if ((err = resolve_for_mount(target, tbuf, &tfd)) != 0) fail(step, err, target);
+    if ((err = resolve_for_mount(target, target_buf, &target_fd)) != 0) fail(step, err, target);
+    mount_target = target_buf;
   }
   if (source_in_root && source) {
-    if ((err = resolve_for_mount(source, sbuf, &sfd)) != 0) fail(step, err, source);
-    source = sbuf;
+    if ((err = resolve_for_mount(source, source_buf, &source_fd)) != 0) fail(step, err, source);
+    source = source_buf;
   }
-  if (mount(source, in_root ? tbuf : target, fstype, flags, data) < 0) fail(step, errno, op->s[1]);
-  if (tfd >= 0) close(tfd);
-  if (sfd >= 0) close(sfd);
+  if (mount(source, mount_target, fstype, flags, data) < 0) fail(step, errno, target);
+  if (target_fd >= 0) close(target_fd);
+  if (source_fd >= 0) close(source_fd);
 }
 
 static void op_mknod(int step, const struct plan_op *op) {
   const char *path = op->s[0];
-  const char *name = split_parent(path);
-  int parent = open_in_root(g_path_a, O_PATH | O_DIRECTORY);
-  if (parent < 0) fail(step, errno, path);
+  int parent = open_parent_in_root(step, path);
   mode_t mode = (mode_t)op->n[0];
   dev_t dev = makedev((unsigned)op->n[1], (unsigned)op->n[2]);
-  if (syscall(SYS_mknodat, parent, name, mode, dev) < 0) {
+  if (syscall(SYS_mknodat, parent, g_name, mode, dev) < 0) {
     if (errno != EEXIST) fail(step, errno, path);
     /* Something is there already (a file of the image): leave it, as runc does. */
     close(parent);
     return;
   }
-  if (syscall(SYS_fchownat, parent, name, (uid_t)op->n[3], (gid_t)op->n[4], AT_SYMLINK_NOFOLLOW) < 0) fail(step, errno, path);
+  if (syscall(SYS_fchownat, parent, g_name, (uid_t)op->n[3], (gid_t)op->n[4], AT_SYMLINK_NOFOLLOW) < 0) fail(step, errno, path);
   close(parent);
 }
 
 static void op_symlink(int step, const struct plan_op *op) {
-  const char *name = split_parent(op->s[1]);
-  int parent = open_in_root(g_path_a, O_PATH | O_DIRECTORY);
-  if (parent < 0) fail(step, errno, op->s[1]);
-  if (syscall(SYS_symlinkat, op->s[0], parent, name) < 0 && errno != EEXIST) fail(step, errno, op->s[1]);
+  const char *target = op->s[0], *link = op->s[1];
+  int parent = open_parent_in_root(step, link);
+  if (syscall(SYS_symlinkat, target, parent, g_name) < 0 && errno != EEXIST) fail(step, errno, link);
   close(parent);
 }
 
 static void op_pivot_root(int step, const struct plan_op *op) {
-  int newroot = (int)syscall(SYS_open, op->s[0], O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-  if (newroot < 0) fail(step, errno, op->s[0]);
-  if (fchdir(newroot) < 0) fail(step, errno, op->s[0]);
-  /* pivot_root(".", ".") stacks the old root under the new one; then detach it. */
-  if (syscall(SYS_pivot_root, ".", ".") < 0) fail(step, errno, op->s[0]);
-  /* Keep the unmount of the old root from propagating back to the host. */
+  const char *root = op->s[0];
+  int newroot = (int)syscall(SYS_openat, AT_FDCWD, root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (newroot < 0) fail(step, errno, root);
+  if (fchdir(newroot) < 0) fail(step, errno, root);
+  /* pivot_root(".", ".") stacks the old root on top of the new one, at "."; no directory
+   * for the old root is needed inside the rootfs. */
+  if (syscall(SYS_pivot_root, ".", ".") < 0) fail(step, errno, root);
+  /* Make sure detaching the old root cannot propagate back to the host's mounts. */
   if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) fail(step, errno, "old root");
   if (umount2(".", MNT_DETACH) < 0) fail(step, errno, "old root");
   if (chdir("/") < 0) fail(step, errno, "/");
   close(newroot);
 }
 
+/* For --no-pivot (a ramdisk root cannot be pivoted): move the rootfs onto / and chroot. */
 static void op_move_root(int step, const struct plan_op *op) {
-  if (chdir(op->s[0]) < 0) fail(step, errno, op->s[0]);
-  if (mount(op->s[0], "/", NULL, MS_MOVE, NULL) < 0) fail(step, errno, op->s[0]);
-  if (chroot(".") < 0) fail(step, errno, op->s[0]);
+  const char *root = op->s[0];
+  if (chdir(root) < 0) fail(step, errno, root);
+  if (mount(root, "/", NULL, MS_MOVE, NULL) < 0) fail(step, errno, root);
+  if (chroot(".") < 0) fail(step, errno, root);
   if (chdir("/") < 0) fail(step, errno, "/");
 }
 
 static void op_mask_path(int step, const struct plan_op *op) {
-  struct stat st;
   const char *path = op->s[0];
+  struct stat st;
   if (stat(path, &st) < 0) {
     if (errno == ENOENT) return;
     fail(step, errno, path);
   }
-  int rc = S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL)
+  int rc = S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "ro")
                                : mount("/dev/null", path, NULL, MS_BIND, NULL);
   if (rc < 0) fail(step, errno, path);
 }
@@ -294,7 +501,8 @@ static void op_readonly_path(int step, const struct plan_op *op) {
     if (errno == ENOENT) return;
     fail(step, errno, path);
   }
-  /* A remount must repeat the flags the kernel locked (nosuid, nodev, noexec, atime). */
+  /* A bind remount must repeat the flags the kernel locked on the mount (nosuid, nodev,
+   * noexec, the atime ones), or it fails with EPERM in a user namespace. */
   struct statfs sfs;
   unsigned long keep = 0;
   if (statfs(path, &sfs) == 0) {
@@ -302,28 +510,6 @@ static void op_readonly_path(int step, const struct plan_op *op) {
     if (sfs.f_flags & ST_RELATIME) keep |= MS_RELATIME;
   }
   if (mount(path, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | keep, NULL) < 0) fail(step, errno, path);
-}
-
-static void op_write_file(int step, const struct plan_op *op) {
-  int fd = (int)syscall(SYS_open, op->s[0], O_WRONLY | O_CLOEXEC);
-  if (fd < 0) fail(step, errno, op->s[0]);
-  size_t len = str_len(op->s[1]);
-  if (syscall(SYS_write, fd, op->s[1], len) != (long)len) fail(step, errno, op->s[0]);
-  close(fd);
-}
-
-static void op_wait_sync(int step, const struct plan_op *op) {
-  ssize_t r;
-  do {
-    r = syscall(SYS_recvfrom, g_sync_fd, g_msg, sizeof g_msg, 0, NULL, NULL);
-  } while (r < 0 && errno == EINTR);
-  if (r < (ssize_t)sizeof(struct sync_header)) die(1); /* parent gone */
-  struct sync_header h;
-  memcpy(&h, g_msg, sizeof h);
-  if (h.type != (uint32_t)op->n[0]) die(1); /* Abort, or out of step */
-  (void)step;
-  g_state = g_msg + sizeof h;
-  g_state_len = h.len;
 }
 
 static void op_setrlimit(int step, const struct plan_op *op) {
@@ -352,6 +538,7 @@ static void op_setgroups(int step, const struct plan_op *op) {
   if (syscall(SYS_setgroups, count, g_groups) < 0) fail(step, errno, NULL);
 }
 
+/* struct sched_attr, spelled out: glibc 2.36 does not declare it. */
 struct berth_sched_attr {
   uint32_t size;
   uint32_t sched_policy;
@@ -377,14 +564,16 @@ static void op_sched_setattr(int step, const struct plan_op *op) {
   if (syscall(SYS_sched_setattr, 0, &a, 0) < 0) fail(step, errno, NULL);
 }
 
+/* n0 = mode|flags; n1.. = the node mask as 32-bit halves, low half first. */
 static void op_set_mempolicy(int step, const struct plan_op *op) {
-  static unsigned long mask[32];
-  uint32_t words = op->n_count - 1;
-  if (words > 64) fail(step, EINVAL, "node mask too large");
+  static unsigned long mask[32]; /* 2048 nodes */
+  uint32_t halves = op->n_count ? op->n_count - 1 : 0;
+  if (halves > 2 * sizeof mask / sizeof mask[0]) fail(step, EINVAL, "node mask too large");
   memset(mask, 0, sizeof mask);
-  for (uint32_t i = 0; i < words; i++) mask[i / 2] |= (unsigned long)(uint32_t)op->n[1 + i] << (32 * (i % 2));
-  unsigned long maxnode = words ? (unsigned long)words * 32 + 1 : 0;
-  if (syscall(SYS_set_mempolicy, (int)op->n[0], words ? mask : NULL, maxnode) < 0) fail(step, errno, NULL);
+  for (uint32_t i = 0; i < halves; i++) mask[i / 2] |= (unsigned long)(uint32_t)op->n[1 + i] << (32 * (i % 2));
+  /* The kernel reads maxnode - 1 bits. */
+  unsigned long maxnode = halves ? (unsigned long)halves * 32 + 1 : 0;
+  if (syscall(SYS_set_mempolicy, (int)op->n[0], halves ? mask : NULL, maxnode) < 0) fail(step, errno, NULL);
 }
 
 static void op_seccomp(int step, const struct plan_op *op) {
@@ -394,154 +583,184 @@ static void op_seccomp(int step, const struct plan_op *op) {
   if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)op->n[0], &prog) < 0) fail(step, errno, NULL);
 }
 
-struct kernel_sigaction {
-  void *handler;
-  unsigned long flags;
-  void *restorer;
-  uint64_t mask;
-};
-
-static void op_reset_signals(void) {
-  uint64_t none = 0;
-  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
-  struct kernel_sigaction dfl = {SIG_DFL, 0, NULL, 0};
-  for (int sig = 1; sig <= 64; sig++) {
-    if (sig == SIGKILL || sig == SIGSTOP) continue;
-    syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask); /* EINVAL for glibc's 32/33: fine */
-  }
+/* dup3 refuses equal fds; dup2's meaning (a no-op on an open fd) is what a plan expects. */
+static void op_dup2(int step, const struct plan_op *op) {
+  int from = (int)op->n[0], to = (int)op->n[1];
+  long rc = from == to ? syscall(SYS_fcntl, from, F_GETFD) : syscall(SYS_dup3, from, to, 0);
+  if (rc < 0) fail(step, errno, NULL);
 }
 
-static void op_prepare_stdio(int count) {
+/* Node marks 0-2 close-on-exec at startup and libuv may leave them non-blocking: undo both
+ * on the fds the process keeps, or its shell meets EBADF/EAGAIN on its own stdio. */
+static void prepare_stdio(int count) {
   for (int fd = 0; fd < count; fd++) {
     long fdflags = syscall(SYS_fcntl, fd, F_GETFD);
-    if (fdflags < 0) continue; /* not open */
-    syscall(SYS_fcntl, fd, F_SETFD, fdflags & ~FD_CLOEXEC);
+    if (fdflags < 0) continue; /* not open: fine */
+    if (fdflags & FD_CLOEXEC) syscall(SYS_fcntl, fd, F_SETFD, fdflags & ~FD_CLOEXEC);
     long flflags = syscall(SYS_fcntl, fd, F_GETFL);
     if (flflags >= 0 && (flflags & O_NONBLOCK)) syscall(SYS_fcntl, fd, F_SETFL, flflags & ~O_NONBLOCK);
   }
 }
 
+/* The first candidate that is an executable regular file wins. Nothing there: ENOENT naming
+ * the first candidate; something there but not executable: that error, naming it. */
 static void op_resolve_exec(int step, const struct plan_op *op) {
   int err = ENOENT;
+  const char *culprit = op->s_count ? op->s[0] : "";
   for (uint32_t i = 0; i < op->s_count; i++) {
+    const char *path = op->s[i];
     struct stat st;
-    if (stat(op->s[i], &st) < 0) continue;
-    if (!S_ISREG(st.st_mode)) {
-      err = EACCES;
-      continue;
+    int e = 0;
+    if (stat(path, &st) < 0) e = errno;
+    else if (!S_ISREG(st.st_mode)) e = EACCES;
+    else if (syscall(SYS_faccessat, AT_FDCWD, path, X_OK, 0) < 0) e = errno;
+    if (e == 0) {
+      g_exec_path = path;
+      return;
     }
-    if (syscall(SYS_faccessat, AT_FDCWD, op->s[i], X_OK) < 0) {
-      err = errno;
-      continue;
+    if (e != ENOENT && e != ENOTDIR && err == ENOENT) {
+      err = e;
+      culprit = path;
     }
-    g_exec_path = op->s[i];
-    return;
   }
-  fail(step, err, op->s_count ? op->s[0] : "");
+  fail(step, err, culprit);
 }
 
+/* Blocks until `start` writes a byte into the exec fifo (opened O_RDWR by the parent). */
 static void op_wait_start(int step, const struct plan_op *op) {
   int fd = (int)op->n[0];
   char byte;
-  ssize_t r;
+  long r;
   do {
     r = syscall(SYS_read, fd, &byte, 1);
   } while (r < 0 && errno == EINTR);
   if (r != 1) fail(step, r < 0 ? errno : EPIPE, "exec fifo");
-  /* Kept open (close-on-exec): `start` waits for execve to close it before poststart hooks. */
+  /* The fd stays open (close-on-exec): `start` waits for execve to close it. */
 }
 
-/* Forks the hook with the state on its stdin and waits for it, enforcing the timeout. */
+/*
+ * Runs a hook and waits for it: s = [path, argv..., env...] (argv/envp prebuilt by spawn),
+ * n2 = timeout in seconds (0 = none). The hook's stdin is the state buffer, in a memfd: a
+ * pipe could block (a hook that does not read a large state) or raise SIGPIPE (a hook that
+ * exits before we write) — and signals are at their defaults by now.
+ */
 static void op_run_hook(int step, const struct plan_op *op) {
   const char *path = op->s[0];
   int timeout_s = (int)op->n[2];
-  int pipefd[2];
-  if (syscall(SYS_pipe2, pipefd, O_CLOEXEC) < 0) fail(step, errno, path);
-  pid_t pid = raw_fork();
+
+  int in = (int)syscall(SYS_memfd_create, "berth-hook-state", MFD_CLOEXEC);
+  if (in < 0) fail(step, errno, path);
+  write_all(in, g_state, g_state_len);
+  syscall(SYS_lseek, in, 0, SEEK_SET);
+
+  /* A close-on-exec pipe carries execve's errno back; EOF means the exec happened. */
+  int errpipe[2];
+  if (syscall(SYS_pipe2, errpipe, O_CLOEXEC) < 0) fail(step, errno, path);
+
+  long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
   if (pid < 0) fail(step, errno, path);
   if (pid == 0) {
-    syscall(SYS_dup3, pipefd[0], 0, 0);
-    op_prepare_stdio(3);
+    syscall(SYS_dup3, in, 0, 0);
+    prepare_stdio(3);
     syscall(SYS_execve, path, op->argv, op->envp);
+    int e = errno;
+    write_all(errpipe[1], &e, sizeof e);
     die(127);
   }
-  close(pipefd[0]);
-  write_all(pipefd[1], g_state, g_state_len);
-  close(pipefd[1]);
-  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (pidfd >= 0) {
-    struct pollfd pfd = {pidfd, POLLIN, 0};
-    int r;
-    do {
-      r = (int)syscall(SYS_poll, &pfd, 1, timeout_s > 0 ? timeout_s * 1000 : -1);
-    } while (r < 0 && errno == EINTR);
-    close(pidfd);
-    if (r == 0) {
-      syscall(SYS_kill, pid, SIGKILL);
-      siginfo_t info;
-      syscall(SYS_waitid, P_PID, pid, &info, WEXITED, NULL);
-      fail(step, ETIMEDOUT, path);
-    }
-  }
+  close(in);
+  close(errpipe[1]);
+  int exec_err = 0;
+  long r;
+  do {
+    r = syscall(SYS_read, errpipe[0], &exec_err, sizeof exec_err);
+  } while (r < 0 && errno == EINTR);
+  close(errpipe[0]);
+
   siginfo_t info;
   memset(&info, 0, sizeof info);
+  if (r == (long)sizeof exec_err) {
+    while (syscall(SYS_waitid, P_PID, pid, &info, WEXITED, NULL) < 0 && errno == EINTR) {
+    }
+    d_start();
+    d_str("hook ");
+    fail(step, exec_err, d_str(path));
+  }
+
+  /* Wait for it, at most timeout_s seconds: poll a pidfd, which turns readable on exit. */
+  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd >= 0 && timeout_s > 0) {
+    struct pollfd pfd = {pidfd, POLLIN, 0};
+    int n;
+    do {
+      n = (int)syscall(SYS_poll, &pfd, 1, timeout_s * 1000);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) {
+      syscall(SYS_kill, pid, SIGKILL); /* not yet reaped, so the pid is still this hook */
+      while (syscall(SYS_waitid, P_PID, pid, &info, WEXITED, NULL) < 0 && errno == EINTR) {
+      }
+      d_start();
+      d_str("hook ");
+      d_str(path);
+      d_str(" timed out after ");
+      d_num(timeout_s);
+      fail(step, ETIMEDOUT, d_str("s"));
+    }
+  }
+  if (pidfd >= 0) close(pidfd);
   while (syscall(SYS_waitid, P_PID, pid, &info, WEXITED, NULL) < 0) {
     if (errno != EINTR) fail(step, errno, path);
   }
-  if (info.si_code != CLD_EXITED || info.si_status != 0) {
-    /* ECHILD stands for "the hook failed"; the detail names it. */
-    fail(step, info.si_code == CLD_EXITED && info.si_status == 127 ? ENOENT : ECHILD, path);
+  if (info.si_code == CLD_EXITED && info.si_status == 0) return;
+  /* ECHILD stands for "the hook failed"; the detail says how. */
+  d_start();
+  d_str("hook ");
+  d_str(path);
+  if (info.si_code == CLD_EXITED) {
+    d_str(" exited with status ");
+  } else {
+    d_str(" was killed by signal ");
   }
+  fail(step, ECHILD, d_num(info.si_status));
 }
 
-static void op_fork_report(int step) {
-  pid_t pid = raw_fork();
-  if (pid < 0) fail(step, errno, NULL);
-  if (pid > 0) {
-    send_msg(SYNC_PID, step, 0, pid, NULL);
-    die(0);
-  }
-}
-
-static __attribute__((noreturn)) void op_exec(const struct plan_op *op) {
+static __attribute__((noreturn)) void op_exec(int step, const struct plan_op *op) {
   const char *path = g_exec_path ? g_exec_path : op->s[0];
   syscall(SYS_execve, path, op->argv, op->envp);
-  int err = errno;
-  /* After `start` nobody listens on the sync socket: say it on the container's stderr too. */
-  static const char msg[] = "berth: exec of the container process failed\n";
-  write_all(2, msg, sizeof msg - 1);
-  (void)err;
-  die(127);
+  fail_status(step, errno, path, 127);
 }
+
+/* ------------------------------------------------------------------------------------------
+ * The walk.
+ * ---------------------------------------------------------------------------------------- */
 
 void berth_child_main(const struct plan *plan, int sync_fd) {
   g_sync_fd = sync_fd;
-  /* Not dumpable until execve: no process in the container may open /proc/<us>/exe or mem. */
+  /* Not dumpable until execve: nothing in the container may open /proc/<us>/exe or mem
+   * while we still are the host's binary (the CVE-2019-5736 class). Not up to the plan. */
   syscall(SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0);
+  drop_inherited_handlers(plan->sigmask);
+
   for (uint32_t i = 0; i < plan->count; i++) {
     const struct plan_op *op = &plan->ops[i];
     const int64_t *n = op->n;
     const char *const *s = op->s;
     int step = (int)i;
     switch (op->code) {
-      case OP_WAIT_SYNC: op_wait_sync(step, op); break;
-      case OP_SEND_SYNC: send_msg((uint32_t)n[0], step, 0, 0, NULL); break;
+      case OP_WAIT_SYNC: op_wait_sync(op); break;
+      case OP_SEND_SYNC:
+        /* The parent gone means nobody will ever answer: stop here. */
+        if (send_msg((uint32_t)n[0], step, 0, 0, NULL) < 0) die(1);
+        break;
       case OP_SETNS:
         if (syscall(SYS_setns, (int)n[0], (int)n[1]) < 0) fail(step, errno, NULL);
-        close((int)n[0]);
+        close((int)n[0]); /* joined: the namespace fd has no further use here */
         break;
       case OP_UNSHARE:
-        if (syscall(SYS_unshare, (int)n[0]) < 0) fail(step, errno, NULL);
+        if (syscall(SYS_unshare, (unsigned long)n[0]) < 0) fail(step, errno, NULL);
         break;
       case OP_WRITE_FILE: op_write_file(step, op); break;
       case OP_FORK_REPORT: op_fork_report(step); break;
-      case OP_OPEN_ROOT: {
-        int fd = (int)syscall(SYS_open, s[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0) fail(step, errno, s[0]);
-        if (g_root_fd >= 0) close(g_root_fd);
-        g_root_fd = fd;
-        break;
-      }
+      case OP_OPEN_ROOT: op_open_root(step, op); break;
       case OP_MOUNT: op_mount(step, op); break;
       case OP_MKNOD: op_mknod(step, op); break;
       case OP_SYMLINK: op_symlink(step, op); break;
@@ -562,6 +781,8 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
         break;
       case OP_CAPSET: op_capset(step, op); break;
       case OP_SETGROUPS: op_setgroups(step, op); break;
+      /* Raw syscalls: glibc's set*id wrappers signal every thread of the process, under a
+       * lock, and the threads are not there. */
       case OP_SETRESGID:
         if (syscall(SYS_setresgid, (gid_t)n[0], (gid_t)n[0], (gid_t)n[0]) < 0) fail(step, errno, NULL);
         break;
@@ -574,35 +795,36 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
         break;
       case OP_SCHED_SETATTR: op_sched_setattr(step, op); break;
       case OP_IOPRIO_SET:
-        if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)((n[0] << 13) | n[1])) < 0) fail(step, errno, NULL);
+        if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, (int)((n[0] << 13) | n[1])) < 0) fail(step, errno, NULL);
         break;
       case OP_PERSONALITY:
         if (syscall(SYS_personality, (unsigned long)n[0]) < 0) fail(step, errno, NULL);
         break;
       case OP_SET_MEMPOLICY: op_set_mempolicy(step, op); break;
       case OP_JOIN_KEYRING:
-        if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, s && s[0][0] ? s[0] : NULL) < 0 && errno != ENOSYS)
+        /* ENOSYS: a kernel without keyrings has nothing to leak. */
+        if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, s[0][0] ? s[0] : NULL) < 0 && errno != ENOSYS)
           fail(step, errno, NULL);
         break;
       case OP_SECCOMP: op_seccomp(step, op); break;
       case OP_RESET_SIGNALS: op_reset_signals(); break;
       case OP_CLOEXEC_FROM:
+        /* The sync socket, the root fd and every inherited host fd are closed by execve. */
         if (syscall(SYS_close_range, (unsigned)n[0], ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail(step, errno, NULL);
         break;
-      case OP_PREPARE_STDIO: op_prepare_stdio((int)n[0]); break;
+      case OP_PREPARE_STDIO: prepare_stdio((int)n[0]); break;
       case OP_RESOLVE_EXEC: op_resolve_exec(step, op); break;
       case OP_WAIT_START: op_wait_start(step, op); break;
       case OP_RUN_HOOK: op_run_hook(step, op); break;
-      case OP_EXEC: op_exec(op);
-      case OP_DUP2:
-        if (syscall(SYS_dup3, (int)n[0], (int)n[1], 0) < 0) fail(step, errno, NULL);
-        break;
+      case OP_EXEC: op_exec(step, op);
+      case OP_DUP2: op_dup2(step, op); break;
       case OP_SETSID:
+        /* EPERM: already a session leader (a joined namespace's process may be). */
         if (syscall(SYS_setsid) < 0 && errno != EPERM) fail(step, errno, NULL);
         break;
       case OP_CLOSE: close((int)n[0]); break;
       case OP_MKDIRS: {
-        int err = make_in_root(s[0], 1, (mode_t)n[0]);
+        int err = make_in_root(s[0], MAKE_DIR, (mode_t)n[0]);
         if (err) fail(step, err, s[0]);
         break;
       }

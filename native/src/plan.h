@@ -1,8 +1,8 @@
 /*
  * The launch plan as the child sees it. Op codes mirror src/plan/ops.ts code for code; the
- * meaning of every n/s slot is documented there. The parent converts the JavaScript plan into
- * these structs in one heap block before clone3; the child (a copy of the parent's memory)
- * reads them without allocating.
+ * meaning of every n/s/b slot is documented there. The parent (spawn.cc) converts the
+ * JavaScript plan into these structs inside ONE heap block (the arena) before clone3; the
+ * child, running on a copy of the parent's memory, only reads them and never allocates.
  */
 #ifndef BERTH_PLAN_H
 #define BERTH_PLAN_H
@@ -57,6 +57,13 @@ enum op_code {
   OP_MKDIRS = 41,
 };
 
+/* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
+#define OP_LAST OP_MKDIRS
+
+/*
+ * One converted op. Every pointer points into the arena. `n` and `s` have spare trailing
+ * slots (0 and "") so an op that reads a slot the plan left out sees 0 or "", never garbage.
+ */
 struct plan_op {
   uint32_t code;
   uint32_t n_count;
@@ -73,10 +80,9 @@ struct plan_op {
 struct plan {
   uint32_t count;
   const struct plan_op *ops;
+  /* The spawning thread's signal mask (kernel layout); the child restores it, see child.c. */
+  uint64_t sigmask;
 };
-
-/* Runs in the clone child; never returns. sync_fd is the child's end of the socketpair. */
-void berth_child_main(const struct plan *plan, int sync_fd) __attribute__((noreturn));
 
 #ifdef __cplusplus
 }

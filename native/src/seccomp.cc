@@ -1,6 +1,12 @@
-// compileSeccomp(): the spec's seccomp profile, already mapped to libseccomp numbers by
-// src/seccomp/, compiled to a BPF program in the parent, once per create. The child only
-// hands the bytes to seccomp(2). Runs before clone, so ordinary C++ is fine here.
+// compileSeccomp(filter): the container's seccomp profile, already mapped from the spec's
+// names to libseccomp's numbers by src/seccomp/, compiled into a classic BPF program. This
+// runs in the parent, once per create, before clone, so ordinary C++ is fine here; the child
+// only hands the bytes to seccomp(2).
+//
+// A failure throws an Error whose message names the architecture or syscall. It also carries
+// .architectureIndex or .ruleIndex (an index into filter.architectures / filter.rules) so the
+// TypeScript side can name the config.json field, and .errno/.code when libseccomp gave one.
+// A malformed filter object is a bug in src/seccomp/, reported as a TypeError naming the field.
 
 #include "seccomp.h"
 
@@ -19,98 +25,267 @@
 
 namespace {
 
-struct Filter {
-  scmp_filter_ctx ctx;
-  explicit Filter(uint32_t def) : ctx(seccomp_init(def)) {}
-  ~Filter() {
-    if (ctx) seccomp_release(ctx);
-  }
+// Syscall arguments a rule may compare: seccomp_data carries six.
+constexpr uint32_t kArgCount = 6;
+
+struct Rule {
+  std::string syscall;
+  uint32_t action;
+  std::vector<scmp_arg_cmp> conditions;
 };
 
-Napi::Value Fail(Napi::Env env, const std::string& what, int rc) {
-  return ThrowErrno(env, "seccomp", what, rc < 0 ? -rc : EINVAL);
+struct Filter {
+  uint32_t default_action;
+  std::vector<std::string> architectures;
+  std::vector<Rule> rules;
+};
+
+class FilterContext {
+ public:
+  explicit FilterContext(uint32_t default_action) : ctx_(seccomp_init(default_action)) {}
+  ~FilterContext() {
+    if (ctx_) seccomp_release(ctx_);
+  }
+  FilterContext(const FilterContext&) = delete;
+  FilterContext& operator=(const FilterContext&) = delete;
+  scmp_filter_ctx get() const { return ctx_; }
+
+ private:
+  scmp_filter_ctx ctx_;
+};
+
+// Reads the JavaScript filter object into plain C++ values, stopping at the first field that
+// does not have the shape src/sys/native.ts promises.
+class Reader {
+ public:
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  bool U32(const Napi::Object& o, const char* key, const std::string& where, uint32_t* out) {
+    Napi::Value v = o.Get(key);
+    if (!v.IsNumber()) return Fail(where + "." + key + " must be a number");
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (!(d >= 0 && d <= 4294967295.0) || d != static_cast<double>(static_cast<uint32_t>(d))) {
+      return Fail(where + "." + key + " must be an unsigned 32-bit integer");
+    }
+    *out = static_cast<uint32_t>(d);
+    return true;
+  }
+
+  bool String(const Napi::Value& v, const std::string& where, std::string* out) {
+    if (!v.IsString()) return Fail(where + " must be a string");
+    *out = v.As<Napi::String>().Utf8Value();
+    return true;
+  }
+
+  // 64-bit comparison values travel as decimal strings: a JS number cannot hold them all.
+  bool U64(const Napi::Object& o, const char* key, const std::string& where, uint64_t* out) {
+    std::string text;
+    if (!String(o.Get(key), where + "." + key, &text)) return false;
+    bool digits = !text.empty() && text.size() <= 20 &&
+                  text.find_first_not_of("0123456789") == std::string::npos;
+    errno = 0;
+    char* end = nullptr;
+    unsigned long long n = digits ? strtoull(text.c_str(), &end, 10) : 0;
+    if (!digits || errno == ERANGE || *end != '\0') {
+      return Fail(where + "." + key + " must be a decimal unsigned 64-bit integer, not \"" + text + "\"");
+    }
+    *out = n;
+    return true;
+  }
+
+  bool Array(const Napi::Object& o, const char* key, const std::string& where, Napi::Array* out) {
+    Napi::Value v = o.Get(key);
+    if (!v.IsArray()) return Fail(where + "." + key + " must be an array");
+    *out = v.As<Napi::Array>();
+    return true;
+  }
+
+  bool Object(const Napi::Value& v, const std::string& where, Napi::Object* out) {
+    if (!v.IsObject()) return Fail(where + " must be an object");
+    *out = v.As<Napi::Object>();
+    return true;
+  }
+
+ private:
+  bool Fail(const std::string& message) {
+    if (error_.empty()) error_ = "compileSeccomp: " + message;
+    return false;
+  }
+  std::string error_;
+};
+
+bool ReadCondition(Reader& r, const Napi::Value& v, const std::string& where, scmp_arg_cmp* c) {
+  Napi::Object o;
+  uint32_t index = 0, op = 0;
+  uint64_t a = 0, b = 0;
+  if (!r.Object(v, where, &o) || !r.U32(o, "index", where, &index) || !r.U32(o, "op", where, &op) ||
+      !r.U64(o, "value", where, &a) || !r.U64(o, "valueTwo", where, &b)) {
+    return false;
+  }
+  c->arg = index;
+  c->op = static_cast<scmp_compare>(op);
+  c->datum_a = a;
+  c->datum_b = b;
+  return true;
+}
+
+bool ReadRule(Reader& r, const Napi::Value& v, const std::string& where, Rule* rule) {
+  Napi::Object o;
+  Napi::Array args;
+  if (!r.Object(v, where, &o) || !r.String(o.Get("syscall"), where + ".syscall", &rule->syscall) ||
+      !r.U32(o, "action", where, &rule->action) || !r.Array(o, "args", where, &args)) {
+    return false;
+  }
+  for (uint32_t j = 0; j < args.Length(); j++) {
+    scmp_arg_cmp c;
+    if (!ReadCondition(r, args.Get(j), where + ".args[" + std::to_string(j) + "]", &c)) return false;
+    rule->conditions.push_back(c);
+  }
+  return true;
+}
+
+bool ReadFilter(Reader& r, const Napi::Value& v, Filter* f) {
+  Napi::Object o;
+  Napi::Array arches, rules;
+  if (!r.Object(v, "filter", &o) || !r.U32(o, "defaultAction", "filter", &f->default_action) ||
+      !r.Array(o, "architectures", "filter", &arches) || !r.Array(o, "rules", "filter", &rules)) {
+    return false;
+  }
+  for (uint32_t i = 0; i < arches.Length(); i++) {
+    std::string name;
+    if (!r.String(arches.Get(i), "filter.architectures[" + std::to_string(i) + "]", &name)) return false;
+    f->architectures.push_back(name);
+  }
+  for (uint32_t i = 0; i < rules.Length(); i++) {
+    Rule rule;
+    if (!ReadRule(r, rules.Get(i), "filter.rules[" + std::to_string(i) + "]", &rule)) return false;
+    f->rules.push_back(std::move(rule));
+  }
+  return true;
+}
+
+std::string LibseccompVersion() {
+  const scmp_version* v = seccomp_version();
+  return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->micro);
+}
+
+// Throws "seccomp: <message>[: <strerror>]" with the index of the offending input entry.
+Napi::Value ThrowAt(Napi::Env env, const char* index_key, uint32_t index, const std::string& message, int err) {
+  std::string text = "seccomp: " + message;
+  if (err > 0) text += std::string(": ") + strerror(err);
+  Napi::Error e = Napi::Error::New(env, text);
+  if (index_key) e.Set(index_key, Napi::Number::New(env, index));
+  if (err > 0) {
+    e.Set("errno", Napi::Number::New(env, err));
+    e.Set("code", Napi::String::New(env, ErrnoName(err)));
+  }
+  e.ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+// libseccomp takes at most one comparison per argument in a rule. When a rule compares one
+// argument several times, runc falls back to one rule per comparison (any of them matching
+// applies the action); berth does the same so profiles behave alike under both runtimes.
+int AddRule(scmp_filter_ctx ctx, int nr, const Rule& rule) {
+  std::set<unsigned> seen;
+  bool repeated = false;
+  for (const auto& c : rule.conditions) repeated |= !seen.insert(c.arg).second;
+  if (!repeated) {
+    return seccomp_rule_add_array(ctx, rule.action, nr, static_cast<unsigned>(rule.conditions.size()),
+                                  rule.conditions.empty() ? nullptr : rule.conditions.data());
+  }
+  for (const auto& c : rule.conditions) {
+    int rc = seccomp_rule_add_array(ctx, rule.action, nr, 1, &c);
+    if (rc < 0) return rc;
+  }
+  return 0;
+}
+
+// seccomp_export_bpf writes to a file descriptor; a memfd keeps it off any filesystem.
+int ExportBpf(scmp_filter_ctx ctx, std::vector<uint8_t>* out) {
+  int fd = memfd_create("berth-seccomp", MFD_CLOEXEC);
+  if (fd < 0) return -errno;
+  int rc = seccomp_export_bpf(ctx, fd);
+  off_t size = rc < 0 ? 0 : lseek(fd, 0, SEEK_END);
+  if (rc == 0 && size < 0) rc = -errno;
+  if (rc == 0) {
+    out->resize(static_cast<size_t>(size));
+    size_t got = 0;
+    while (got < out->size()) {
+      ssize_t n = pread(fd, out->data() + got, out->size() - got, static_cast<off_t>(got));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        rc = n < 0 ? -errno : -EIO;
+        break;
+      }
+      got += static_cast<size_t>(n);
+    }
+  }
+  close(fd);
+  return rc;
 }
 
 }  // namespace
 
 Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsObject()) return ThrowType(env, "compileSeccomp: expected a filter object");
-  Napi::Object in = info[0].As<Napi::Object>();
-  uint32_t def = in.Get("defaultAction").As<Napi::Number>().Uint32Value();
-  Filter f(def);
-  if (!f.ctx) return ThrowType(env, "compileSeccomp: invalid default action");
-  // The child sets no_new_privs itself when the config asks; the filter must not force it.
-  int rc = seccomp_attr_set(f.ctx, SCMP_FLTATR_CTL_NNP, 0);
-  if (rc < 0) return Fail(env, "no_new_privs attribute", rc);
+  Reader reader;
+  Filter filter;
+  if (!ReadFilter(reader, info[0], &filter)) return ThrowType(env, reader.error());
 
-  Napi::Array arches = in.Get("architectures").As<Napi::Array>();
-  for (uint32_t i = 0; i < arches.Length(); i++) {
-    std::string name = arches.Get(i).As<Napi::String>().Utf8Value();
+  FilterContext ctx(filter.default_action);
+  if (!ctx.get()) return ThrowAt(env, nullptr, 0, "libseccomp refused the default action", 0);
+  // The plan sets no_new_privs itself when process.noNewPrivileges asks for it; the filter
+  // must not force it (libseccomp would, were it loading the filter).
+  int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0);
+  if (rc < 0) return ThrowAt(env, nullptr, 0, "cannot clear the no_new_privs attribute", -rc);
+  // runc also asks for libseccomp's binary-tree layout (SCMP_FLTATR_CTL_OPTIMIZE 2) on long
+  // profiles. berth does not: it adds about 40% to the compile, which every create pays, and
+  // since Linux 5.11 the kernel caches the verdict of syscalls a filter always allows, so the
+  // common path never walks the filter anyway.
+
+  // The native architecture is in the filter from seccomp_init on; listed ones join it.
+  for (uint32_t i = 0; i < filter.architectures.size(); i++) {
+    const std::string& name = filter.architectures[i];
     uint32_t arch = seccomp_arch_resolve_name(name.c_str());
-    if (arch == 0) return ThrowType(env, "seccomp: unknown architecture " + name);
-    rc = seccomp_arch_add(f.ctx, arch);
-    if (rc < 0 && rc != -EEXIST) return Fail(env, "architecture " + name, rc);
+    if (arch == 0) {
+      return ThrowAt(env, "architectureIndex", i,
+                     "architecture \"" + name + "\" is not known to this host's libseccomp " + LibseccompVersion(), 0);
+    }
+    rc = seccomp_arch_add(ctx.get(), arch);
+    if (rc < 0 && rc != -EEXIST) return ThrowAt(env, "architectureIndex", i, "cannot add architecture \"" + name + "\"", -rc);
   }
 
   Napi::Array unknown = Napi::Array::New(env);
-  std::set<std::string> seen_unknown;
-  Napi::Array rules = in.Get("rules").As<Napi::Array>();
-  for (uint32_t i = 0; i < rules.Length(); i++) {
-    Napi::Object rule = rules.Get(i).As<Napi::Object>();
-    std::string name = rule.Get("syscall").As<Napi::String>().Utf8Value();
-    uint32_t action = rule.Get("action").As<Napi::Number>().Uint32Value();
-    int nr = seccomp_syscall_resolve_name(name.c_str());
-    if (nr == __NR_SCMP_ERROR) {
-      if (seen_unknown.insert(name).second) unknown.Set(unknown.Length(), name);
-      continue;
-    }
-    if (action == def) continue;  // libseccomp refuses rules that repeat the default
-    std::vector<scmp_arg_cmp> conds;
-    std::set<unsigned> indexes;
-    bool repeated = false;
-    Napi::Array args = rule.Get("args").As<Napi::Array>();
-    for (uint32_t j = 0; j < args.Length(); j++) {
-      Napi::Object a = args.Get(j).As<Napi::Object>();
-      scmp_arg_cmp c;
-      c.arg = a.Get("index").As<Napi::Number>().Uint32Value();
-      c.op = static_cast<scmp_compare>(a.Get("op").As<Napi::Number>().Uint32Value());
-      c.datum_a = strtoull(a.Get("value").As<Napi::String>().Utf8Value().c_str(), nullptr, 10);
-      c.datum_b = strtoull(a.Get("valueTwo").As<Napi::String>().Utf8Value().c_str(), nullptr, 10);
-      repeated |= !indexes.insert(c.arg).second;
-      conds.push_back(c);
-    }
-    if (!repeated) {
-      rc = seccomp_rule_add_array(f.ctx, action, nr, static_cast<unsigned>(conds.size()), conds.data());
-      if (rc < 0) return Fail(env, "rule for " + name, rc);
-    } else {
-      // libseccomp allows one comparison per argument in a rule; like runc, several
-      // comparisons of one argument become one rule each (any of them matches).
-      for (const auto& c : conds) {
-        rc = seccomp_rule_add_array(f.ctx, action, nr, 1, &c);
-        if (rc < 0) return Fail(env, "rule for " + name, rc);
+  std::set<std::string> reported;
+  for (uint32_t i = 0; i < filter.rules.size(); i++) {
+    const Rule& rule = filter.rules[i];
+    for (const auto& c : rule.conditions) {
+      if (c.arg >= kArgCount) {
+        return ThrowAt(env, "ruleIndex", i, "syscall \"" + rule.syscall + "\": argument index " + std::to_string(c.arg) + " is out of range 0..5", 0);
       }
     }
+    // Profiles list syscalls of newer kernels; like runc, skip the ones libseccomp cannot name.
+    int nr = seccomp_syscall_resolve_name(rule.syscall.c_str());
+    if (nr == __NR_SCMP_ERROR) {
+      if (reported.insert(rule.syscall).second) unknown.Set(unknown.Length(), rule.syscall);
+      continue;
+    }
+    // libseccomp refuses a rule that repeats the default action; it would change nothing.
+    if (rule.action == filter.default_action) continue;
+    rc = AddRule(ctx.get(), nr, rule);
+    if (rc < 0) return ThrowAt(env, "ruleIndex", i, "cannot add the rule for syscall \"" + rule.syscall + "\"", -rc);
   }
 
-  int fd = memfd_create("berth-seccomp", MFD_CLOEXEC);
-  if (fd < 0) return ThrowErrno(env, "memfd_create", "seccomp", errno);
-  rc = seccomp_export_bpf(f.ctx, fd);
-  if (rc < 0) {
-    close(fd);
-    return Fail(env, "export", rc);
+  std::vector<uint8_t> bpf;
+  rc = ExportBpf(ctx.get(), &bpf);
+  if (rc < 0) return ThrowAt(env, nullptr, 0, "cannot export the BPF program", -rc);
+  if (bpf.empty() || bpf.size() % 8 != 0) {
+    return ThrowAt(env, nullptr, 0, "libseccomp exported " + std::to_string(bpf.size()) + " bytes, not whole BPF instructions", 0);
   }
-  off_t size = lseek(fd, 0, SEEK_END);
-  std::vector<uint8_t> bytes(size > 0 ? static_cast<size_t>(size) : 0);
-  size_t got = 0;
-  while (got < bytes.size()) {
-    ssize_t r = pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
-    if (r <= 0) break;
-    got += static_cast<size_t>(r);
-  }
-  close(fd);
   Napi::Object out = Napi::Object::New(env);
-  out.Set("bpf", Napi::Buffer<uint8_t>::Copy(env, bytes.data(), got));
+  out.Set("bpf", Napi::Buffer<uint8_t>::Copy(env, bpf.data(), bpf.size()));
   out.Set("unknownSyscalls", unknown);
   return out;
 }

@@ -1,6 +1,7 @@
 #ifndef BERTH_SECCOMP_H
 #define BERTH_SECCOMP_H
 #include <napi.h>
-// compileSeccomp(filter) -> { bpf: Buffer, unknownSyscalls: string[] }
+// compileSeccomp(filter: NativeSeccompFilter) -> { bpf: Buffer, unknownSyscalls: string[] }
+// (see src/sys/native.ts). Errors carry .architectureIndex or .ruleIndex naming the entry.
 Napi::Value CompileSeccomp(const Napi::CallbackInfo& info);
 #endif

@@ -1,23 +1,29 @@
-// spawn(): converts the JavaScript launch plan into one heap block of plain structs, makes
-// the sync socketpair and calls clone3. The child runs berth_child_main (child.c) on a copy
-// of this memory and never comes back; the parent frees the block and returns.
+// spawn(): converts the JavaScript launch plan into one arena of plain structs, makes the
+// sync socketpair and calls clone3. The child runs berth_child_main (child.c) on a copy of
+// this memory and never comes back; the parent frees the arena and returns {pid, syncFd}.
+//
+// Everything that can fail for a reason in the plan (a wrong type, an unknown op code, argv
+// counts that do not add up) fails here, in the parent, as a TypeError, before any process
+// exists.
 
 #include "spawn.h"
 
-#include <linux/sched.h>
-#include <sched.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "child.h"
 #include "plan.h"
 #include "util.h"
 
@@ -32,30 +38,45 @@ struct CloneArgs {
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-// A bump allocator over one malloc'd block: the plan, its arrays and strings live together.
+// Spare zero slots after every op's n and s arrays (see struct plan_op): the widest op reads
+// n0..n6 and s0..s3.
+constexpr size_t kSpareInts = 8;
+constexpr size_t kSpareStrings = 4;
+
+// A bump allocator over one zeroed block: the plan, its arrays and its strings live together.
+// Sized exactly by a first pass over the input, so running out means a bug, not bad input.
 class Arena {
  public:
   explicit Arena(size_t size) : base_(static_cast<char*>(calloc(1, size))), size_(size) {}
   ~Arena() { free(base_); }
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
   bool ok() const { return base_ != nullptr; }
-  void* take(size_t n) {
-    size_t aligned = (used_ + 15) & ~static_cast<size_t>(15);
-    if (aligned + n > size_) return nullptr;
-    used_ = aligned + n;
-    return base_ + aligned;
+
+  template <typename T>
+  T* take(size_t count) {
+    size_t aligned = Align(used_);
+    size_t bytes = count * sizeof(T);
+    if (aligned + bytes > size_) return nullptr;
+    used_ = aligned + bytes;
+    return reinterpret_cast<T*>(base_ + aligned);
   }
-  char* copy(const std::string& s) {
-    char* p = static_cast<char*>(take(s.size() + 1));
-    if (p) memcpy(p, s.c_str(), s.size() + 1);
-    return p;
+
+  // What take<T>(count) will consume, for the sizing pass.
+  template <typename T>
+  static size_t Cost(size_t count) {
+    return Align(count * sizeof(T)) + kAlign;
   }
 
  private:
+  static constexpr size_t kAlign = 16;
+  static size_t Align(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
   char* base_;
   size_t size_;
   size_t used_ = 0;
 };
 
+// One op as read from JavaScript, before it goes into the arena.
 struct OpInput {
   uint32_t code = 0;
   std::vector<int64_t> n;
@@ -63,51 +84,117 @@ struct OpInput {
   std::vector<uint8_t> b;
 };
 
-bool ReadOps(Napi::Env env, const Napi::Array& arr, std::vector<OpInput>* out, size_t* bytes) {
-  *bytes = 256;
-  for (uint32_t i = 0; i < arr.Length(); i++) {
-    Napi::Value v = arr.Get(i);
-    if (!v.IsObject()) return false;
-    Napi::Object o = v.As<Napi::Object>();
-    OpInput op;
-    op.code = o.Get("code").As<Napi::Number>().Uint32Value();
-    Napi::Value n = o.Get("n");
-    if (n.IsArray()) {
-      Napi::Array na = n.As<Napi::Array>();
-      for (uint32_t j = 0; j < na.Length(); j++) op.n.push_back(na.Get(j).As<Napi::Number>().Int64Value());
-    }
-    Napi::Value s = o.Get("s");
-    if (s.IsArray()) {
-      Napi::Array sa = s.As<Napi::Array>();
-      for (uint32_t j = 0; j < sa.Length(); j++) op.s.push_back(sa.Get(j).As<Napi::String>().Utf8Value());
-    }
-    Napi::Value b = o.Get("b");
-    if (b.IsTypedArray()) {
-      Napi::Uint8Array ba = b.As<Napi::Uint8Array>();
-      op.b.assign(ba.Data(), ba.Data() + ba.ByteLength());
-    }
-    *bytes += sizeof(plan_op) + 32 + op.n.size() * 8 + (op.s.size() * 2 + 4) * sizeof(char*) + op.b.size() + 16 * 4;
-    for (const auto& str : op.s) *bytes += str.size() + 1 + 16;
-    out->push_back(std::move(op));
+// Reads ops[i]; on a bad value throws a TypeError naming the slot and returns false.
+bool ReadOp(Napi::Env env, Napi::Value value, uint32_t i, OpInput* op) {
+  const std::string where = "spawn: ops[" + std::to_string(i) + "]";
+  if (!value.IsObject()) {
+    ThrowType(env, where + " must be an object");
+    return false;
   }
-  (void)env;
+  Napi::Object o = value.As<Napi::Object>();
+  int64_t code;
+  if (!ReadInt64(env, o.Get("code"), where + ".code", &code)) return false;
+  if (code < 1 || code > OP_LAST) {
+    ThrowType(env, where + ".code " + std::to_string(code) + " is not a known op");
+    return false;
+  }
+  op->code = static_cast<uint32_t>(code);
+
+  Napi::Value n = o.Get("n");
+  if (n.IsArray()) {
+    Napi::Array a = n.As<Napi::Array>();
+    op->n.resize(a.Length());
+    for (uint32_t j = 0; j < a.Length(); j++) {
+      if (!ReadInt64(env, a.Get(j), where + ".n[" + std::to_string(j) + "]", &op->n[j])) return false;
+    }
+  } else if (!n.IsUndefined()) {
+    ThrowType(env, where + ".n must be an array of numbers");
+    return false;
+  }
+
+  Napi::Value s = o.Get("s");
+  if (s.IsArray()) {
+    Napi::Array a = s.As<Napi::Array>();
+    op->s.resize(a.Length());
+    for (uint32_t j = 0; j < a.Length(); j++) {
+      if (!ReadString(env, a.Get(j), where + ".s[" + std::to_string(j) + "]", &op->s[j])) return false;
+    }
+  } else if (!s.IsUndefined()) {
+    ThrowType(env, where + ".s must be an array of strings");
+    return false;
+  }
+
+  Napi::Value b = o.Get("b");
+  if (b.IsTypedArray() && b.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array bytes = b.As<Napi::Uint8Array>();
+    op->b.assign(bytes.Data(), bytes.Data() + bytes.ByteLength());
+  } else if (!b.IsUndefined()) {
+    ThrowType(env, where + ".b must be a Uint8Array");
+    return false;
+  }
+
+  // Exec: s = argv..., env...; RunHook: s = path, argv..., env... (n0 = argc, n1 = envc).
+  if (op->code == OP_EXEC || op->code == OP_RUN_HOOK) {
+    size_t first = op->code == OP_RUN_HOOK ? 1 : 0;
+    if (op->n.size() < 2 || op->n[0] < 1 || op->n[1] < 0 ||
+        first + static_cast<size_t>(op->n[0]) + static_cast<size_t>(op->n[1]) != op->s.size()) {
+      ThrowType(env, where + ": n0 (argc) and n1 (envc) must add up to the strings in s");
+      return false;
+    }
+  }
   return true;
 }
 
-// argv/envp for Exec (s = argv..., env...) and RunHook (s = path, argv..., env...).
-bool BuildVectors(Arena* arena, plan_op* op, char* const* strings, size_t first) {
-  if (op->n_count < 2) return false;
-  size_t argc = static_cast<size_t>(op->n[0]), envc = static_cast<size_t>(op->n[1]);
-  if (first + argc + envc > op->s_count) return false;
-  char** argv = static_cast<char**>(arena->take((argc + 1) * sizeof(char*)));
-  char** envp = static_cast<char**>(arena->take((envc + 1) * sizeof(char*)));
-  if (!argv || !envp) return false;
-  for (size_t i = 0; i < argc; i++) argv[i] = strings[first + i];
-  argv[argc] = nullptr;
-  for (size_t i = 0; i < envc; i++) envp[i] = strings[first + argc + i];
-  envp[envc] = nullptr;
-  op->argv = argv;
-  op->envp = envp;
+// The arena bytes one op needs; must mirror what Place() takes.
+size_t OpCost(const OpInput& in) {
+  size_t bytes = Arena::Cost<int64_t>(in.n.size() + kSpareInts) + Arena::Cost<char*>(in.s.size() + kSpareStrings) +
+                 Arena::Cost<uint8_t>(in.b.size());
+  for (const std::string& str : in.s) bytes += Arena::Cost<char>(str.size() + 1);
+  if (in.code == OP_EXEC || in.code == OP_RUN_HOOK) bytes += 2 * Arena::Cost<char*>(in.s.size() + 1);
+  return bytes;
+}
+
+// Copies one op into the arena. argv/envp for Exec and RunHook point at its copied strings.
+bool Place(Arena* arena, const OpInput& in, plan_op* op) {
+  static char empty[1] = {0};
+  op->code = in.code;
+  op->n_count = static_cast<uint32_t>(in.n.size());
+  op->s_count = static_cast<uint32_t>(in.s.size());
+  op->b_len = static_cast<uint32_t>(in.b.size());
+
+  int64_t* n = arena->take<int64_t>(in.n.size() + kSpareInts);
+  char** s = arena->take<char*>(in.s.size() + kSpareStrings);
+  if (!n || !s) return false;
+  std::copy(in.n.begin(), in.n.end(), n);  // the spare slots stay 0 (the arena is zeroed)
+  for (size_t j = 0; j < in.s.size() + kSpareStrings; j++) s[j] = empty;
+  for (size_t j = 0; j < in.s.size(); j++) {
+    char* copy = arena->take<char>(in.s[j].size() + 1);
+    if (!copy) return false;
+    memcpy(copy, in.s[j].c_str(), in.s[j].size() + 1);
+    s[j] = copy;
+  }
+  op->n = n;
+  op->s = s;
+  if (!in.b.empty()) {
+    uint8_t* b = arena->take<uint8_t>(in.b.size());
+    if (!b) return false;
+    memcpy(b, in.b.data(), in.b.size());
+    op->b = b;
+  }
+
+  if (in.code == OP_EXEC || in.code == OP_RUN_HOOK) {
+    size_t first = in.code == OP_RUN_HOOK ? 1 : 0;
+    size_t argc = static_cast<size_t>(in.n[0]), envc = static_cast<size_t>(in.n[1]);
+    char** argv = arena->take<char*>(in.s.size() + 1);
+    char** envp = arena->take<char*>(in.s.size() + 1);
+    if (!argv || !envp) return false;
+    for (size_t j = 0; j < argc; j++) argv[j] = s[first + j];
+    argv[argc] = nullptr;
+    for (size_t j = 0; j < envc; j++) envp[j] = s[first + argc + j];
+    envp[envc] = nullptr;
+    op->argv = argv;
+    op->envp = envp;
+  }
   return true;
 }
 
@@ -115,49 +202,32 @@ bool BuildVectors(Arena* arena, plan_op* op, char* const* strings, size_t first)
 
 Napi::Value Spawn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsObject()) return ThrowType(env, "spawn: expected a plan object");
+  if (!info[0].IsObject()) return ThrowType(env, "spawn: expected {cloneFlags, cgroupFd, ops}");
   Napi::Object req = info[0].As<Napi::Object>();
-  uint64_t clone_flags = static_cast<uint64_t>(req.Get("cloneFlags").As<Napi::Number>().Int64Value());
-  int cgroup_fd = req.Get("cgroupFd").As<Napi::Number>().Int32Value();
+  int64_t clone_flags;
+  int32_t cgroup_fd;
+  if (!ReadInt64(env, req.Get("cloneFlags"), "spawn: cloneFlags", &clone_flags)) return env.Undefined();
+  if (!ReadInt32(env, req.Get("cgroupFd"), "spawn: cgroupFd", &cgroup_fd)) return env.Undefined();
   Napi::Value ops_value = req.Get("ops");
-  if (!ops_value.IsArray()) return ThrowType(env, "spawn: plan.ops must be an array");
+  if (!ops_value.IsArray()) return ThrowType(env, "spawn: ops must be an array");
+  Napi::Array ops_array = ops_value.As<Napi::Array>();
 
-  std::vector<OpInput> inputs;
-  size_t bytes = 0;
-  if (!ReadOps(env, ops_value.As<Napi::Array>(), &inputs, &bytes)) return ThrowType(env, "spawn: bad op");
-  Arena arena(bytes + inputs.size() * sizeof(plan_op));
-  if (!arena.ok()) return ThrowErrno(env, "spawn", "plan", ENOMEM);
-  plan* p = static_cast<plan*>(arena.take(sizeof(plan)));
-  plan_op* ops = static_cast<plan_op*>(arena.take(sizeof(plan_op) * (inputs.size() + 1)));
-  if (!p || !ops) return ThrowErrno(env, "spawn", "plan", ENOMEM);
+  // Pass 1: read and check every op, and size the arena.
+  std::vector<OpInput> inputs(ops_array.Length());
+  size_t bytes = Arena::Cost<plan>(1) + Arena::Cost<plan_op>(inputs.size() + 1);
+  for (uint32_t i = 0; i < inputs.size(); i++) {
+    if (!ReadOp(env, ops_array.Get(i), i, &inputs[i])) return env.Undefined();
+    bytes += OpCost(inputs[i]);
+  }
+
+  // Pass 2: copy it all into the arena. From here on nothing the child reads lives elsewhere.
+  Arena arena(bytes);
+  if (!arena.ok()) return ThrowErrno(env, "spawn", "plan arena", ENOMEM);
+  plan* p = arena.take<plan>(1);
+  plan_op* ops = arena.take<plan_op>(inputs.size() + 1);
+  if (!p || !ops) return ThrowErrno(env, "spawn", "plan arena", ENOMEM);
   for (size_t i = 0; i < inputs.size(); i++) {
-    const OpInput& in = inputs[i];
-    plan_op* op = &ops[i];
-    op->code = in.code;
-    op->n_count = static_cast<uint32_t>(in.n.size());
-    op->s_count = static_cast<uint32_t>(in.s.size());
-    op->b_len = static_cast<uint32_t>(in.b.size());
-    int64_t* n = static_cast<int64_t*>(arena.take((in.n.size() + 8) * sizeof(int64_t)));
-    char** s = static_cast<char**>(arena.take((in.s.size() + 4) * sizeof(char*)));
-    if (!n || !s) return ThrowErrno(env, "spawn", "plan", ENOMEM);
-    // Zero-filled spare slots: an op read with fewer arguments than it expects sees 0 / "".
-    for (size_t j = 0; j < in.n.size(); j++) n[j] = in.n[j];
-    static char empty[1] = {0};
-    for (size_t j = 0; j < in.s.size() + 4; j++) s[j] = empty;
-    for (size_t j = 0; j < in.s.size(); j++) {
-      s[j] = arena.copy(in.s[j]);
-      if (!s[j]) return ThrowErrno(env, "spawn", "plan", ENOMEM);
-    }
-    op->n = n;
-    op->s = s;
-    if (!in.b.empty()) {
-      uint8_t* b = static_cast<uint8_t*>(arena.take(in.b.size()));
-      if (!b) return ThrowErrno(env, "spawn", "plan", ENOMEM);
-      memcpy(b, in.b.data(), in.b.size());
-      op->b = b;
-    }
-    if (op->code == OP_EXEC && !BuildVectors(&arena, op, s, 0)) return ThrowType(env, "spawn: bad Exec op");
-    if (op->code == OP_RUN_HOOK && !BuildVectors(&arena, op, s, 1)) return ThrowType(env, "spawn: bad RunHook op");
+    if (!Place(&arena, inputs[i], &ops[i])) return ThrowErrno(env, "spawn", "plan arena", ENOMEM);
   }
   p->count = static_cast<uint32_t>(inputs.size());
   p->ops = ops;
@@ -167,18 +237,27 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
 
   CloneArgs args;
   memset(&args, 0, sizeof args);
-  args.flags = clone_flags;
+  args.flags = static_cast<uint64_t>(clone_flags);
   args.exit_signal = SIGCHLD;
   if (cgroup_fd >= 0) {
     args.flags |= CLONE_INTO_CGROUP;
     args.cgroup = static_cast<uint64_t>(cgroup_fd);
   }
+
+  // No signal handler may run in the child before it has dropped the handlers it inherited
+  // (child.c): block everything across clone3; the child restores this thread's old mask.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  memcpy(&p->sigmask, &old, sizeof p->sigmask);  // the kernel's 64 bits lead glibc's sigset_t
+
   long pid = syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) {
     close(sv[0]);
     berth_child_main(p, sv[1]);
   }
   int err = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   close(sv[1]);
   if (pid < 0) {
     close(sv[0]);

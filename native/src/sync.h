@@ -22,6 +22,13 @@ struct sync_header {
   int64_t value;
 };
 
+/* SYNC_HEADER_BYTES in src/sys/sync.ts. */
+#ifdef __cplusplus
+static_assert(sizeof(struct sync_header) == 24, "sync header must be 24 bytes");
+#else
+_Static_assert(sizeof(struct sync_header) == 24, "sync header must be 24 bytes");
+#endif
+
 #define SYNC_MAX_PAYLOAD (64 * 1024)
 
 #endif

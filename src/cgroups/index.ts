@@ -1,56 +1,32 @@
-// Cgroup placement behind one interface, one driver per cgroup version (v1.ts, v2.ts).
-// Hybrid hosts (v1 controllers plus cgroup2 at <root>/unified) use the v1 driver, which also
-// places the process in the unified hierarchy, as runc does.
+// Cgroup placement behind one interface: where a container's cgroups are, making them,
+// putting processes in them, listing those processes and removing the cgroups again.
+// Resource limits are not handled here yet.
+//
+// One driver per cgroup version (v1.ts, v2.ts). A hybrid host (v1 controllers plus cgroup2 at
+// <root>/unified) uses the v1 driver, which also places the process in the unified hierarchy,
+// as runc does. build.ts picks the driver and works out the directories.
 
-import { BerthError } from '../errors.js';
-import { detectHierarchies, ownCgroup, type Hierarchy } from './detect.js';
-import { containerCgroupPath } from './path.js';
-import { CgroupDirs } from './dirs.js';
+import { buildCgroupManager, managerFromRecord } from './build.js';
+import { DEFAULT_CGROUP_ROOT, hostProc } from './detect.js';
 
-export interface CgroupRecord {
-  version: 1 | 2;
-  /** hierarchy key (controller list such as "cpu,cpuacct", "name=systemd", "" for cgroup2) -> dir */
-  paths: Record<string, string>;
-  /** directories create() made, deepest last; destroy() removes exactly these */
-  created?: string[];
-}
+export interface CgroupRecord { version: 1 | 2; paths: Record<string, string> } // controller name -> absolute dir ("" = unified v2 / hybrid unified)
 
 export interface CgroupManager {
   readonly version: 1 | 2;
-  create(): void;
-  /** cgroup2 directory fd for clone3(CLONE_INTO_CGROUP) on a pure v2 host, else -1 */
-  openForClone(): number;
-  addProcess(pid: number): void;
-  pids(): number[];
-  destroy(): void;
-  describe(): CgroupRecord;
+  create(): void;              // mkdir the container's cgroup(s); idempotent; on v2 enable nothing yet
+  openForClone(): number;      // cgroup v2 directory fd usable with clone3 CLONE_INTO_CGROUP (pure v2 host), else -1
+  addProcess(pid: number): void; // write pid to cgroup.procs of every hierarchy it manages (v1, hybrid unified, or v2 when openForClone wasn't used)
+  pids(): number[];            // every pid in the container's cgroup(s), recursively (for kill --all)
+  destroy(): void;             // rmdir bottom-up; tolerant of ENOENT; retries EBUSY briefly (processes just killed); removes only what create made (do not remove a pre-existing parent like /sys/fs/cgroup/cpu/user.slice)
+  describe(): CgroupRecord;    // stored in state.json
 }
 
-export interface CgroupOptions {
-  id: string;
-  cgroupsPath?: string;
-  systemd?: boolean;
-  fsRoot?: string;
+export { DEFAULT_CGROUP_ROOT };
+
+export function cgroupManagerFor(opts: { id: string; cgroupsPath?: string; systemd?: boolean; fsRoot?: string }): CgroupManager {
+  return buildCgroupManager(opts, hostProc);
 }
 
-export function cgroupManagerFor(opts: CgroupOptions): CgroupManager {
-  if (opts.systemd) throw new BerthError('--systemd-cgroup: the systemd cgroup driver is not supported yet');
-  const fsRoot = opts.fsRoot ?? '/sys/fs/cgroup';
-  const hierarchies: Hierarchy[] = detectHierarchies(fsRoot);
-  if (!hierarchies.length) throw new BerthError(`no cgroup hierarchy is mounted under ${fsRoot}`);
-  const inner = containerCgroupPath(opts.cgroupsPath, opts.id);
-  const paths: Record<string, string> = {};
-  for (const h of hierarchies) paths[h.key] = h.mountPoint + containerCgroupPathFor(inner, h);
-  const version = hierarchies.length === 1 && hierarchies[0]!.v2 ? 2 : 1;
-  return new CgroupDirs({ version, paths }, hierarchies);
-}
-
-function containerCgroupPathFor(inner: string, h: Hierarchy): string {
-  if (inner.startsWith('/')) return inner;
-  const own = ownCgroup(h);
-  return (own === '/' ? '' : own) + '/' + inner;
-}
-
-export function cgroupManagerFromRecord(r: CgroupRecord): CgroupManager {
-  return new CgroupDirs(r, []);
+export function cgroupManagerFromRecord(r: CgroupRecord, fsRoot?: string): CgroupManager {
+  return managerFromRecord(r, fsRoot ?? DEFAULT_CGROUP_ROOT);
 }

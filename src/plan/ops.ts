@@ -13,7 +13,7 @@ export const enum OpCode {
   WaitSync = 1,
   /** n0 = sync message type the child sends (no payload). */
   SendSync = 2,
-  /** n0 = fd of a namespace file opened by the parent, n1 = CLONE_NEW* type (0 = any). */
+  /** n0 = fd of a namespace file opened by the parent, n1 = CLONE_NEW* type (0 = any). The child closes n0 after joining. */
   Setns = 3,
   /** n0 = CLONE_NEW* flags. */
   Unshare = 4,
@@ -30,9 +30,9 @@ export const enum OpCode {
    * n3 = 1 if the source is a path inside the root fd (resolved the same safe way).
    */
   Mount = 8,
-  /** s0 = path inside the root; n0 = mode incl. S_IFCHR/S_IFBLK/S_IFIFO, n1 = major, n2 = minor, n3 = uid, n4 = gid. EEXIST ignored. */
+  /** s0 = path inside the root; n0 = mode incl. S_IFCHR/S_IFBLK/S_IFIFO, n1 = major, n2 = minor, n3 = uid, n4 = gid. EEXIST ignored; missing parents made (0755). */
   Mknod = 9,
-  /** s0 = link target, s1 = link path inside the root. EEXIST ignored. */
+  /** s0 = link target, s1 = link path inside the root. EEXIST ignored; missing parents made (0755). */
   Symlink = 10,
   /** s0 = new root (host path). pivot_root(".", ".") dance, then chdir("/"). */
   PivotRoot = 11,
@@ -68,7 +68,7 @@ export const enum OpCode {
   IoprioSet = 26,
   /** personality(n0). */
   Personality = 27,
-  /** set_mempolicy(n0 mode|flags, nodemask words n1.., maxnode = 64 * words). */
+  /** set_mempolicy(n0 mode|flags, nodemask n1.. as 32-bit halves, low half first; maxnode = 32 * halves + 1). */
   SetMempolicy = 28,
   /** keyctl(KEYCTL_JOIN_SESSION_KEYRING, s0 or NULL when s0 is ""). */
   JoinKeyring = 29,

@@ -1,48 +1,81 @@
-// Loads a bundle: <bundle>/config.json parsed and validated, root.path resolved and checked.
+// Loads a bundle: <bundle>/config.json read, parsed, checked against berth's schema and the
+// semantic rules, and root.path resolved to an existing directory. Every failure says which
+// file or JSON field is wrong.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError, ConfigError } from '../errors.js';
-import { checkSemantics } from './semantic.js';
+import { findJsonSyntaxProblem } from './json-syntax.js';
+import { checkSemantics, checkStartable } from './semantic.js';
 import type { Spec } from './types.js';
 import { validateConfigSchema } from './validate.js';
 
 export interface LoadedBundle {
   spec: Spec;
+  /** the bundle directory: absolute, symlinks resolved */
   bundle: string;
+  /** root.path resolved against the bundle: absolute, symlinks resolved, a directory */
   rootfs: string;
+  /** problems the spec asks to log, not to fail on, worded "config.json <path>: ..." */
   warnings: string[];
 }
 
-export function loadBundle(bundleDir: string): LoadedBundle {
-  let bundle: string;
+export interface LoadOptions {
+  /**
+   * Also require what `start` needs (a process with args). On by default: create and run
+   * build the whole launch plan up front. Turn it off to inspect a bundle without a process.
+   */
+  startable?: boolean;
+}
+
+const errnoOf = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/** JSON text -> value; a syntax error becomes a ConfigError with line and column. */
+export function parseConfigText(text: string): unknown {
   try {
-    bundle = fs.realpathSync(bundleDir);
-  } catch {
-    throw new BerthError(`bundle ${bundleDir} does not exist`);
+    return JSON.parse(text);
+  } catch (err) {
+    const where = findJsonSyntaxProblem(text);
+    if (!where) throw new ConfigError('', `is not valid JSON: ${(err as Error).message}`);
+    throw new ConfigError('', `is not valid JSON: line ${where.line}, column ${where.column}: ${where.reason}`);
   }
+}
+
+/** A parsed config.json checked by the schema, the semantic rules and optionally for start. */
+export function checkConfig(doc: unknown, options: LoadOptions = {}): { spec: Spec; warnings: string[] } {
+  validateConfigSchema(doc);
+  const spec = doc as Spec;
+  const warnings = checkSemantics(spec).map((w) => w.message);
+  if (options.startable ?? true) checkStartable(spec);
+  return { spec, warnings };
+}
+
+function realDirectory(dir: string, what: (reason: string) => BerthError): string {
+  let real: string;
+  try {
+    real = fs.realpathSync(dir);
+  } catch (err) {
+    const code = errnoOf(err);
+    throw what(code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? String(err)})`);
+  }
+  if (!fs.statSync(real).isDirectory()) throw what('is not a directory');
+  return real;
+}
+
+export function loadBundle(bundleDir: string, options: LoadOptions = {}): LoadedBundle {
+  const bundle = realDirectory(path.resolve(bundleDir), (reason) => new BerthError(`bundle ${bundleDir} ${reason}`));
   const file = path.join(bundle, 'config.json');
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new BerthError(`bundle ${bundle} has no config.json`);
-  }
-  let spec: Spec;
-  try {
-    spec = JSON.parse(text) as Spec;
   } catch (err) {
-    throw new ConfigError('', `is not valid JSON: ${(err as Error).message}`);
+    const code = errnoOf(err);
+    if (code === 'ENOENT') throw new BerthError(`bundle ${bundle} has no config.json`);
+    throw new BerthError(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : (code ?? String(err))}`);
   }
-  validateConfigSchema(spec);
-  checkSemantics(spec);
-  const rootfs = path.resolve(bundle, spec.root!.path);
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(rootfs);
-  } catch {
-    throw new ConfigError('/root/path', `rootfs ${rootfs} does not exist`);
-  }
-  if (!st.isDirectory()) throw new ConfigError('/root/path', `rootfs ${rootfs} is not a directory`);
-  return { spec, bundle, rootfs, warnings: [] };
+  const { spec, warnings } = checkConfig(parseConfigText(text), options);
+  // config.md: a relative root.path is relative to the bundle; a directory MUST exist there.
+  const given = spec.root!.path;
+  const rootfs = realDirectory(path.resolve(bundle, given), (reason) => new ConfigError('/root/path', `"${given}" (${path.resolve(bundle, given)}) ${reason}`));
+  return { spec, bundle, rootfs, warnings };
 }

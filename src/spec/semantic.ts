@@ -1,53 +1,53 @@
-// Rules config.json must follow that a JSON Schema cannot express. Each names the JSON path.
-// Where the spec only asks for a warning (an unknown capability), plan/ warns instead.
+// Rules config.json must follow that a JSON Schema cannot express (runtime-spec prose, kernel
+// limits, runc's checks). They run after schema validation, so the document has the schema's
+// shape. The first broken rule throws a ConfigError naming the JSON path; problems the spec
+// only asks to log (an unknown capability, a relative mount destination) come back as warnings.
 
-import { ConfigError } from '../errors.js';
-import { RLIMITS } from '../plan/linux-constants.js';
 import type { Spec } from './types.js';
+import { type ConfigWarning, Findings } from './rules/findings.js';
+import { checkAnnotations, checkHooks, checkNames, checkRoot, checkVersion } from './rules/general.js';
+import { checkIntelRdt, checkMemoryPolicy, checkNetDevices, checkPersonality } from './rules/linux-misc.js';
+import { checkDevices, checkMaskedAndReadonly, checkMounts } from './rules/mounts.js';
+import { checkNamespaceList, checkTimeOffsets, checkUserNamespace } from './rules/namespaces.js';
+import { namespaceView } from './rules/namespace-view.js';
+import { checkProcess, checkStartable as startable } from './rules/process.js';
+import { checkResources } from './rules/resources.js';
+import { checkSeccomp } from './rules/seccomp.js';
+import { checkSysctl } from './rules/sysctl.js';
 
-export function checkSemantics(spec: Spec): void {
-  if (!/^1\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(spec.ociVersion)) {
-    throw new ConfigError('/ociVersion', `"${spec.ociVersion}" is not a runtime-spec 1.x version`);
-  }
-  if (!spec.root) throw new ConfigError('/root', 'is required on Linux');
-  const proc = spec.process;
-  if (proc && !proc.cwd.startsWith('/')) throw new ConfigError('/process/cwd', `"${proc.cwd}" must be an absolute path`);
-  const seenRlimits = new Set<string>();
-  (proc?.rlimits ?? []).forEach((r, i) => {
-    if (!(r.type in RLIMITS)) throw new ConfigError(`/process/rlimits/${i}/type`, `"${r.type}" is not a Linux rlimit`);
-    if (seenRlimits.has(r.type)) throw new ConfigError(`/process/rlimits/${i}/type`, `${r.type} is set twice`);
-    seenRlimits.add(r.type);
-    if (r.soft > r.hard) throw new ConfigError(`/process/rlimits/${i}`, `soft limit ${r.soft} is above hard limit ${r.hard}`);
-  });
+export type { ConfigWarning } from './rules/findings.js';
 
-  const namespaces = spec.linux?.namespaces ?? [];
-  const types = new Set<string>();
-  namespaces.forEach((ns, i) => {
-    if (types.has(ns.type)) throw new ConfigError(`/linux/namespaces/${i}/type`, `namespace "${ns.type}" is listed twice`);
-    types.add(ns.type);
-    if (ns.path !== undefined && !ns.path.startsWith('/')) {
-      throw new ConfigError(`/linux/namespaces/${i}/path`, `"${ns.path}" must be an absolute path`);
-    }
-  });
-  const newUser = namespaces.some((n) => n.type === 'user' && !n.path);
-  const hasMaps = (spec.linux?.uidMappings?.length ?? 0) > 0 || (spec.linux?.gidMappings?.length ?? 0) > 0;
-  if (newUser && !((spec.linux?.uidMappings?.length ?? 0) > 0 && (spec.linux?.gidMappings?.length ?? 0) > 0)) {
-    throw new ConfigError('/linux/uidMappings', 'a new user namespace needs uidMappings and gidMappings');
-  }
-  if (hasMaps && !newUser) throw new ConfigError('/linux/uidMappings', 'uid/gid mappings need a new user namespace');
-  if (spec.linux?.timeOffsets && Object.keys(spec.linux.timeOffsets).length && !namespaces.some((n) => n.type === 'time' && !n.path)) {
-    throw new ConfigError('/linux/timeOffsets', 'time offsets need a new time namespace');
-  }
-  const newUts = namespaces.some((n) => n.type === 'uts');
-  if (spec.hostname !== undefined && spec.hostname !== '' && !newUts) {
-    throw new ConfigError('/hostname', 'setting the hostname needs a uts namespace');
-  }
-  if (spec.domainname !== undefined && spec.domainname !== '' && !newUts) {
-    throw new ConfigError('/domainname', 'setting the domainname needs a uts namespace');
-  }
-  for (const key of Object.keys(spec.linux?.sysctl ?? {})) {
-    if (!/^[A-Za-z0-9_-]+([./][A-Za-z0-9_*-]+)*$/.test(key) || key.includes('..')) {
-      throw new ConfigError(`/linux/sysctl/${key}`, 'is not a sysctl name');
-    }
-  }
+/** Checks a schema-valid config for Linux; returns the warnings, throws on the first error. */
+export function checkSemantics(spec: Spec): ConfigWarning[] {
+  const f = new Findings();
+  checkVersion(f, spec);
+  checkRoot(f, spec);
+  checkNamespaceList(f, spec);
+  const ns = namespaceView(spec);
+  checkMounts(f, spec, ns);
+  checkProcess(f, spec);
+  checkNames(f, spec, ns);
+  checkHooks(f, spec);
+  checkAnnotations(f, spec);
+  checkUserNamespace(f, spec, ns);
+  checkTimeOffsets(f, spec, ns);
+  checkDevices(f, spec);
+  checkMaskedAndReadonly(f, spec);
+  checkResources(f, spec);
+  checkSeccomp(f, spec);
+  checkSysctl(f, spec, ns);
+  checkPersonality(f, spec);
+  checkMemoryPolicy(f, spec);
+  checkNetDevices(f, spec, ns);
+  checkIntelRdt(f, spec);
+  return f.warnings;
+}
+
+/**
+ * What `start` (and so create/run) additionally needs: a process with a program to run.
+ * Kept apart because a config without a process is still valid (config.md: process is
+ * REQUIRED only when start is called).
+ */
+export function checkStartable(spec: Spec): void {
+  startable(new Findings(), spec);
 }

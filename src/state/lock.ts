@@ -1,23 +1,105 @@
-// The per-container lock every changing command takes: flock(2) on <root>/<id>/lock. The
-// lock dies with the process, so a crashed command never leaves a container locked.
+// The per-container lock every command that changes a container takes (start, kill, delete,
+// and later exec/pause): flock(2) on <root>/<id>/lock. The kernel drops the lock when the
+// process dies, so a crashed command never leaves a container locked.
+//
+// The lock file lives in the container's directory, which delete removes while holding the
+// lock. A command that was waiting then holds a lock on a file that no longer has a name, so
+// after every acquisition the fd is checked against the path: gone means the container was
+// deleted meanwhile (ContainerNotFound); another inode means a new container took the id, and
+// the lock is taken again on the new file.
+//
+// flock itself comes from the native addon; tests pass a double (`Flocker`).
 
 import fs from 'node:fs';
+import { BerthError, ContainerNotFound } from '../errors.js';
 import { native } from '../sys/addon.js';
 import type { StateStore } from './store.js';
 
-export async function withContainerLock<T>(store: StateStore, id: string, fn: () => Promise<T>): Promise<T> {
-  const file = store.lockPath(id);
-  let fd: number;
+export interface Flocker {
+  /** flock(2): returns false when nonBlocking and the lock is held elsewhere. */
+  flock(fd: number, exclusive: boolean, nonBlocking: boolean): boolean;
+}
+
+export interface LockOptions {
+  /** default: the native addon */
+  flocker?: Flocker;
+  /** fail with "container <id> is busy" instead of waiting (default: wait) */
+  nonBlocking?: boolean;
+}
+
+export interface ContainerLock {
+  readonly id: string;
+  release(): void;
+}
+
+const nativeFlocker: Flocker = { flock: (fd, exclusive, nonBlocking) => native().flock(fd, exclusive, nonBlocking) };
+
+/** After this many replacements of the lock file in a row something is badly wrong. */
+const MAX_ATTEMPTS = 100;
+
+function sameFile(fd: number, file: string): boolean | 'gone' {
+  let onDisk: fs.Stats;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+    onDisk = fs.statSync(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') store.read(id); // throws ContainerNotFound
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw err;
   }
+  const held = fs.fstatSync(fd);
+  return held.ino === onDisk.ino && held.dev === onDisk.dev;
+}
+
+/** Takes the container's exclusive lock; blocks until it is free unless opts.nonBlocking. */
+export function lockContainer(store: StateStore, id: string, opts: LockOptions = {}): ContainerLock {
+  const flocker = opts.flocker ?? nativeFlocker;
+  const file = store.lockPath(id); // validates the id
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new ContainerNotFound(id);
+      throw err;
+    }
+    let keep = false;
+    try {
+      if (!flocker.flock(fd, true, !!opts.nonBlocking)) throw new BerthError(`container ${id} is busy: another berth command holds its lock`);
+      const same = sameFile(fd, file);
+      if (same === 'gone') throw new ContainerNotFound(id);
+      if (same) {
+        keep = true;
+        let released = false;
+        return {
+          id,
+          release() {
+            if (released) return;
+            released = true;
+            fs.closeSync(fd); // closing the only fd on the open file drops the flock
+          },
+        };
+      }
+    } finally {
+      if (!keep) fs.closeSync(fd);
+    }
+  }
+  throw new BerthError(`cannot lock container ${id}: its lock file keeps being replaced`);
+}
+
+export async function withContainerLock<T>(store: StateStore, id: string, fn: () => Promise<T> | T, opts: LockOptions = {}): Promise<T> {
+  const lock = lockContainer(store, id, opts);
   try {
-    native().flock(fd, true, false);
     return await fn();
   } finally {
-    fs.closeSync(fd);
+    lock.release();
+  }
+}
+
+export function withContainerLockSync<T>(store: StateStore, id: string, fn: () => T, opts: LockOptions = {}): T {
+  const lock = lockContainer(store, id, opts);
+  try {
+    return fn();
+  } finally {
+    lock.release();
   }
 }

@@ -129,10 +129,13 @@ test('the container is placed in its cgroup and the cgroup is removed on delete'
     assert.not.ok(fs.existsSync(`/sys/fs/cgroup/memory/berth-test/${id}`));
   } finally {
     b.cleanup();
-    try {
-      fs.rmdirSync('/sys/fs/cgroup/memory/berth-test');
-    } catch {
-      // other parents are tidied by the driver
+    // The driver removes only the container's own cgroup (as runc): the parent is ours to tidy.
+    for (const ctl of fs.readdirSync('/sys/fs/cgroup')) {
+      try {
+        fs.rmdirSync(`/sys/fs/cgroup/${ctl}/berth-test`);
+      } catch {
+        // not in this hierarchy
+      }
     }
   }
 });

@@ -54,4 +54,58 @@ test('SCMP_ACT_NOTIFY is refused with its JSON path, not ignored', () => {
   assert.match(r.stderr, '/linux/seccomp/syscalls/0/action');
 });
 
+test('SCMP_ACT_KILL_PROCESS and SCMP_ACT_TRAP end the caller with SIGSYS', () => {
+  for (const action of ['SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_TRAP']) {
+    const spec = minimalSpec();
+    spec.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action }] };
+    // The subshell makes the call, so only it dies: 128 + SIGSYS (31).
+    const r = runIn('(mkdir /tmp/k); echo status=$?', spec);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, 'status=159', action);
+  }
+});
+
+test('SCMP_ACT_LOG allows the call', () => {
+  const spec = minimalSpec();
+  spec.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_LOG' }] };
+  const r = runIn('mkdir /tmp/l && echo made', spec);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, 'made');
+});
+
+test('several comparisons of one argument: any of them matching applies the action (as runc)', () => {
+  const spec = minimalSpec();
+  spec.linux!.seccomp = {
+    defaultAction: 'SCMP_ACT_ALLOW',
+    syscalls: [{ names: ['kill'], action: 'SCMP_ACT_ERRNO', args: [{ index: 1, value: 0, op: 'SCMP_CMP_EQ' }, { index: 1, value: 10, op: 'SCMP_CMP_EQ' }] }],
+  };
+  const r = runIn('kill -0 $$ 2>/dev/null || echo zero-denied; kill -10 $$ 2>/dev/null || echo ten-denied; sleep 10 & kill -15 $! && echo fifteen-allowed', spec);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, 'zero-denied');
+  assert.match(r.stdout, 'ten-denied');
+  assert.match(r.stdout, 'fifteen-allowed');
+});
+
+test('filter flags load; WAIT_KILLABLE_RECV without a listener is ignored with a warning', () => {
+  const spec = minimalSpec();
+  spec.linux!.seccomp = {
+    defaultAction: 'SCMP_ACT_ALLOW',
+    flags: ['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'],
+    syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }],
+  };
+  const r = runIn('mkdir /tmp/f 2>&1; grep ^Seccomp: /proc/self/status', spec);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, 'Operation not permitted');
+  assert.match(r.stdout, /Seccomp:\s+2/);
+  assert.match(r.stderr, 'WAIT_KILLABLE_RECV');
+});
+
+test('an errno on an action that returns none is refused with its JSON path', () => {
+  const spec = minimalSpec();
+  spec.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }, { names: ['rmdir'], action: 'SCMP_ACT_KILL', errnoRet: 1 }] };
+  const r = runIn('true', spec);
+  assert.is.not(r.status, 0);
+  assert.match(r.stderr, '/linux/seccomp/syscalls/1/errnoRet');
+});
+
 test.run();

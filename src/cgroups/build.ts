@@ -1,0 +1,68 @@
+// Picks the driver for this host and works out the container's directories (cgroupManagerFor),
+// or rebuilds a manager from what state.json recorded (cgroupManagerFromRecord).
+
+import path from 'node:path';
+import { BerthError, InvalidState } from '../errors.js';
+import type { CgroupManager, CgroupRecord } from './index.js';
+import { DEFAULT_CGROUP_ROOT, detectLayout, parseProcCgroup, type ProcReader } from './detect.js';
+import { cgroupDirIn, innerCgroupPath } from './path.js';
+import { CgroupV1 } from './v1.js';
+import { CgroupV2 } from './v2.js';
+
+export interface CgroupOptions {
+  id: string;
+  cgroupsPath?: string;
+  systemd?: boolean;
+  fsRoot?: string;
+}
+
+export function buildCgroupManager(opts: CgroupOptions, proc: ProcReader): CgroupManager {
+  if (opts.systemd) throw new BerthError('systemd cgroup driver is not supported yet');
+  const fsRoot = path.posix.resolve(opts.fsRoot ?? DEFAULT_CGROUP_ROOT);
+  const layout = detectLayout(fsRoot, proc);
+  if (!layout) throw new BerthError(`no cgroup hierarchy is mounted at ${fsRoot}`);
+  const inner = innerCgroupPath(opts.cgroupsPath, opts.id);
+
+  let own: Map<string, string> | undefined;
+  const ownCgroup = (controller: string) => (): string => {
+    own ??= parseProcCgroup(proc.selfCgroup());
+    const p = own.get(controller);
+    if (p === undefined) throw new BerthError(`/proc/self/cgroup does not list ${controller ? `the ${controller} controller` : 'the cgroup2 hierarchy'}`);
+    return p;
+  };
+
+  if (layout.version === 2) {
+    // runc takes a relative path from the parent of its own v2 cgroup (see path.ts).
+    const parentOfOwn = () => path.posix.dirname(ownCgroup('')());
+    return new CgroupV2(cgroupDirIn(layout.unified, inner, parentOfOwn));
+  }
+
+  const paths: Record<string, string> = {};
+  for (const h of layout.hierarchies) {
+    const dir = cgroupDirIn(h, inner, ownCgroup(h.controllers[0]!));
+    for (const c of h.controllers) paths[c] = dir;
+  }
+  if (layout.unified) paths[''] = cgroupDirIn(layout.unified, inner, ownCgroup(''));
+  return new CgroupV1(paths);
+}
+
+/**
+ * state.json is ours, but destroy() removes what it names: refuse any path that is not a clean
+ * absolute path strictly below fsRoot.
+ */
+export function managerFromRecord(r: CgroupRecord, fsRoot: string): CgroupManager {
+  const root = path.posix.resolve(fsRoot);
+  const entries = Object.entries(r?.paths ?? {});
+  for (const [key, dir] of entries) {
+    if (typeof dir !== 'string' || !dir.startsWith('/') || path.posix.resolve(dir) !== dir || !dir.startsWith(root + '/')) {
+      throw new InvalidState(`state.json: cgroup path ${JSON.stringify(dir)} for "${key}" is not a directory below ${root}`);
+    }
+  }
+  if (r.version === 2) {
+    const dir = r.paths[''];
+    if (dir === undefined || entries.length !== 1) throw new InvalidState('state.json: a cgroup v2 record holds exactly one path, keyed ""');
+    return new CgroupV2(dir);
+  }
+  if (r.version === 1) return new CgroupV1({ ...r.paths });
+  throw new InvalidState(`state.json: unknown cgroup version ${JSON.stringify((r as { version?: unknown })?.version)}`);
+}

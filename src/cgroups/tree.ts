@@ -1,0 +1,95 @@
+// Directory work shared by the v1 and v2 drivers: making a cgroup, moving a pid into it,
+// listing the pids of a cgroup subtree and removing a subtree bottom-up.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { BerthError } from '../errors.js';
+
+function codeOf(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? String(err);
+}
+
+export function makeCgroup(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  } catch (err) {
+    throw new BerthError(`cannot create cgroup ${dir}: ${codeOf(err)}`);
+  }
+}
+
+export function joinCgroup(dir: string, pid: number): void {
+  try {
+    fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
+  } catch (err) {
+    throw new BerthError(`cannot move process ${pid} into cgroup ${dir}: ${codeOf(err)}`);
+  }
+}
+
+/** Every pid in dir and the cgroups below it; a cgroup already gone has none. */
+export function pidsBelow(dir: string, into: Set<number>): void {
+  let procs = '';
+  try {
+    procs = fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8');
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return;
+    throw new BerthError(`cannot list the processes of cgroup ${dir}: ${codeOf(err)}`);
+  }
+  for (const line of procs.split('\n')) if (line) into.add(Number(line));
+  for (const child of childCgroups(dir)) pidsBelow(child, into);
+}
+
+function childCgroups(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** How long destroy() waits, in all, for just-killed processes to leave their cgroups. */
+const BUSY_WAIT_MS = 1000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * rmdir dir and every cgroup below it, deepest first, retrying EBUSY (processes still leaving)
+ * until the deadline. Returns the directories that stayed busy. (A cgroup directory is removed
+ * with its control files in it; rmdir refuses with EBUSY while processes or child cgroups remain.)
+ */
+function removeCgroupTree(dir: string, deadline: number): string[] {
+  const busy: string[] = [];
+  for (const child of childCgroups(dir)) busy.push(...removeCgroupTree(child, deadline));
+  if (busy.length) return busy;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
+    try {
+      fs.rmdirSync(dir);
+      return [];
+    } catch (err) {
+      const code = codeOf(err);
+      if (code === 'ENOENT') return [];
+      if (code !== 'EBUSY') throw new BerthError(`cannot remove cgroup ${dir}: ${code}`);
+      const left = deadline - Date.now();
+      if (left <= 0) return [dir];
+      sleepSync(Math.min(delay, left));
+    }
+  }
+}
+
+/** Remove each directory's cgroup subtree; throws naming every cgroup that stayed busy. */
+export function destroyCgroups(dirs: Iterable<string>): void {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  const busy: string[] = [];
+  for (const dir of dirs) busy.push(...removeCgroupTree(dir, deadline));
+  if (busy.length) throw new BerthError(`cannot remove cgroup ${busy.join(', ')}: processes are still in it`);
+}
+
+export function readTrimmed(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,77 @@
+// The cgroup v1 driver: one directory per mounted hierarchy (co-mounted controllers such as
+// cpu,cpuacct share one), plus the unified cgroup2 hierarchy on a hybrid host. The record keys
+// each directory by controller name ("cpu", "name=systemd", "" for the hybrid unified one), as
+// runc's state does.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { BerthError } from '../errors.js';
+import type { CgroupManager, CgroupRecord } from './index.js';
+import { destroyCgroups, joinCgroup, makeCgroup, pidsBelow, readTrimmed } from './tree.js';
+
+export class CgroupV1 implements CgroupManager {
+  readonly version = 1 as const;
+
+  constructor(private readonly paths: Readonly<Record<string, string>>) {}
+
+  /** Each directory once, however many controllers share it. */
+  private dirs(): string[] {
+    return [...new Set(Object.values(this.paths))];
+  }
+
+  create(): void {
+    for (const dir of this.dirs()) makeCgroup(dir);
+    const cpuset = this.paths['cpuset'];
+    if (cpuset) inheritCpuset(cpuset);
+  }
+
+  openForClone(): number {
+    return -1; // CLONE_INTO_CGROUP takes one cgroup2 directory; v1 needs the parent to write pids
+  }
+
+  addProcess(pid: number): void {
+    for (const dir of this.dirs()) joinCgroup(dir, pid);
+  }
+
+  pids(): number[] {
+    const all = new Set<number>();
+    for (const dir of this.dirs()) pidsBelow(dir, all);
+    return [...all].sort((a, b) => a - b);
+  }
+
+  destroy(): void {
+    destroyCgroups(this.dirs());
+  }
+
+  describe(): CgroupRecord {
+    return { version: 1, paths: { ...this.paths } };
+  }
+}
+
+/**
+ * A new v1 cpuset cgroup starts with empty cpuset.cpus and cpuset.mems and refuses processes
+ * (ENOSPC) until they are set. Copy them down from the nearest ancestor that has them, as
+ * runc does. Levels that already have values are left as they are.
+ */
+function inheritCpuset(leaf: string): void {
+  const chain: string[] = [];
+  for (let dir = leaf; ; dir = path.dirname(dir)) {
+    const cpus = readTrimmed(path.join(dir, 'cpuset.cpus'));
+    if (cpus === undefined) return; // left the hierarchy without finding values (not a cpuset fs)
+    chain.unshift(dir);
+    if (cpus && readTrimmed(path.join(dir, 'cpuset.mems'))) break;
+    if (dir === path.dirname(dir)) return;
+  }
+  for (let i = 1; i < chain.length; i++) {
+    for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+      const own = path.join(chain[i]!, file);
+      if (readTrimmed(own)) continue;
+      const value = readTrimmed(path.join(chain[i - 1]!, file)) ?? '';
+      try {
+        fs.writeFileSync(own, value);
+      } catch (err) {
+        throw new BerthError(`cannot set ${own} to "${value}": ${(err as NodeJS.ErrnoException).code ?? err}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+// Where a JSON text goes wrong, as line and column. JSON.parse's messages differ between
+// engines (V8 gives a position only for some errors, Bun's JavaScriptCore none), so after
+// JSON.parse refuses a text this small scanner finds the first error itself. It follows
+// RFC 8259, which is what JSON.parse accepts.
+
+export interface JsonSyntaxProblem {
+  /** 1-based line and column (in UTF-16 units, as editors count) */
+  line: number;
+  column: number;
+  reason: string;
+}
+
+class Stop {
+  constructor(readonly offset: number, readonly reason: string) {}
+}
+
+const WS = new Set([' ', '\t', '\n', '\r']);
+
+function describe(c: string | undefined): string {
+  if (c === undefined) return 'the end of the text';
+  if (c < ' ') return `the control character U+${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`;
+  if (c === '\uFEFF') return 'a byte order mark (U+FEFF)';
+  return `"${c}"`;
+}
+
+/** The first syntax error in `text`, or undefined when it is valid JSON. */
+export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
+  let i = 0;
+  const skip = () => {
+    while (WS.has(text[i]!)) i++;
+  };
+  const fail = (reason: string): never => {
+    throw new Stop(i, reason);
+  };
+  const expect = (what: string) => fail(`expected ${what}, found ${describe(text[i])}`);
+
+  const string = () => {
+    i++; // opening quote
+    for (;;) {
+      const c = text[i];
+      if (c === undefined) fail('a string is not closed');
+      if (c === '"') break;
+      if (c! < ' ') fail(`a string contains ${describe(c)}; write it as an escape`);
+      if (c === '\\') {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail('\\u must be followed by four hex digits');
+          i += 6;
+          continue;
+        }
+        if (e === undefined || !'"\\/bfnrt'.includes(e)) fail(`"\\${e ?? ''}" is not a JSON escape`);
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    i++; // closing quote
+  };
+
+  const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+  const number = () => {
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (!m) return fail(`expected a number, found ${describe(text[i])}`);
+    i += m[0].length;
+    // "01" or "1." are not numbers: the next character must end the number.
+    if (/[0-9.eE+-]/.test(text[i] ?? '')) fail(`${describe(text[i])} cannot continue the number`);
+  };
+
+  // Containers are kept on an explicit stack so a deeply nested text cannot overflow ours.
+  // value() reads up to the end of a scalar or an empty container; when it opens a non-empty
+  // container it goes on with the first item's value.
+  const stack: ('{' | '[')[] = [];
+  const value = () => {
+    for (;;) {
+      skip();
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        i++;
+        skip();
+        if (text[i] === (c === '{' ? '}' : ']')) {
+          i++;
+          return;
+        }
+        stack.push(c);
+        if (c === '{') member();
+        continue;
+      }
+      if (c === '"') return string();
+      if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
+      for (const word of ['true', 'false', 'null']) {
+        if (text.startsWith(word, i)) {
+          i += word.length;
+          return;
+        }
+      }
+      return expect('a value');
+    }
+  };
+  const member = () => {
+    skip();
+    if (text[i] !== '"') expect('a member name in double quotes');
+    string();
+    skip();
+    if (text[i] !== ':') expect('":" after the member name');
+    i++;
+  };
+
+  try {
+    skip();
+    if (i === text.length) fail('there is no JSON value: the text is empty');
+    value();
+    // After each value: close containers or move to the next item.
+    for (;;) {
+      skip();
+      const top = stack.at(-1);
+      if (top === undefined) break;
+      const close = top === '{' ? '}' : ']';
+      if (text[i] === close) {
+        stack.pop();
+        i++;
+        continue;
+      }
+      if (text[i] !== ',') expect(`"," or "${close}"`);
+      i++;
+      if (top === '{') member();
+      value();
+    }
+    if (i < text.length) fail(`unexpected ${describe(text[i])} after the end of the document`);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err;
+    return { ...lineAndColumn(text, err.offset), reason: err.reason };
+  }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let k = text.indexOf('\n'); k >= 0 && k < offset; k = text.indexOf('\n', k + 1)) {
+    line++;
+    lineStart = k + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
