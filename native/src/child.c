@@ -394,13 +394,24 @@ static void op_write_file(int step, const struct plan_op *op) {
 
 /* fork(); the parent half reports the new pid and exits, the child half goes on. */
 static void op_fork_report(int step) {
+  /* The new process waits on this pipe until Pid is sent: it must never speak on the shared
+   * sync socket first, or the parent would see its messages before learning its pid. */
+  int gate[2];
+  if (syscall(SYS_pipe2, gate, O_CLOEXEC) < 0) fail(step, errno, NULL);
   /* A raw clone, not glibc's fork(): no atfork handlers, no locks. */
   long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
   if (pid < 0) fail(step, errno, NULL);
   if (pid > 0) {
     send_msg(SYNC_PID, step, 0, pid, NULL);
-    die(0);
+    die(0); /* closes gate[1]: the new process reads EOF and goes on */
   }
+  close(gate[1]);
+  char byte;
+  long r;
+  do {
+    r = syscall(SYS_read, gate[0], &byte, 1);
+  } while (r < 0 && errno == EINTR);
+  close(gate[0]);
 }
 
 static void op_open_root(int step, const struct plan_op *op) {

@@ -12,6 +12,7 @@ import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
 import { type LaunchPlan, OpCode } from './ops.js';
 import { execCandidates, planIdentityAndCapabilities, planPrivilegedAttributes } from './process.js';
 import { PlanWriter } from './writer.js';
+import { sysctlProcPath } from '../spec/rules/sysctl.js';
 
 /** A process with something to execute; anything less parks the container and `start` refuses it. */
 export function isStartable(spec: Spec): boolean {
@@ -121,7 +122,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
   // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
-    w.add(`/linux/sysctl/${key}`, OpCode.WriteFile, [], ['/proc/sys/' + key.replace(/\./g, '/'), value]);
+    w.add(`/linux/sysctl/${key}`, OpCode.WriteFile, [], ['/proc/sys/' + sysctlProcPath(key), value]);
   }
   (spec.linux?.readonlyPaths ?? []).forEach((p, i) => w.add(`/linux/readonlyPaths/${i}`, OpCode.ReadonlyPath, [], [p]));
   (spec.linux?.maskedPaths ?? []).forEach((p, i) => w.add(`/linux/maskedPaths/${i}`, OpCode.MaskPath, [], [p]));

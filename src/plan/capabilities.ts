@@ -21,8 +21,9 @@ export function resolveCapabilities(
     const out: number[] = [];
     (list ?? []).forEach((name, i) => {
       const n = CAPABILITIES.indexOf(name);
-      if (n < 0) warn(`/process/capabilities/${field}/${i}: unknown capability "${name}" ignored`);
-      else if (n > lastCap) warn(`/process/capabilities/${field}/${i}: ${name} is not known to this kernel, ignored`);
+      // Names no kernel knows were already warned about by spec/semantic.ts; skip them here.
+      if (n < 0) return;
+      if (n > lastCap) warn(`/process/capabilities/${field}/${i}: ${name} is not known to this kernel, ignored`);
       else if (!out.includes(n)) out.push(n);
     });
     return out;
