@@ -1,21 +1,33 @@
-// What every command gets from the global flags.
+// What every command gets: the global flags, the logger and where its output goes, plus the
+// shape of a command module.
 
-import { writeSync } from 'node:fs';
+import type { ArgCount, FlagDef, ParsedArgs } from './args.js';
+import { formatFlagHelp } from './args.js';
 import type { Logger } from './log.js';
 
 export interface Context {
+  /** --root, absolute */
   root: string;
   log: Logger;
   systemdCgroup: boolean;
+  /** the working directory relative paths are resolved against */
+  cwd: string;
+  /** standard output; a synchronous write to fd 1 unless a test captures it */
+  out(text: string): void;
 }
 
 export interface Command {
+  name: string;
+  /** e.g. "berth kill [command options] <container-id> [signal]" */
   usage: string;
+  /** the paragraph(s) --help prints under the usage line */
+  description: string;
+  flags: FlagDef[];
+  args: ArgCount;
   /** returns the exit status */
-  run(args: string[], ctx: Context): Promise<number>;
+  run(p: ParsedArgs, ctx: Context): Promise<number>;
 }
 
-/** Writes to fd 1 directly: no stream object, so stdio stays blocking for the container. */
-export function out(text: string): void {
-  writeSync(1, text);
+export function commandHelp(c: Command): string {
+  return `usage: ${c.usage}\n\n${c.description.trimEnd()}\n\noptions:\n${formatFlagHelp(c.flags)}`;
 }

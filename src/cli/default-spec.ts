@@ -1,5 +1,10 @@
-// The config.json `berth spec` writes: runc's default container (a shell, the three
-// capabilities runc grants, read-only rootfs, the usual masked and read-only paths).
+// The config.json `berth spec` writes: the same starter container `runc spec` writes (a shell
+// as root with three capabilities, a read-only rootfs, the usual mounts, masked and read-only
+// paths, no device access), with these differences: ociVersion 1.3.0, hostname "berth",
+// process.terminal false (berth has no terminal support yet, so a config asking for one would
+// be refused at create), no ambient capabilities (runc lists the three there too, but they
+// are not inheritable, so the kernel refuses to raise them and berth reports that as an
+// error where runc ignores it), and a cgroup namespace, as newer runc versions add.
 
 import type { Spec } from '../spec/types.js';
 
@@ -14,7 +19,7 @@ export function defaultSpec(): Spec {
       args: ['sh'],
       env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm'],
       cwd: '/',
-      capabilities: { bounding: CAPS, effective: CAPS, permitted: CAPS },
+      capabilities: { bounding: [...CAPS], effective: [...CAPS], permitted: [...CAPS] },
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
       noNewPrivileges: true,
     },

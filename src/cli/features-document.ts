@@ -1,31 +1,65 @@
-// The runtime-spec features document: what this build of berth really supports.
+// The runtime-spec features document (features.md) for `berth features`. Every list is taken
+// from the tables the implementation itself uses, so the document cannot claim more than
+// berth does: mount options from the mount-option mapper, seccomp names from the seccomp
+// mapper, capabilities from the capability table.
 
 import { KNOWN_MOUNT_OPTIONS } from '../plan/mount-options.js';
 import { CAPABILITIES } from '../plan/linux-constants.js';
-import { ACTIONS, FLAGS, OPERATORS } from '../seccomp/index.js';
+import { ACTIONS, ARCHITECTURES, FLAGS, OPERATORS } from '../seccomp/index.js';
+import { LISTENER_ONLY_FLAGS } from '../seccomp/names.js';
+import { BERTH_VERSION, SPEC_VERSION } from './version.js';
 
-export function featuresDocument(): Record<string, unknown> {
+/**
+ * Architectures every libseccomp since 2.5 resolves (berth compiles filters with the host's
+ * libseccomp; Debian 12 has 2.5.4). Newer names in the seccomp table (loongarch64, m68k, sh)
+ * need libseccomp 2.6 and are left out rather than promised.
+ */
+const LIBSECCOMP_2_5_ARCHS = new Set([
+  'SCMP_ARCH_X86', 'SCMP_ARCH_X86_64', 'SCMP_ARCH_X32', 'SCMP_ARCH_ARM', 'SCMP_ARCH_AARCH64',
+  'SCMP_ARCH_MIPS', 'SCMP_ARCH_MIPS64', 'SCMP_ARCH_MIPS64N32', 'SCMP_ARCH_MIPSEL', 'SCMP_ARCH_MIPSEL64',
+  'SCMP_ARCH_MIPSEL64N32', 'SCMP_ARCH_PPC', 'SCMP_ARCH_PPC64', 'SCMP_ARCH_PPC64LE', 'SCMP_ARCH_S390',
+  'SCMP_ARCH_S390X', 'SCMP_ARCH_PARISC', 'SCMP_ARCH_PARISC64', 'SCMP_ARCH_RISCV64',
+]);
+
+export interface FeaturesDocument {
+  ociVersionMin: string;
+  ociVersionMax: string;
+  hooks: string[];
+  mountOptions: string[];
+  linux: Record<string, unknown>;
+  annotations: Record<string, string>;
+}
+
+export function featuresDocument(commit: string | undefined = process.env.BERTH_COMMIT): FeaturesDocument {
+  const flags = Object.keys(FLAGS).sort();
   return {
     ociVersionMin: '1.0.0',
-    ociVersionMax: '1.3.0',
+    ociVersionMax: SPEC_VERSION,
     hooks: ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'],
-    mountOptions: [...KNOWN_MOUNT_OPTIONS].sort(),
+    mountOptions: [...new Set(KNOWN_MOUNT_OPTIONS)].sort(),
     linux: {
       namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'],
       capabilities: [...CAPABILITIES],
+      // Placement in cgroupfs v1 and v2 (and hybrid); no systemd driver, no rdma controller.
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false },
       seccomp: {
         enabled: true,
         actions: Object.keys(ACTIONS).sort(),
         operators: Object.keys(OPERATORS).sort(),
-        archs: ['SCMP_ARCH_X86', 'SCMP_ARCH_X86_64', 'SCMP_ARCH_X32', 'SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM'],
-        supportedFlags: Object.keys(FLAGS).sort(),
+        archs: Object.keys(ARCHITECTURES).filter((a) => LIBSECCOMP_2_5_ARCHS.has(a)).sort(),
+        knownFlags: flags,
+        // Flags that need a notify listener are accepted but ignored (no listener support yet).
+        supportedFlags: flags.filter((f) => !LISTENER_ONLY_FLAGS.has(f)),
       },
       apparmor: { enabled: false },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
       mountExtensions: { idmap: { enabled: false } },
+      netDevices: { enabled: false },
     },
-    annotations: { 'org.opencontainers.runtime-spec.features.berth.version': '0.1.0' },
+    annotations: {
+      'berth.version': BERTH_VERSION,
+      'berth.commit': commit || 'unknown',
+    },
   };
 }

@@ -1,45 +1,127 @@
-// The logger. With --log everything goes to that file (engines read the last error line from
-// it); without, to stderr. At create, stdout/stderr may be the container's stdio pipes, so
-// with --log nothing is written there. JSON lines are {"level","msg","time"}, as runc writes.
+// The logger. Lines have runc's (logrus's) shapes:
+//   json: {"level":"error","msg":"...","time":"2026-11-22T13:42:48Z"}
+//   text: time="2026-11-22T13:42:48Z" level=error msg="..."
+// With --log every line goes to that file, appended, and nothing to stderr: during create,
+// stderr may be the container's own stderr pipe (engines read the error from the file).
+// Without --log lines go to stderr; in text format on a terminal they read `berth: ...`,
+// the way logrus switches to a human form on a terminal. Debug lines only with --debug.
+//
+// Writes are synchronous writes to the fd: no stream objects, so stdio stays blocking for
+// the container and nothing is lost at process.exit.
 
 import fs from 'node:fs';
+import { rfc3339Seconds } from '../state/time.js';
 
 export type Level = 'debug' | 'info' | 'warning' | 'error';
+export type LogFormat = 'text' | 'json';
 
 export interface Logger {
   error(msg: string): void;
   warn(msg: string): void;
+  info(msg: string): void;
   debug(msg: string): void;
+  readonly debugEnabled: boolean;
 }
 
 export interface LogOptions {
+  /** --log */
   file?: string;
-  format: 'text' | 'json';
+  format: LogFormat;
   debug: boolean;
+  /** where stderr lines go (default: fd 2) */
+  stderr?: (text: string) => void;
+  /** whether stderr is a terminal (default: isatty(2)) */
+  stderrIsTTY?: boolean;
+  now?: () => Date;
 }
 
-export function formatLine(level: Level, msg: string, format: 'text' | 'json', now = new Date()): string {
-  if (format === 'json') return JSON.stringify({ level, msg, time: now.toISOString() }) + '\n';
-  return `time="${now.toISOString()}" level=${level} msg=${JSON.stringify(msg)}\n`;
+/** logrus quotes a value unless every character is one of these. */
+function needsQuoting(text: string): boolean {
+  return text.length === 0 || !/^[A-Za-z0-9\-._/@^+]+$/.test(text);
+}
+
+function textValue(text: string): string {
+  return needsQuoting(text) ? JSON.stringify(text) : text;
+}
+
+export function formatLine(level: Level, msg: string, format: LogFormat, time: Date): string {
+  const t = rfc3339Seconds(time);
+  if (format === 'json') return JSON.stringify({ level, msg, time: t }) + '\n';
+  return `time=${textValue(t)} level=${level} msg=${textValue(msg)}\n`;
+}
+
+/** The terminal form: "berth: msg" for errors, "berth: warning: msg" for the rest. */
+export function formatHuman(level: Level, msg: string): string {
+  return level === 'error' ? `berth: ${msg}\n` : `berth: ${level}: ${msg}\n`;
+}
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+}
+
+/** Writes to fd 2, ignoring a closed or broken stderr: there is nowhere else to report that. */
+export function writeStderr(text: string): void {
+  try {
+    writeAll(2, text);
+  } catch {
+    // EPIPE / EBADF: the reader is gone
+  }
+}
+
+/** Character-device majors of terminals: 4 (tty, ttyS), 5 (tty, console, ptmx), 136-143 (pts). */
+export function isTerminalMajor(major: number): boolean {
+  return major === 4 || major === 5 || (major >= 136 && major <= 143);
+}
+
+/**
+ * isatty(2) without node:tty, whose import alone costs ~16 ms of startup in the compiled
+ * executable: a character device with a terminal's major number (/dev/null is not one).
+ */
+function stderrIsTerminal(): boolean {
+  try {
+    const st = fs.fstatSync(2);
+    return st.isCharacterDevice() && isTerminalMajor(Math.floor(st.rdev / 256) & 0xfff);
+  } catch {
+    return false;
+  }
 }
 
 export function createLogger(opts: LogOptions): Logger {
+  const now = opts.now ?? (() => new Date());
+  const stderr = opts.stderr ?? writeStderr;
   let fd: number | undefined;
-  const write = (level: Level, msg: string) => {
-    if (opts.file) {
-      if (fd === undefined) fd = fs.openSync(opts.file, 'a', 0o644);
-      fs.writeSync(fd, formatLine(level, msg, opts.format));
-    } else if (opts.format === 'json') {
-      fs.writeSync(2, formatLine(level, msg, 'json'));
-    } else {
-      fs.writeSync(2, level === 'error' ? `berth: ${msg}\n` : `berth: ${level}: ${msg}\n`);
-    }
+  let fileFailed = false;
+  let tty: boolean | undefined = opts.stderrIsTTY;
+
+  const toStderr = (level: Level, msg: string) => {
+    if (tty === undefined) tty = stderrIsTerminal();
+    stderr(opts.format === 'text' && tty ? formatHuman(level, msg) : formatLine(level, msg, opts.format, now()));
   };
+
+  const write = (level: Level, msg: string) => {
+    if (opts.file && !fileFailed) {
+      try {
+        if (fd === undefined) fd = fs.openSync(opts.file, 'a', 0o644);
+        writeAll(fd, formatLine(level, msg, opts.format, now()));
+        return;
+      } catch (err) {
+        // An unwritable --log must not swallow the message: say so once, then use stderr.
+        fileFailed = true;
+        toStderr('warning', `cannot write the log file ${opts.file}: ${(err as Error).message}`);
+      }
+    }
+    toStderr(level, msg);
+  };
+
   return {
     error: (msg) => write('error', msg),
     warn: (msg) => write('warning', msg),
+    info: (msg) => write('info', msg),
     debug: (msg) => {
       if (opts.debug) write('debug', msg);
     },
+    debugEnabled: opts.debug,
   };
 }

@@ -1,99 +1,158 @@
-// berth's entry point. Parses the global flags, loads only the command asked for, and turns
-// errors into a log line and exit status 1. Nothing here touches process.stdout/stderr
-// streams (libuv could switch shared stdio to non-blocking under the container).
+// berth's entry point (the compiled executable starts here). Parses the global flags, loads
+// only the module of the command asked for, and turns errors into a log line and exit
+// status 1 (`run` exits with the container's status instead).
+//
+// Nothing here touches process.stdout/stderr/stdin: creating those streams lets libuv switch
+// the shared stdio descriptions to non-blocking mode under the container. Output is written
+// with synchronous writes to fds 1 and 2.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { BerthError, UsageError } from '../errors.js';
-import { parseFlags, splitCommand } from './args.js';
-import type { Command, Context } from './context.js';
-import { out } from './context.js';
-import { createLogger } from './log.js';
+import { checkArgCount, parseCommandArgs, parseGlobalArgs, type FlagDef, formatFlagHelp } from './args.js';
+import { commandHelp, type Command, type Context } from './context.js';
+import { createLogger, writeStderr, type LogFormat, type Logger } from './log.js';
+import { versionText } from './version.js';
 
-export const VERSION = '0.1.0';
-const SPEC_VERSION = '1.3.0';
+export const DEFAULT_ROOT = '/run/berth';
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  create: async () => (await import('./commands/create.js')).command,
-  start: async () => (await import('./commands/start.js')).command,
-  run: async () => (await import('./commands/run.js')).command,
-  state: async () => (await import('./commands/state.js')).command,
-  list: async () => (await import('./commands/list.js')).command,
-  kill: async () => (await import('./commands/kill.js')).command,
-  delete: async () => (await import('./commands/delete.js')).command,
-  spec: async () => (await import('./commands/spec.js')).command,
-  features: async () => (await import('./commands/features.js')).command,
+interface CommandEntry {
+  summary: string;
+  load(): Promise<Command>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  create: { summary: 'create a container (its init waits for "start")', load: async () => (await import('./commands/create.js')).command },
+  start: { summary: 'run the user program of a created container', load: async () => (await import('./commands/start.js')).command },
+  run: { summary: 'create and start a container, wait for it and delete it', load: async () => (await import('./commands/run.js')).command },
+  state: { summary: 'print the state of a container as JSON', load: async () => (await import('./commands/state.js')).command },
+  list: { summary: 'list the containers under --root', load: async () => (await import('./commands/list.js')).command },
+  kill: { summary: 'send a signal to the init (or, with --all, every process) of a container', load: async () => (await import('./commands/kill.js')).command },
+  delete: { summary: 'delete a container and everything it holds', load: async () => (await import('./commands/delete.js')).command },
+  spec: { summary: 'write a default config.json', load: async () => (await import('./commands/spec.js')).command },
+  features: { summary: 'print the features berth supports (runtime-spec features JSON)', load: async () => (await import('./commands/features.js')).command },
 };
 
-/** runc commands berth does not have yet: a clean error engines can show. */
-const NOT_YET = ['exec', 'ps', 'pause', 'resume', 'update', 'events', 'checkpoint', 'restore'];
+/** runc commands berth does not implement yet: a clean error engines can show. */
+export const NOT_YET = ['exec', 'ps', 'pause', 'resume', 'update', 'events', 'checkpoint', 'restore'];
 
-const GLOBAL_STRINGS = ['root', 'log', 'log-format', 'criu'];
-const GLOBAL_BOOLEANS = ['debug', 'systemd-cgroup', 'rootless', 'version', 'v'];
+export const GLOBAL_FLAGS: FlagDef[] = [
+  { name: 'root', type: 'string', value: 'DIR', help: `directory for container state (default "${DEFAULT_ROOT}")` },
+  { name: 'log', type: 'string', value: 'FILE', help: 'append log lines to FILE instead of writing them to stderr' },
+  { name: 'log-format', type: 'string', value: 'FORMAT', help: 'log line format: "text" (default) or "json"' },
+  { name: 'debug', type: 'bool', help: 'also log debug lines' },
+  { name: 'systemd-cgroup', type: 'bool', help: 'use the systemd cgroup driver (not supported yet)' },
+  { name: 'rootless', type: 'string', value: 'VALUE', help: '"true", "false" or "auto" (default); rootless containers are not supported yet' },
+  { name: 'criu', type: 'string', value: 'PATH', help: 'accepted for runc compatibility and ignored (no checkpoint/restore)' },
+  { name: 'version', short: 'v', type: 'bool', help: 'print the version' },
+  { name: 'help', short: 'h', type: 'bool', help: 'show this help' },
+];
 
-const USAGE = `berth - an OCI container runtime (runc-compatible command line)
+function globalHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const commands = Object.entries(COMMANDS).map(([n, e]) => `   ${n.padEnd(width)}  ${e.summary}\n`).join('');
+  const flags = formatFlagHelp(GLOBAL_FLAGS.filter((f) => f.name !== 'help'));
+  return `berth - an OCI container runtime with runc's command line
 
 usage: berth [global options] command [command options] [arguments...]
 
 commands:
-  create    create a container (the init waits for start)
-  start     run the user program of a created container
-  run       create and start a container, wait for it, delete it
-  state     print a container's state as JSON
-  list      list containers
-  kill      send a signal to a container's init (or --all processes)
-  delete    delete a container
-  spec      write a default config.json
-  features  print what berth supports (runtime-spec features JSON)
+${commands}   help      show the help of a command ("berth help kill")
 
-global options:
-  --root DIR          state directory (default /run/berth)
-  --log FILE          write log lines to FILE instead of stderr
-  --log-format FMT    text or json
-  --debug             also log debug lines
-  --systemd-cgroup    use the systemd cgroup driver (not supported yet)
-  --version, -v       print the version
-`;
+Not supported yet: ${NOT_YET.join(', ')}.
 
-function versionText(): string {
-  const commit = process.env.BERTH_COMMIT || 'unknown';
-  return `berth version ${VERSION}\ncommit: ${commit}\nspec: ${SPEC_VERSION}\n`;
+global options (before the command):
+${flags}`;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const split = splitCommand(argv, GLOBAL_STRINGS);
+export interface MainIo {
+  out(text: string): void;
+  err(text: string): void;
+  cwd(): string;
+  /** default: isatty(2) */
+  stderrIsTTY?: boolean;
+}
+
+function writeFd1(text: string): void {
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) off += fs.writeSync(1, buf, off, buf.length - off);
+}
+
+const processIo: MainIo = { out: writeFd1, err: writeStderr, cwd: () => process.cwd() };
+
+function reportError(err: unknown, log: Logger): void {
+  const message = err instanceof Error ? err.message : String(err);
+  log.error(message);
+  if (!(err instanceof BerthError) && err instanceof Error && err.stack) log.debug(err.stack);
+}
+
+/** rootless: runc's values are true, false and auto (its default). */
+function checkRootless(value: string | undefined): void {
+  if (value === undefined) return;
+  const v = value.toLowerCase();
+  if (['1', 't', 'true'].includes(v)) throw new BerthError('--rootless: rootless containers are not supported yet');
+  if (!['0', 'f', 'false', 'auto'].includes(v)) throw new UsageError(`invalid value ${JSON.stringify(value)} for --rootless: use true, false or auto`);
+}
+
+export async function main(argv: readonly string[], io: MainIo = processIo): Promise<number> {
+  const early = createLogger({ format: 'text', debug: false, stderr: io.err, stderrIsTTY: io.stderrIsTTY });
   let g;
   try {
-    g = parseFlags(split.global, { string: GLOBAL_STRINGS, boolean: GLOBAL_BOOLEANS }, '');
+    g = parseGlobalArgs(argv, GLOBAL_FLAGS);
   } catch (err) {
-    createLogger({ format: 'text', debug: false }).error((err as Error).message);
+    reportError(err, early);
     return 1;
   }
-  const format = g.flags['log-format'] === 'json' ? 'json' : 'text';
-  const log = createLogger({ file: g.flags.log as string | undefined, format, debug: !!g.flags.debug });
+  const format = (g.flags['log-format'] as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    early.error(`invalid log-format: ${format} (use text or json)`);
+    return 1;
+  }
+  const cwd = io.cwd();
+  const logFile = g.flags.log ? path.resolve(cwd, g.flags.log as string) : undefined;
+  const log = createLogger({ file: logFile, format: format as LogFormat, debug: g.flags.debug === true, stderr: io.err, stderrIsTTY: io.stderrIsTTY });
   try {
-    if (g.flags['log-format'] && !['text', 'json'].includes(String(g.flags['log-format']))) {
-      throw new UsageError(`invalid log format: ${g.flags['log-format']}`);
-    }
-    if (g.flags.version || g.flags.v) {
-      out(versionText());
+    log.debug(`berth ${argv.join(' ')}`);
+    if (g.flags.version === true) {
+      io.out(versionText());
       return 0;
     }
-    if (!split.command || g.flags.help || split.command === 'help') {
-      out(USAGE);
-      return split.command || g.flags.help ? 0 : 1;
+    let name = g.command;
+    let rest = g.rest;
+    let helpOnly = false;
+    if (name === 'help' || name === 'h') {
+      helpOnly = true;
+      name = rest[0];
+      rest = [];
     }
-    if (g.flags.rootless === true) throw new BerthError('--rootless: rootless containers are not supported yet');
-    if (NOT_YET.includes(split.command)) throw new BerthError(`${split.command} is not supported yet`);
-    const load = COMMANDS[split.command];
-    if (!load) throw new UsageError(`no such command: ${split.command}`);
-    const command = await load();
-    if (split.rest.includes('--help') || split.rest.includes('-h')) {
-      out(command.usage);
+    if (g.flags.help === true || name === undefined) {
+      io.out(globalHelp());
       return 0;
     }
-    const ctx: Context = { root: (g.flags.root as string) || '/run/berth', log, systemdCgroup: !!g.flags['systemd-cgroup'] };
-    return await command.run(split.rest, ctx);
+    checkRootless(g.flags.rootless as string | undefined);
+    if (NOT_YET.includes(name)) throw new BerthError(`${name} is not supported yet`);
+    const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!entry) throw new UsageError(`unknown command ${JSON.stringify(name)}; see "berth --help"`);
+    const command = await entry.load();
+    const parsed = parseCommandArgs(rest, command.flags);
+    if (helpOnly || parsed.flags.help === true) {
+      io.out(commandHelp(command));
+      return 0;
+    }
+    checkArgCount(name, parsed.positional, command.args);
+    const root = (g.flags.root as string | undefined) ?? DEFAULT_ROOT;
+    if (!root) throw new UsageError('--root must not be empty');
+    const ctx: Context = {
+      root: path.resolve(cwd, root),
+      log,
+      systemdCgroup: g.flags['systemd-cgroup'] === true,
+      cwd,
+      out: io.out,
+    };
+    return await command.run(parsed, ctx);
   } catch (err) {
-    log.error(err instanceof BerthError ? err.message : (err as Error).stack ?? String(err));
+    reportError(err, log);
     return 1;
   }
 }

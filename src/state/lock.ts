@@ -4,9 +4,9 @@
 //
 // The lock file lives in the container's directory, which delete removes while holding the
 // lock. A command that was waiting then holds a lock on a file that no longer has a name, so
-// after every acquisition the fd is checked against the path: gone means the container was
-// deleted meanwhile (ContainerNotFound); another inode means a new container took the id, and
-// the lock is taken again on the new file.
+// after every acquisition the fd is checked against the path; when they differ the lock is
+// taken again: on the new container's file if one took the id meanwhile, or not at all
+// (ContainerNotFound) when the directory is gone.
 //
 // flock itself comes from the native addon; tests pass a double (`Flocker`).
 
@@ -37,12 +37,12 @@ const nativeFlocker: Flocker = { flock: (fd, exclusive, nonBlocking) => native()
 /** After this many replacements of the lock file in a row something is badly wrong. */
 const MAX_ATTEMPTS = 100;
 
-function sameFile(fd: number, file: string): boolean | 'gone' {
+function sameFile(fd: number, file: string): boolean {
   let onDisk: fs.Stats;
   try {
     onDisk = fs.statSync(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
   const held = fs.fstatSync(fd);
@@ -65,9 +65,9 @@ export function lockContainer(store: StateStore, id: string, opts: LockOptions =
     let keep = false;
     try {
       if (!flocker.flock(fd, true, !!opts.nonBlocking)) throw new BerthError(`container ${id} is busy: another berth command holds its lock`);
-      const same = sameFile(fd, file);
-      if (same === 'gone') throw new ContainerNotFound(id);
-      if (same) {
+      // Not the file at the path any more: retry; the next open fails with ENOENT (->
+      // ContainerNotFound) when the directory itself is gone.
+      if (sameFile(fd, file)) {
         keep = true;
         let released = false;
         return {

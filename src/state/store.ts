@@ -17,7 +17,9 @@ export const LOCK_FILE = 'lock';
 
 export interface StoreOptions {
   /**
-   * fsync state.json before the rename and the directory after it (default true), so a
+   * fsync state.json before the rename and the directory after it (default false: the store
+   * lives under /run, whose containers are gone after a power loss anyway; see
+   * docs/ARCHITECTURE.md "State"). When true, a
    * crash never leaves an empty or torn state.json behind: an unreadable record would make
    * the container impossible to delete. Costs a few ms per write on a disk-backed --root
    * (~5 ms measured on this machine's ext4 /run) and nothing on tmpfs.
@@ -33,7 +35,7 @@ export class StateStore {
   readonly durable: boolean;
 
   constructor(readonly root: string, opts: StoreOptions = {}) {
-    this.durable = opts.durable ?? true;
+    this.durable = opts.durable ?? false;
   }
 
   /** <root>/<id>, after validating the id. */

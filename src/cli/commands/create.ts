@@ -1,52 +1,52 @@
+// `berth create`: set a container up from a bundle; its init waits on the exec fifo for `start`.
+
 import path from 'node:path';
-import { UsageError } from '../../errors.js';
-import { parseFlags, requireId, type Parsed } from '../args.js';
+import type { CreateOptions } from '../../container/create.js';
+import { validateId } from '../../state/id.js';
+import { boolFlag, stringFlag, uintFlag, type FlagDef, type ParsedArgs } from '../args.js';
 import type { Command, Context } from '../context.js';
 
-export const CREATE_FLAGS = {
-  string: ['bundle', 'pid-file', 'console-socket', 'preserve-fds'],
-  boolean: ['no-pivot', 'no-new-keyring'],
-  alias: { b: 'bundle' },
-};
+export const CREATE_FLAGS: FlagDef[] = [
+  { name: 'bundle', short: 'b', type: 'string', value: 'DIR', help: 'the bundle directory (default: the current directory)' },
+  { name: 'console-socket', type: 'string', value: 'PATH', help: 'AF_UNIX socket to receive the terminal master (terminals are not supported yet)' },
+  { name: 'pid-file', type: 'string', value: 'FILE', help: "write the init's pid to FILE (decimal digits, no newline)" },
+  { name: 'no-pivot', type: 'bool', help: 'move the rootfs with MS_MOVE and chroot instead of pivot_root (for a rootfs on a ramdisk)' },
+  { name: 'no-new-keyring', type: 'bool', help: "keep the caller's session keyring instead of creating one" },
+  { name: 'preserve-fds', type: 'uint', value: 'N', help: 'pass N more fds (3 .. 3+N-1, after $LISTEN_FDS) to the container (default 0)' },
+];
 
-const USAGE = `usage: berth create [options] <container-id>
-
-Creates a container from a bundle. The init process is set up and waits for "start".
-
-options:
-  --bundle, -b DIR        bundle directory (default: current directory)
-  --pid-file FILE         write the init's pid to FILE (digits only, no newline)
-  --console-socket PATH   (terminals are not supported yet)
-  --no-pivot              move the rootfs with MS_MOVE + chroot instead of pivot_root
-  --no-new-keyring        keep the caller's session keyring
-  --preserve-fds N        pass N fds after stdio (3 .. 3+N-1) to the container
-`;
-
-/** The create options shared by `create` and `run`. */
-export function createOptions(p: Parsed, ctx: Context, command: string) {
-  const preserve = p.flags['preserve-fds'] === undefined ? 0 : Number(p.flags['preserve-fds']);
-  if (!Number.isInteger(preserve) || preserve < 0) throw new UsageError(`--preserve-fds: "${p.flags['preserve-fds']}" is not a count`);
-  const abs = (f: unknown) => (typeof f === 'string' && f ? path.resolve(f) : undefined);
+/** The create options `create` and `run` share; paths are made absolute against the cwd. */
+export function createOptions(p: ParsedArgs, ctx: Context): CreateOptions {
+  const abs = (name: string) => {
+    const v = stringFlag(p, name);
+    return v ? path.resolve(ctx.cwd, v) : undefined;
+  };
   return {
     root: ctx.root,
-    id: requireId(p, command),
-    bundle: abs(p.flags.bundle) ?? process.cwd(),
-    pidFile: abs(p.flags['pid-file']),
-    consoleSocket: abs(p.flags['console-socket']),
-    noPivot: !!p.flags['no-pivot'],
-    noNewKeyring: !!p.flags['no-new-keyring'],
-    preserveFds: preserve,
+    id: validateId(p.positional[0]!),
+    bundle: abs('bundle') ?? ctx.cwd,
+    pidFile: abs('pid-file'),
+    consoleSocket: abs('console-socket'),
+    noPivot: boolFlag(p, 'no-pivot'),
+    noNewKeyring: boolFlag(p, 'no-new-keyring'),
+    preserveFds: uintFlag(p, 'preserve-fds', 0),
     systemdCgroup: ctx.systemdCgroup,
-    warn: (m: string) => ctx.log.warn(m),
+    warn: (msg: string) => ctx.log.warn(msg),
   };
 }
 
 export const command: Command = {
-  usage: USAGE,
-  async run(args, ctx) {
-    const p = parseFlags(args, CREATE_FLAGS, 'create');
+  name: 'create',
+  usage: 'berth create [command options] <container-id>',
+  description: `Creates a container from a bundle (a directory holding config.json and the root
+filesystem). The init process is set up completely, then waits until "berth start"; the
+container's status is "created" meanwhile. Errors in config.json name the JSON path.`,
+  flags: CREATE_FLAGS,
+  args: { min: 1, max: 1 },
+  async run(p, ctx) {
+    const options = createOptions(p, ctx);
     const { createContainer } = await import('../../container/create.js');
-    await createContainer(createOptions(p, ctx, 'create'));
+    await createContainer(options);
     return 0;
   },
 };

@@ -1,12 +1,18 @@
-import { parseFlags } from '../args.js';
-import { out, type Command } from '../context.js';
+// `berth features`: the runtime-spec features document.
+
+import type { Command } from '../context.js';
 import { featuresDocument } from '../features-document.js';
 
 export const command: Command = {
-  usage: 'usage: berth features\n\nPrints the runtime-spec features document: what berth supports.\n',
-  async run(args) {
-    parseFlags(args, {}, 'features');
-    out(JSON.stringify(featuresDocument(), null, 2) + '\n');
+  name: 'features',
+  usage: 'berth features',
+  description: `Prints what this build of berth supports as the runtime-spec features document (JSON):
+the config versions, hooks, mount options, namespaces, capabilities, cgroup drivers and seccomp
+features it implements. Only what berth really does is listed.`,
+  flags: [],
+  args: { min: 0, max: 0 },
+  async run(_p, ctx) {
+    ctx.out(JSON.stringify(featuresDocument(), null, 4) + '\n');
     return 0;
   },
 };

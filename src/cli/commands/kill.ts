@@ -1,21 +1,24 @@
-import { parseFlags, requireId } from '../args.js';
+// `berth kill`: send a signal to a container's init, or with --all to all its processes.
+
+import { validateId } from '../../state/id.js';
+import { boolFlag } from '../args.js';
 import type { Command } from '../context.js';
 import { parseSignal } from '../signals.js';
 
-const USAGE = `usage: berth kill [--all|-a] <container-id> [signal]
-
-Sends a signal (default SIGTERM; a name with or without SIG, or a number) to the init,
-or with --all to every process in the container's cgroup.
-`;
-
 export const command: Command = {
-  usage: USAGE,
-  async run(args, ctx) {
-    const p = parseFlags(args, { boolean: ['all'], alias: { a: 'all' } }, 'kill');
-    const id = requireId(p, 'kill');
+  name: 'kill',
+  usage: 'berth kill [command options] <container-id> [signal]',
+  description: `Sends a signal to the container's init (default SIGTERM). The signal is a name, with or
+without "SIG", in any case (KILL, SIGKILL, kill, RTMIN+1), or a number (9). With --all it goes
+to every process in the container's cgroup. A stopped container is an error
+("container not running").`,
+  flags: [{ name: 'all', short: 'a', type: 'bool', help: 'signal every process in the container, not just the init' }],
+  args: { min: 1, max: 2 },
+  async run(p, ctx) {
+    const id = validateId(p.positional[0]!);
     const signal = parseSignal(p.positional[1] ?? 'SIGTERM');
     const { killContainer } = await import('../../container/kill.js');
-    killContainer(ctx.root, id, signal, !!p.flags.all);
+    killContainer(ctx.root, id, signal, boolFlag(p, 'all'));
     return 0;
   },
 };

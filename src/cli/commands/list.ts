@@ -1,38 +1,58 @@
+// `berth list`: the containers under --root, as runc's table, JSON, or ids only.
+
 import { UsageError } from '../../errors.js';
+import { userName } from '../../state/owner.js';
 import type { StateDocument } from '../../state/state-document.js';
-import { parseFlags } from '../args.js';
-import { out, type Command } from '../context.js';
+import { StateStore } from '../../state/store.js';
+import { boolFlag, stringFlag } from '../args.js';
+import type { Command } from '../context.js';
+import { formatTable } from '../table.js';
 
-const USAGE = `usage: berth list [options]
-
-options:
-  --format, -f table|json   output format (default table)
-  --quiet, -q               print only the ids
-`;
-
-/** runc's tabwriter layout: columns padded to the widest cell + 3, at least 12 wide. */
-export function formatTable(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(12, ...rows.map((r) => r[c]!.length + 3)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('').trimEnd() + '\n').join('');
-}
-
-export function listTable(docs: StateDocument[]): string {
+export function listTable(docs: readonly StateDocument[]): string {
   const rows = [['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED', 'OWNER']];
-  for (const d of docs) rows.push([d.id, String(d.pid), d.status, d.bundle, d.created, d.owner || 'root']);
+  for (const d of docs) rows.push([d.id, String(d.pid), d.status, d.bundle, d.created, d.owner]);
   return formatTable(rows);
 }
 
+/** runc prints JSON null, not [], when there are no containers. */
+export function listJson(docs: readonly StateDocument[]): string {
+  return JSON.stringify(docs.length ? docs : null) + '\n';
+}
+
+/** runc's list shows as OWNER the user owning the state directory; `state` leaves it "". */
+function withOwners(docs: StateDocument[], store: StateStore): StateDocument[] {
+  const names = new Map<number, string>();
+  return docs.map((d) => {
+    if (d.owner) return d;
+    let owner = '';
+    try {
+      const uid = store.ownerUid(d.id);
+      if (!names.has(uid)) names.set(uid, userName(uid));
+      owner = names.get(uid)!;
+    } catch {
+      // deleted while listing
+    }
+    return { ...d, owner };
+  });
+}
+
 export const command: Command = {
-  usage: USAGE,
-  async run(args, ctx) {
-    const p = parseFlags(args, { string: ['format'], boolean: ['quiet'], alias: { f: 'format', q: 'quiet' } }, 'list');
-    const format = (p.flags.format as string | undefined) ?? 'table';
-    if (format !== 'table' && format !== 'json') throw new UsageError(`invalid format option: ${format}`);
+  name: 'list',
+  usage: 'berth list [command options]',
+  description: `Lists the containers under --root: a table (ID, PID, STATUS, BUNDLE, CREATED, OWNER), a
+JSON array of state documents (null when there are none, as runc prints), or only the ids.`,
+  flags: [
+    { name: 'format', short: 'f', type: 'string', value: 'FORMAT', help: 'table (default) or json' },
+    { name: 'quiet', short: 'q', type: 'bool', help: 'print only the container ids' },
+  ],
+  args: { min: 0, max: 0 },
+  async run(p, ctx) {
+    const format = stringFlag(p, 'format') ?? 'table';
+    if (format !== 'table' && format !== 'json') throw new UsageError(`invalid format option: ${JSON.stringify(format)} (use table or json)`);
     const { listContainers } = await import('../../container/state.js');
-    const docs = listContainers(ctx.root);
-    if (p.flags.quiet) out(docs.map((d) => d.id + '\n').join(''));
-    else if (format === 'json') out(JSON.stringify(docs.length ? docs : null) + '\n');
-    else out(listTable(docs));
+    const docs = withOwners(listContainers(ctx.root), new StateStore(ctx.root));
+    if (boolFlag(p, 'quiet')) ctx.out(docs.map((d) => `${d.id}\n`).join(''));
+    else ctx.out(format === 'json' ? listJson(docs) : listTable(docs));
     return 0;
   },
 };

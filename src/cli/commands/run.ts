@@ -1,26 +1,25 @@
-import { parseFlags } from '../args.js';
+// `berth run`: create + start, then wait for the container and exit with its status.
+
+import { boolFlag } from '../args.js';
 import type { Command } from '../context.js';
 import { CREATE_FLAGS, createOptions } from './create.js';
 
-const USAGE = `usage: berth run [options] <container-id>
-
-Creates and starts a container, waits for it, forwards signals to it, deletes it and exits
-with its exit status (128 + N when killed by signal N).
-
-options: those of "berth create", plus
-  --detach, -d   return after start (the container keeps running)
-  --keep         do not delete the container after it exits
-`;
-
 export const command: Command = {
-  usage: USAGE,
-  async run(args, ctx) {
-    const p = parseFlags(args, {
-      string: CREATE_FLAGS.string,
-      boolean: [...CREATE_FLAGS.boolean, 'detach', 'keep', 'no-subreaper'],
-      alias: { ...CREATE_FLAGS.alias, d: 'detach' },
-    }, 'run');
+  name: 'run',
+  usage: 'berth run [command options] <container-id>',
+  description: `Creates and starts a container. Without --detach, berth waits for the container's
+init, forwards the signals it receives to it, deletes the container (unless --keep) and exits
+with the init's exit status (128+N when signal N killed it).`,
+  flags: [
+    ...CREATE_FLAGS,
+    { name: 'detach', short: 'd', type: 'bool', help: 'return once the container is started; it keeps running' },
+    { name: 'keep', type: 'bool', help: 'do not delete the container after it exits' },
+    { name: 'no-subreaper', type: 'bool', help: 'accepted for runc compatibility and ignored' },
+  ],
+  args: { min: 1, max: 1 },
+  async run(p, ctx) {
+    const options = { ...createOptions(p, ctx), detach: boolFlag(p, 'detach'), keep: boolFlag(p, 'keep') };
     const { runContainer } = await import('../../container/run.js');
-    return runContainer({ ...createOptions(p, ctx, 'run'), detach: !!p.flags.detach, keep: !!p.flags.keep });
+    return runContainer(options);
   },
 };

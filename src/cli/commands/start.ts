@@ -1,12 +1,19 @@
-import { parseFlags, requireId } from '../args.js';
+// `berth start`: release a created container's init to run the user program.
+
+import { validateId } from '../../state/id.js';
 import type { Command } from '../context.js';
 
 export const command: Command = {
-  usage: 'usage: berth start <container-id>\n\nRuns the user program of a created container.\n',
-  async run(args, ctx) {
-    const id = requireId(parseFlags(args, {}, 'start'), 'start');
+  name: 'start',
+  usage: 'berth start <container-id>',
+  description: `Runs the user program of a created container: its init, waiting since "berth create",
+runs the startContainer hooks and executes process.args. poststart hooks run afterwards.`,
+  flags: [],
+  args: { min: 1, max: 1 },
+  async run(p, ctx) {
+    const id = validateId(p.positional[0]!);
     const { startContainer } = await import('../../container/start.js');
-    await startContainer(ctx.root, id, (m) => ctx.log.warn(m));
+    await startContainer(ctx.root, id, (msg) => ctx.log.warn(msg));
     return 0;
   },
 };

@@ -1,12 +1,20 @@
-import { parseFlags, requireId } from '../args.js';
-import { out, type Command } from '../context.js';
+// `berth state`: the state document of one container.
+
+import { validateId } from '../../state/id.js';
+import type { Command } from '../context.js';
 
 export const command: Command = {
-  usage: 'usage: berth state <container-id>\n\nPrints the container state as JSON.\n',
-  async run(args, ctx) {
-    const id = requireId(parseFlags(args, {}, 'state'), 'state');
+  name: 'state',
+  usage: 'berth state <container-id>',
+  description: `Prints the state of a container as JSON: ociVersion, id, pid (0 once stopped), status
+(created, running or stopped, always read from the live system), bundle, rootfs, created,
+annotations (when the config has some) and owner, in runc's order.`,
+  flags: [],
+  args: { min: 1, max: 1 },
+  async run(p, ctx) {
+    const id = validateId(p.positional[0]!);
     const { containerState } = await import('../../container/state.js');
-    out(JSON.stringify(containerState(ctx.root, id), null, 2) + '\n');
+    ctx.out(JSON.stringify(containerState(ctx.root, id), null, 2) + '\n');
     return 0;
   },
 };
