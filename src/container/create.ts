@@ -113,7 +113,7 @@ function listenFds(): number {
 export async function createContainer(o: CreateOptions): Promise<void> {
   validateId(o.id);
   if (o.consoleSocket) throw new BerthError('--console-socket: terminals are not supported yet');
-  const loaded = loadBundle(o.bundle);
+  const loaded = loadBundle(o.bundle, { startable: false }); // process is optional at create; start refuses (runtime.md)
   loaded.warnings.forEach(o.warn);
   if (loaded.spec.process?.terminal) {
     throw new BerthError('config.json /process/terminal: terminals are not supported yet');
