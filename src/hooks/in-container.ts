@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import { OpCode, type Op } from '../plan/ops.js';
-import { NAMESPACE_FLAG, NAMESPACE_PROC_NAME } from '../plan/namespaces.js';
+import { JOIN_ORDER, NAMESPACE_FLAG, NAMESPACE_PROC_NAME } from '../plan/namespaces.js';
 import type { Hook, NamespaceType } from '../spec/types.js';
 import type { NativeAddon } from '../sys/native.js';
 import { SyncMsg } from '../sys/sync.js';
@@ -14,12 +14,11 @@ import { HookError } from './run.js';
 
 const O_CLOEXEC = 0o2000000;
 
-const SETNS_ORDER: NamespaceType[] = ['user', 'ipc', 'uts', 'network', 'pid', 'time', 'cgroup', 'mount'];
 
 /** Namespaces of `pid` that differ from ours, opened, in setns order. */
 function openTargetNamespaces(addon: NativeAddon, pid: number): { type: NamespaceType; fd: number }[] {
   const out: { type: NamespaceType; fd: number }[] = [];
-  for (const type of SETNS_ORDER) {
+  for (const type of JOIN_ORDER) {
     const name = NAMESPACE_PROC_NAME[type];
     let theirs: string;
     try {

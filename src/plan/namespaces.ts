@@ -30,7 +30,7 @@ export const NAMESPACE_PROC_NAME: Record<NamespaceType, string> = {
 };
 
 /** setns order: the user namespace first (it owns the rest), the mount namespace last. */
-const JOIN_ORDER: NamespaceType[] = ['user', 'ipc', 'uts', 'network', 'pid', 'time', 'cgroup', 'mount'];
+export const JOIN_ORDER: readonly NamespaceType[] = ['user', 'ipc', 'uts', 'network', 'pid', 'time', 'cgroup', 'mount'];
 
 export interface NamespaceJoin {
   type: NamespaceType;
