@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -244,6 +245,17 @@ Napi::Value errnoName(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), ErrnoName(err));
 }
 
+// Lazily detaches the topmost mount at path (and everything mounted below it). Returns false
+// when nothing is mounted there (EINVAL) or the path is gone; other errors throw.
+Napi::Value detachMount(const Napi::CallbackInfo& info) {
+  ARG_STRING(0, "path", path);
+  if (umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
+    if (errno == EINVAL || errno == ENOENT) return Napi::Boolean::New(info.Env(), false);
+    return ThrowErrno(info.Env(), "umount2", path, errno);
+  }
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 Napi::Value strerror(const Napi::CallbackInfo& info) {
   ARG_INT(0, "errno", err);
   return Napi::String::New(info.Env(), ::strerror(err));
@@ -261,6 +273,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("memfdWithBytes", Napi::Function::New(env, memfdWithBytes));
   exports.Set("close", Napi::Function::New(env, close));
   exports.Set("open", Napi::Function::New(env, open));
+  exports.Set("detachMount", Napi::Function::New(env, detachMount));
   exports.Set("errnoName", Napi::Function::New(env, errnoName));
   exports.Set("strerror", Napi::Function::New(env, strerror));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));

@@ -448,6 +448,25 @@ static void op_mount(int step, const struct plan_op *op) {
   if (source_fd >= 0) close(source_fd);
 }
 
+/* The kernel's struct mount_attr (linux/mount.h), spelled out: glibc 2.36 lacks it. */
+struct berth_mount_attr {
+  uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Setres[ug]id with n1 = 1: an id the user namespace does not map (EINVAL) is not an error. */
+static int unmapped_ok(const struct plan_op *op) {
+  return errno == EINVAL && op->n_count > 1 && op->n[1] == 1;
+}
+
+static void op_mount_setattr(int step, const struct plan_op *op) {
+  const char *target = op->s[0];
+  struct berth_mount_attr attr = { (uint64_t)op->n[0], (uint64_t)op->n[1], 0, 0 };
+  int fd = open_in_root(target, O_PATH);
+  if (fd < 0) fail(step, errno, target);
+  if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (unsigned)op->n[2], &attr, sizeof attr) < 0) fail(step, errno, target);
+  close(fd);
+}
+
 static void op_mknod(int step, const struct plan_op *op) {
   const char *path = op->s[0];
   int parent = open_parent_in_root(step, path);
@@ -472,17 +491,32 @@ static void op_symlink(int step, const struct plan_op *op) {
 
 static void op_pivot_root(int step, const struct plan_op *op) {
   const char *root = op->s[0];
+  int oldroot = (int)syscall(SYS_openat, AT_FDCWD, "/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (oldroot < 0) fail(step, errno, "/");
   int newroot = (int)syscall(SYS_openat, AT_FDCWD, root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
   if (newroot < 0) fail(step, errno, root);
   if (fchdir(newroot) < 0) fail(step, errno, root);
   /* pivot_root(".", ".") stacks the old root on top of the new one, at "."; no directory
    * for the old root is needed inside the rootfs. */
   if (syscall(SYS_pivot_root, ".", ".") < 0) fail(step, errno, root);
+  /* Step onto the old root itself: "." would otherwise still name the new root, and the
+   * recursive slave below would then also strip every propagation the config asked for. */
+  if (fchdir(oldroot) < 0) fail(step, errno, "old root");
+  close(oldroot);
   /* Make sure detaching the old root cannot propagate back to the host's mounts. */
   if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) fail(step, errno, "old root");
   if (umount2(".", MNT_DETACH) < 0) fail(step, errno, "old root");
   if (chdir("/") < 0) fail(step, errno, "/");
   close(newroot);
+}
+
+/* Without a mount namespace of its own the container must not pivot the host's root away:
+ * it only changes its own root directory. */
+static void op_chroot(int step, const struct plan_op *op) {
+  const char *root = op->s[0];
+  if (chdir(root) < 0) fail(step, errno, root);
+  if (chroot(".") < 0) fail(step, errno, root);
+  if (chdir("/") < 0) fail(step, errno, "/");
 }
 
 /* For --no-pivot (a ramdisk root cannot be pivoted): move the rootfs onto / and chroot. */
@@ -773,10 +807,12 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
       case OP_FORK_REPORT: op_fork_report(step); break;
       case OP_OPEN_ROOT: op_open_root(step, op); break;
       case OP_MOUNT: op_mount(step, op); break;
+      case OP_MOUNT_SETATTR: op_mount_setattr(step, op); break;
       case OP_MKNOD: op_mknod(step, op); break;
       case OP_SYMLINK: op_symlink(step, op); break;
       case OP_PIVOT_ROOT: op_pivot_root(step, op); break;
       case OP_MOVE_ROOT: op_move_root(step, op); break;
+      case OP_CHROOT: op_chroot(step, op); break;
       case OP_MASK_PATH: op_mask_path(step, op); break;
       case OP_READONLY_PATH: op_readonly_path(step, op); break;
       case OP_SETHOSTNAME:
@@ -795,10 +831,10 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
       /* Raw syscalls: glibc's set*id wrappers signal every thread of the process, under a
        * lock, and the threads are not there. */
       case OP_SETRESGID:
-        if (syscall(SYS_setresgid, (gid_t)n[0], (gid_t)n[0], (gid_t)n[0]) < 0) fail(step, errno, NULL);
+        if (syscall(SYS_setresgid, (gid_t)n[0], (gid_t)n[0], (gid_t)n[0]) < 0 && !unmapped_ok(op)) fail(step, errno, NULL);
         break;
       case OP_SETRESUID:
-        if (syscall(SYS_setresuid, (uid_t)n[0], (uid_t)n[0], (uid_t)n[0]) < 0) fail(step, errno, NULL);
+        if (syscall(SYS_setresuid, (uid_t)n[0], (uid_t)n[0], (uid_t)n[0]) < 0 && !unmapped_ok(op)) fail(step, errno, NULL);
         break;
       case OP_UMASK: syscall(SYS_umask, (mode_t)n[0]); break;
       case OP_CHDIR:

@@ -25,6 +25,7 @@ import { liveHostFacts } from './host-facts.js';
 import { writeIdMaps } from './id-maps.js';
 import { launchError } from './launch-error.js';
 import { writePidFile } from './pid-file.js';
+import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
 
 export interface CreateOptions {
   root: string;
@@ -49,6 +50,8 @@ class Acquired {
   initPid = 0;
   cgroup?: CgroupManager;
   stateDirMade = false;
+  /** without a mount namespace: the rootfs and the mount id under the bind the child makes */
+  hostRootfs?: { path: string; mountIdBelow: number };
 
   constructor(readonly addon: NativeAddon, readonly store: StateStore, readonly id: string) {}
 
@@ -76,6 +79,7 @@ class Acquired {
     }
     if (this.childPid) await this.addon.waitPid(this.childPid).catch(() => undefined);
     if (initPid && initPid !== this.childPid) await waitGone(initPid);
+    if (this.hostRootfs) detachRootfsBind(this.addon, this.hostRootfs.path, this.hostRootfs.mountIdBelow);
     this.cgroup?.destroy();
     if (this.stateDirMade) this.store.remove(this.id);
   }
@@ -181,6 +185,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     warn: o.warn,
   });
 
+  if (plan.sharesMountNs) a.hostRootfs = { path: rootfs, mountIdBelow: mountIdAt(addon, rootfs) };
   const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops });
   a.childPid = child.pid;
   a.fds.push(child.syncFd);
@@ -230,6 +235,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     startable: isStartable(spec),
     cgroup: cgroup.describe(),
     hooks: { poststart: hooks.poststart, poststop: hooks.poststop },
+    ...(a.hostRootfs ? { rootfsMountBelow: a.hostRootfs.mountIdBelow } : {}),
   };
   store.write(o.id, state);
   if (o.pidFile) writePidFile(o.pidFile, initPid);

@@ -9,6 +9,8 @@ import { withContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
 import { waitGone } from './create.js';
 import { hookState } from './hook-state.js';
+import { native } from '../sys/addon.js';
+import { detachRootfsBind } from './shared-mount-ns.js';
 import { statusOf } from './status.js';
 
 export async function deleteContainer(root: string, id: string, force: boolean, warn: (msg: string) => void): Promise<void> {
@@ -35,6 +37,7 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     // Stragglers that outlived a pid-namespace-less init.
     const left = cgroup.pids();
     if (left.length) killAll(0, left);
+    if (st.rootfsMountBelow !== undefined) detachRootfsBind(native(), st.rootfs, st.rootfsMountBelow);
     runHostHooks('poststop', st.hooks?.poststop, JSON.stringify(hookState(st, id, st.pid, st.bundle, 'stopped')), warn);
     cgroup.destroy();
     store.remove(id);

@@ -56,6 +56,8 @@ export interface BuiltPlan extends LaunchPlan {
   forks: boolean;
   /** the child stops for SyncMsg.CreateHooks */
   hasHookSync: boolean;
+  /** no mount namespace: the rootfs bind and the config's mounts land in the host's table */
+  sharesMountNs: boolean;
 }
 
 export function buildLaunchPlan(input: PlanInput): BuiltPlan {
@@ -86,6 +88,12 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     const fd = input.namespaceFds.get(j.index);
     if (fd === undefined) throw new Error(`internal: no fd opened for namespace ${j.index}`);
     w.add(`/linux/namespaces/${j.index}`, OpCode.Setns, [fd, NAMESPACE_FLAG[j.type]]);
+    if (j.type === 'user') {
+      // Still the host's root by id, which the joined namespace shows as the overflow id:
+      // become its root (when it maps one), so files and mounts get sensible owners.
+      w.add(`/linux/namespaces/${j.index}`, OpCode.Setresgid, [0, 1]);
+      w.add(`/linux/namespaces/${j.index}`, OpCode.Setresuid, [0, 1]);
+    }
   }
   if (ns.unshareFlags) w.add('/linux/namespaces', OpCode.Unshare, [ns.unshareFlags]);
   if (ns.created.has('time')) {
@@ -99,9 +107,10 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
 
   if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id);
 
-  planRootfs(w, spec, input.rootfs);
+  planRootfs(w, spec, input.rootfs, ns.sharesMountNs);
   planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'));
-  planDevices(w, spec, userNs);
+  // In any user namespace, created or joined, mknod is refused: devices are bound instead.
+  planDevices(w, spec, userNs || ns.joins.some((j) => j.type === 'user'));
 
   const startHooks = spec.hooks?.startContainer ?? [];
   const hasHookSync = input.createHooks || startHooks.length > 0;
@@ -111,10 +120,11 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     w.add('hooks', OpCode.WaitSync, [SyncMsg.HooksDone]);
   }
 
-  if (input.noPivot) w.add('/root/path', OpCode.MoveRoot, [], [input.rootfs]);
+  if (ns.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
+  else if (input.noPivot) w.add('/root/path', OpCode.MoveRoot, [], [input.rootfs]);
   else w.add('/root/path', OpCode.PivotRoot, [], [input.rootfs]);
   const prop = spec.linux?.rootfsPropagation;
-  if (prop && (rootPropagation(spec) & MS.SHARED) !== 0) {
+  if (prop && !ns.sharesMountNs && (rootPropagation(spec) & MS.SHARED) !== 0) {
     w.add('/linux/rootfsPropagation', OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
   }
 
@@ -138,7 +148,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   }
 
   const plan = w.finish(ns.cloneFlags, input.cgroupFd);
-  return { ...plan, waitsForGo, forks: ns.fork, hasHookSync };
+  return { ...plan, waitsForGo, forks: ns.fork, hasHookSync, sharesMountNs: ns.sharesMountNs };
 }
 
 function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[]): void {

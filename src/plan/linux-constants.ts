@@ -33,8 +33,25 @@ export const MS = {
   SLAVE: 1 << 19,
   SHARED: 1 << 20,
   RELATIME: 1 << 21,
+  I_VERSION: 1 << 23,
   STRICTATIME: 1 << 24,
 } as const;
+
+/** mount_setattr(2) attributes (linux/mount.h); ATIME_MASK covers the three atime modes. */
+export const MOUNT_ATTR = {
+  RDONLY: 0x1,
+  NOSUID: 0x2,
+  NODEV: 0x4,
+  NOEXEC: 0x8,
+  ATIME_MASK: 0x70,
+  RELATIME: 0x0,
+  NOATIME: 0x10,
+  STRICTATIME: 0x20,
+  NODIRATIME: 0x80,
+  NOSYMFOLLOW: 0x200000,
+} as const;
+
+export const AT_RECURSIVE = 0x8000;
 
 export const PR = {
   SET_KEEPCAPS: 8,

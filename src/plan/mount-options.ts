@@ -1,7 +1,7 @@
 // Maps the spec's mount "options" to mount(2) flags, propagation changes and the data string,
 // following the table of options runc and the runtime-spec define.
 
-import { MS } from './linux-constants.js';
+import { MOUNT_ATTR, MS } from './linux-constants.js';
 
 export interface MountOptions {
   /** flags for the mount itself */
@@ -14,6 +14,9 @@ export interface MountOptions {
   data: string;
   bind: boolean;
   recursive: boolean;
+  /** mount_setattr(2) attributes for the r* options, applied to the mount and all below it */
+  attrSet: number;
+  attrClr: number;
 }
 
 const SET: Record<string, number> = {
@@ -30,6 +33,7 @@ const SET: Record<string, number> = {
   relatime: MS.RELATIME,
   strictatime: MS.STRICTATIME,
   silent: MS.SILENT,
+  iversion: MS.I_VERSION,
   nosymfollow: MS.NOSYMFOLLOW,
   bind: MS.BIND,
   rbind: MS.BIND | MS.REC,
@@ -47,6 +51,7 @@ const CLEAR: Record<string, number> = {
   norelatime: MS.RELATIME,
   nostrictatime: MS.STRICTATIME,
   loud: MS.SILENT,
+  noiversion: MS.I_VERSION,
   symfollow: MS.NOSYMFOLLOW,
   defaults: 0,
 };
@@ -62,23 +67,71 @@ const PROPAGATION: Record<string, number> = {
   runbindable: MS.UNBINDABLE | MS.REC,
 };
 
-/** Options the spec defines that berth does not implement yet: refused rather than ignored. */
-export const UNSUPPORTED_MOUNT_OPTIONS = new Set([
-  'idmap', 'ridmap', 'tmpcopyup',
-  'rro', 'rrw', 'rnosuid', 'rsuid', 'rnodev', 'rdev', 'rnoexec', 'rexec',
-  'rnodiratime', 'rdiratime', 'rrelatime', 'rnorelatime', 'rnoatime', 'ratime',
-  'rstrictatime', 'rnostrictatime', 'rnosymfollow', 'rsymfollow',
-]);
+/**
+ * The recursive options: mount(2) flags only ever reach one mount, so these go through
+ * mount_setattr(2) with AT_RECURSIVE. `set` raises attributes, `clear` drops them.
+ */
+const RECURSIVE_SET: Record<string, number> = {
+  rro: MOUNT_ATTR.RDONLY,
+  rnosuid: MOUNT_ATTR.NOSUID,
+  rnodev: MOUNT_ATTR.NODEV,
+  rnoexec: MOUNT_ATTR.NOEXEC,
+  rnodiratime: MOUNT_ATTR.NODIRATIME,
+  rnosymfollow: MOUNT_ATTR.NOSYMFOLLOW,
+};
 
-export const KNOWN_MOUNT_OPTIONS = [...Object.keys(SET), ...Object.keys(CLEAR), ...Object.keys(PROPAGATION)];
+const RECURSIVE_CLEAR: Record<string, number> = {
+  rrw: MOUNT_ATTR.RDONLY,
+  rsuid: MOUNT_ATTR.NOSUID,
+  rdev: MOUNT_ATTR.NODEV,
+  rexec: MOUNT_ATTR.NOEXEC,
+  rdiratime: MOUNT_ATTR.NODIRATIME,
+  rsymfollow: MOUNT_ATTR.NOSYMFOLLOW,
+};
+
+/**
+ * The atime mode is one value, not a set of bits: the kernel takes it only together with a
+ * clear of the whole atime mask. Leaving noatime or strictatime (ratime, rnostrictatime) means
+ * going back to the kernel's default, relatime, which is also what the plain forms do.
+ * rnorelatime is accepted and changes nothing, as norelatime does for mount(2).
+ */
+const RECURSIVE_ATIME: Record<string, number | null> = {
+  rnoatime: MOUNT_ATTR.NOATIME,
+  ratime: MOUNT_ATTR.RELATIME,
+  rrelatime: MOUNT_ATTR.RELATIME,
+  rstrictatime: MOUNT_ATTR.STRICTATIME,
+  rnostrictatime: MOUNT_ATTR.RELATIME,
+  rnorelatime: null,
+};
+
+/** Options the spec defines that berth does not implement yet: refused rather than ignored. */
+export const UNSUPPORTED_MOUNT_OPTIONS = new Set(['idmap', 'ridmap', 'tmpcopyup']);
+
+export const KNOWN_MOUNT_OPTIONS = [
+  ...Object.keys(SET), ...Object.keys(CLEAR), ...Object.keys(PROPAGATION),
+  ...Object.keys(RECURSIVE_SET), ...Object.keys(RECURSIVE_CLEAR), ...Object.keys(RECURSIVE_ATIME),
+];
 
 export function parseMountOptions(options: readonly string[] = []): MountOptions {
   let flags = 0;
   let cleared = 0;
   const propagation: number[] = [];
   const data: string[] = [];
+  let attrSet = 0;
+  let attrClr = 0;
   for (const opt of options) {
-    if (opt in SET) {
+    if (opt in RECURSIVE_SET) {
+      attrSet |= RECURSIVE_SET[opt]!;
+      attrClr &= ~RECURSIVE_SET[opt]!;
+    } else if (opt in RECURSIVE_CLEAR) {
+      attrClr |= RECURSIVE_CLEAR[opt]!;
+      attrSet &= ~RECURSIVE_CLEAR[opt]!;
+    } else if (opt in RECURSIVE_ATIME) {
+      const mode = RECURSIVE_ATIME[opt];
+      if (mode === null || mode === undefined) continue;
+      attrSet = (attrSet & ~MOUNT_ATTR.ATIME_MASK) | mode;
+      attrClr |= MOUNT_ATTR.ATIME_MASK;
+    } else if (opt in SET) {
       flags |= SET[opt]!;
       cleared &= ~SET[opt]!;
     } else if (opt in CLEAR) {
@@ -97,5 +150,7 @@ export function parseMountOptions(options: readonly string[] = []): MountOptions
     data: data.join(','),
     bind: (flags & MS.BIND) !== 0,
     recursive: (flags & MS.REC) !== 0,
+    attrSet,
+    attrClr,
   };
 }

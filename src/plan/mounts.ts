@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Mount, Spec } from '../spec/types.js';
-import { MS } from './linux-constants.js';
+import { AT_RECURSIVE, MS } from './linux-constants.js';
 import { parseMountOptions, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
 import { OpCode } from './ops.js';
 import type { PlanWriter } from './writer.js';
@@ -57,12 +57,18 @@ export function rootPropagation(spec: Spec): number {
   return flag | MS.REC;
 }
 
-export function planRootfs(w: PlanWriter, spec: Spec, rootfs: string): void {
+/**
+ * @param sharesMountNs the container has no mount namespace of its own: the host's propagation
+ *   is left alone, and the rootfs bind is what `delete` detaches to take every mount back.
+ */
+export function planRootfs(w: PlanWriter, spec: Spec, rootfs: string, sharesMountNs = false): void {
   const origin = '/linux/rootfsPropagation';
-  w.add(origin, OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
-  // pivot_root refuses a shared parent: keep the host's / out of it whatever was asked.
-  if ((rootPropagation(spec) & MS.SHARED) !== 0) {
-    w.add(origin, OpCode.Mount, [MS.PRIVATE, 0, 0, 0], ['', '/', '', '']);
+  if (!sharesMountNs) {
+    w.add(origin, OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
+    // pivot_root refuses a shared parent: keep the host's / out of it whatever was asked.
+    if ((rootPropagation(spec) & MS.SHARED) !== 0) {
+      w.add(origin, OpCode.Mount, [MS.PRIVATE, 0, 0, 0], ['', '/', '', '']);
+    }
   }
   w.add('/root/path', OpCode.Mount, [MS.BIND | MS.REC, 0, 0, 0], [rootfs, rootfs, '', '']);
   w.add('/root/path', OpCode.OpenRoot, [], [rootfs]);
@@ -107,6 +113,9 @@ export function planMounts(
     } else {
       const source = m.source ?? type;
       w.add(origin, OpCode.Mount, [opts.flags, 1, 1, 0], [source, dest, type, opts.data]);
+    }
+    if (opts.attrSet !== 0 || opts.attrClr !== 0) {
+      w.add(origin, OpCode.MountSetattr, [opts.attrSet, opts.attrClr, AT_RECURSIVE], [dest]);
     }
     for (const prop of opts.propagation) {
       w.add(origin, OpCode.Mount, [prop, 1, 0, 0], ['', dest, '', '']);

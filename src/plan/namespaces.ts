@@ -52,6 +52,8 @@ export interface NamespaceDecision {
   created: Set<NamespaceType>;
   /** the cgroup namespace has to wait until the process is in its cgroup */
   cgroupAfterPlacement: boolean;
+  /** no mount namespace entry: the container shares the runtime's mount table (and chroots) */
+  sharesMountNs: boolean;
 }
 
 export function namespacesOf(spec: Spec): Namespace[] {
@@ -69,9 +71,7 @@ export function decideNamespaces(spec: Spec, cloneIntoCgroup: boolean): Namespac
     if (ns.path) joins.push({ type: ns.type, path: ns.path, index });
     else created.add(ns.type);
   });
-  if (!created.has('mount') && !joins.some((j) => j.type === 'mount')) {
-    throw new ConfigError('/linux/namespaces', 'a mount namespace is required: berth will not pivot the host mount table');
-  }
+  const sharesMountNs = !created.has('mount') && !joins.some((j) => j.type === 'mount');
   joins.sort((a, b) => JOIN_ORDER.indexOf(a.type) - JOIN_ORDER.indexOf(b.type));
 
   // The fast path: every namespace is new and none needs the child to act first.
@@ -94,5 +94,5 @@ export function decideNamespaces(spec: Spec, cloneIntoCgroup: boolean): Namespac
     throw new ConfigError('/linux/namespaces', 'the user namespace is both created and joined');
   }
   const pidNew = (unshareFlags & CLONE.NEWPID) !== 0;
-  return { cloneFlags, unshareFlags, joins, fork: needsFork || pidNew, created, cgroupAfterPlacement };
+  return { cloneFlags, unshareFlags, joins, fork: needsFork || pidNew, created, cgroupAfterPlacement, sharesMountNs };
 }

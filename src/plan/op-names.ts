@@ -44,6 +44,8 @@ const NAMES: Record<number, string> = {
   [OpCode.Setsid]: 'setsid',
   [OpCode.Close]: 'close',
   [OpCode.Mkdirs]: 'mkdir',
+  [OpCode.MountSetattr]: 'mount_setattr',
+  [OpCode.Chroot]: 'chroot',
 };
 
 export function opName(code: number): string {

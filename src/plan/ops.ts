@@ -54,9 +54,9 @@ export const enum OpCode {
   Capset = 19,
   /** setgroups(n.length, n). */
   Setgroups = 20,
-  /** setresgid(n0, n0, n0). */
+  /** setresgid(n0, n0, n0). n1 = 1: EINVAL (n0 not mapped in this user namespace) is ignored. */
   Setresgid = 21,
-  /** setresuid(n0, n0, n0). */
+  /** setresuid(n0, n0, n0). n1 = 1: EINVAL (n0 not mapped in this user namespace) is ignored. */
   Setresuid = 22,
   /** umask(n0). */
   Umask = 23,
@@ -104,6 +104,13 @@ export const enum OpCode {
   Close = 40,
   /** s0 = path inside the root, n0 = mode: mkdir -p, each component resolved safely. */
   Mkdirs = 41,
+  /**
+   * mount_setattr(2) on the mount at s0 (resolved inside the root fd): n0 = attr_set,
+   * n1 = attr_clr, n2 = flags (AT_RECURSIVE for the r* options).
+   */
+  MountSetattr = 42,
+  /** s0 = new root (host path): chdir + chroot, for a container in the runtime's mount namespace. */
+  Chroot = 43,
 }
 
 export interface Op {

@@ -46,6 +46,11 @@ export interface StoredState {
    * exec will need the joined paths. Absent in older records: see hasOwnPidNamespace.
    */
   namespaces?: NamespaceRecord[];
+  /**
+   * Set when the container has no mount namespace: the id of the mount under the rootfs bind
+   * that create made in the host's mount table, which delete detaches (shared-mount-ns.ts).
+   */
+  rootfsMountBelow?: number;
 }
 
 /**

@@ -84,6 +84,8 @@ export interface NativeAddon {
   /** open(2) with raw flags (O_PATH and friends that node's fs does not expose). */
   open(path: string, flags: number, mode: number): number;
   compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;
+  /** umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW); false when nothing is mounted there. */
+  detachMount(path: string): boolean;
   /** "EPERM", "ENOENT", ... */
   errnoName(errno: number): string;
   /** strerror(3) text */

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { berth, berthBin, makeBundle, runIn, stateOf, uniqueId } from '../helpers/berth.js';
+import { berth, berthBin, makeBundle, runIn, sleepMs, stateOf, uniqueId } from '../helpers/berth.js';
 import { minimalSpec } from '../helpers/specs.js';
 
 test('each new namespace differs from the host, each unlisted one is shared', () => {
@@ -120,6 +120,89 @@ test('scheduler, ioPriority and personality', () => {
   const [niceAndPolicy, machine] = r.stdout.trim().split('\n');
   assert.is(niceAndPolicy, '5 3', 'nice 5, policy SCHED_BATCH (3)');
   assert.is(machine, 'i686', 'LINUX32 personality');
+});
+
+
+/** The lines of the host's mountinfo that mention `dir`. */
+function hostMountsUnder(dir: string): string[] {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(dir));
+}
+
+function rootPropagationTags(): string {
+  const line = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' ')[4] === '/');
+  return (line ?? '').split(' - ')[0]!.split(' ').slice(6).join(' ');
+}
+
+test('without a mount namespace the container shares the host mount table, and delete takes its mounts back', () => {
+  const spec = minimalSpec({ linux: { namespaces: [{ type: 'pid' }, { type: 'uts' }, { type: 'ipc' }] } });
+  spec.mounts!.push({ destination: '/tmp', type: 'tmpfs', source: 'berth-shared-tmp' });
+  spec.process!.args = ['sh', '-c', 'readlink /proc/self/ns/mnt; grep -c berth-shared-tmp /proc/self/mountinfo; ls /bin/busybox'];
+  const b = makeBundle(spec, { ownRootfs: true });
+  const rootfsDir = `${b.dir}/rootfs`;
+  const propagationBefore = rootPropagationTags();
+  const id = uniqueId('sharedmnt');
+  try {
+    assert.is(berth(b.root, ['create', '--bundle', b.dir, id]).status, 0);
+    assert.ok(hostMountsUnder(rootfsDir).length >= 2, 'the rootfs bind and the tmpfs are host mounts while the container exists');
+    assert.is(berth(b.root, ['start', id]).status, 0);
+    for (let i = 0; i < 200 && stateOf(b.root, id).status !== 'stopped'; i++) sleepMs(10);
+    const r = berth(b.root, ['delete', id]);
+    assert.is(r.status, 0, r.stderr);
+    assert.equal(hostMountsUnder(rootfsDir), [], 'no mount of the container is left on the host');
+    assert.is(rootPropagationTags(), propagationBefore, 'the host / keeps its propagation');
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('without a mount namespace the process sees the host mount namespace, chrooted into the rootfs', () => {
+  const spec = minimalSpec({ linux: { namespaces: [{ type: 'pid' }, { type: 'uts' }, { type: 'ipc' }] } });
+  spec.process!.args = ['sh', '-c', 'readlink /proc/self/ns/mnt; ls /bin/busybox'];
+  const b = makeBundle(spec, { ownRootfs: true });
+  try {
+    const r = berth(b.root, ['run', '--bundle', b.dir, uniqueId('sharedmnt')]);
+    assert.is(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n'), [fs.readlinkSync('/proc/self/ns/mnt'), '/bin/busybox']);
+    assert.equal(hostMountsUnder(`${b.dir}/rootfs`), [], 'run (create + start + delete) leaves no mount');
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('a create that fails without a mount namespace leaves no host mount behind', () => {
+  const spec = minimalSpec({ linux: { namespaces: [{ type: 'pid' }, { type: 'uts' }, { type: 'ipc' }] } });
+  spec.mounts!.push({ destination: '/tmp', type: 'tmpfs', source: 'tmpfs' }, { destination: '/broken', type: 'no-such-fs', source: 'x' });
+  const b = makeBundle(spec, { ownRootfs: true });
+  const id = uniqueId('sharedmntfail');
+  try {
+    const r = berth(b.root, ['create', '--bundle', b.dir, id]);
+    assert.is.not(r.status, 0);
+    assert.match(r.stderr, '/mounts/2');
+    assert.equal(hostMountsUnder(`${b.dir}/rootfs`), [], 'the rootfs bind and the tmpfs were detached');
+    assert.not.ok(fs.existsSync(`${b.root}/${id}`), 'no state directory');
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('joining a user namespace makes the process its root (uid 0 inside, devices bound)', () => {
+  const maps = { uidMappings: [{ containerID: 0, hostID: 300000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 300000, size: 65536 }] };
+  const holder = minimalSpec({ hostname: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'user' }], ...maps } });
+  holder.process!.args = ['sleep', '600'];
+  const hb = makeBundle(holder);
+  const hid = uniqueId('userholder');
+  try {
+    const c = berth(hb.root, ['create', '--bundle', hb.dir, hid]);
+    assert.is(c.status, 0, c.stderr);
+    const pid = stateOf(hb.root, hid).pid;
+    const spec = minimalSpec({ hostname: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'user', path: `/proc/${pid}/ns/user` }] } });
+    spec.mounts!.push({ destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'mode=755'] });
+    const r = runIn('readlink /proc/self/ns/user; id -u; echo ok > /dev/null && echo null-works', spec, 'userjoin');
+    assert.is(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n'), [fs.readlinkSync(`/proc/${pid}/ns/user`), '0', 'null-works']);
+  } finally {
+    hb.cleanup();
+  }
 });
 
 test.run();

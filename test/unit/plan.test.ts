@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildLaunchPlan, type PlanInput } from '../../src/plan/build.js';
-import { CLONE, MS } from '../../src/plan/linux-constants.js';
+import { AT_RECURSIVE, CLONE, MOUNT_ATTR, MS } from '../../src/plan/linux-constants.js';
 import { OpCode } from '../../src/plan/ops.js';
 import { parseMountOptions } from '../../src/plan/mount-options.js';
 import { capWords } from '../../src/plan/capabilities.js';
@@ -58,8 +58,22 @@ test('joining a namespace by path moves the rest to unshare and forks for a new 
   assert.ok(order.indexOf(OpCode.Unshare) < order.indexOf(OpCode.ForkReport));
 });
 
-test('a mount namespace is required', () => {
-  assert.throws(() => buildLaunchPlan(input(minimalSpec({ linux: { namespaces: [{ type: 'pid' }] } }))), (e: unknown) => e instanceof ConfigError && e.jsonPath === '/linux/namespaces');
+test('without a mount namespace the host propagation is left alone and the child chroots', () => {
+  const plan = buildLaunchPlan(input(minimalSpec({ linux: { namespaces: [{ type: 'pid' }] } })));
+  assert.ok(plan.sharesMountNs);
+  assert.not.ok(plan.ops.some((o) => o.code === OpCode.Mount && o.s?.[1] === '/'), 'no propagation change on the host /');
+  assert.ok(plan.ops.some((o) => o.code === OpCode.Chroot));
+  assert.not.ok(plan.ops.some((o) => o.code === OpCode.PivotRoot || o.code === OpCode.MoveRoot));
+  const own = buildLaunchPlan(input(minimalSpec()));
+  assert.not.ok(own.sharesMountNs);
+  assert.ok(own.ops.some((o) => o.code === OpCode.PivotRoot));
+});
+
+test('joining a user namespace becomes its root, tolerating an unmapped 0', () => {
+  const plan = buildLaunchPlan(input(minimalSpec({ linux: { namespaces: [{ type: 'mount' }, { type: 'user', path: '/proc/1/ns/user' }] } }), { namespaceFds: new Map([[1, 9]]) }));
+  const codes = plan.ops.map((o) => o.code);
+  const setns = codes.indexOf(OpCode.Setns);
+  assert.equal(plan.ops.slice(setns + 1, setns + 3).map((o) => [o.code, o.n]), [[OpCode.Setresgid, [0, 1]], [OpCode.Setresuid, [0, 1]]]);
 });
 
 test('the child waits for Go when the parent has to place it in its cgroup', () => {
@@ -108,8 +122,22 @@ test('filesystem mounts pass data options through', () => {
 });
 
 test('unsupported mount options are refused, not ignored', () => {
-  const spec = minimalSpec({ mounts: [{ destination: '/x', type: 'tmpfs', source: 'tmpfs', options: ['rro'] }] });
+  const spec = minimalSpec({ mounts: [{ destination: '/x', type: 'tmpfs', source: 'tmpfs', options: ['tmpcopyup'] }] });
   assert.throws(() => buildLaunchPlan(input(spec)), (e: unknown) => e instanceof ConfigError && e.jsonPath === '/mounts/0/options');
+});
+
+test('recursive options become one mount_setattr with AT_RECURSIVE; the atime mode is one value', () => {
+  const spec = minimalSpec({ mounts: [{ destination: '/x', type: 'bind', source: '/tmp', options: ['rbind', 'rro', 'rnosuid', 'rexec', 'rstrictatime', 'rnoatime'] }] });
+  const op = buildLaunchPlan(input(spec)).ops.find((o) => o.code === OpCode.MountSetattr)!;
+  assert.ok(op, 'a MountSetattr op');
+  assert.equal(op.s, ['/x']);
+  assert.equal(op.n, [MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NOATIME, MOUNT_ATTR.NOEXEC | MOUNT_ATTR.ATIME_MASK, AT_RECURSIVE]);
+  const o = parseMountOptions(['rro', 'rrw', 'ratime']);
+  assert.is(o.attrSet, MOUNT_ATTR.RELATIME);
+  assert.is(o.attrClr, MOUNT_ATTR.RDONLY | MOUNT_ATTR.ATIME_MASK);
+  assert.is(parseMountOptions(['iversion']).flags, MS.I_VERSION);
+  assert.is(parseMountOptions(['iversion', 'noiversion']).flags, 0);
+  assert.is(parseMountOptions(['iversion']).data, '');
 });
 
 test('mount option parsing: opposites cancel and propagation is separate', () => {
