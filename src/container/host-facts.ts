@@ -4,10 +4,18 @@ import fs from 'node:fs';
 import type { HostFacts } from '../plan/mounts.js';
 
 let lastCap: number | undefined;
+let permittedCaps: bigint | undefined;
+
+/** CapPrm of this process: capset(2) cannot grant the container more. */
+function readPermittedCaps(): bigint | undefined {
+  const m = /^CapPrm:\s*([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? BigInt('0x' + m[1]) : undefined;
+}
 
 export function liveHostFacts(): HostFacts {
   if (lastCap === undefined) {
     lastCap = Number(fs.readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim());
+    permittedCaps = readPermittedCaps();
   }
   return {
     isDirectory(hostPath: string): boolean | undefined {
@@ -18,5 +26,6 @@ export function liveHostFacts(): HostFacts {
       }
     },
     lastCap,
+    permittedCaps,
   };
 }

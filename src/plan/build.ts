@@ -67,6 +67,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   const proc = isStartable(spec) ? spec.process : undefined;
   const ns = decideNamespaces(spec, input.cgroupFd >= 0);
   const userNs = ns.created.has('user');
+  const inUserNs = userNs || ns.joins.some((j) => j.type === 'user');
   const w = new PlanWriter();
 
   // Node's signal handlers must never run in the child, and no host fd may reach the
@@ -110,7 +111,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   planRootfs(w, spec, input.rootfs, ns.sharesMountNs);
   planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'));
   // In any user namespace, created or joined, mknod is refused: devices are bound instead.
-  planDevices(w, spec, userNs || ns.joins.some((j) => j.type === 'user'));
+  planDevices(w, spec, inUserNs);
 
   const startHooks = spec.hooks?.startContainer ?? [];
   const hasHookSync = input.createHooks || startHooks.length > 0;
@@ -144,20 +145,23 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     w.add('create', OpCode.SendSync, [SyncMsg.Ready]);
     w.add('start', OpCode.WaitStart, [input.execFifoFd]);
   } else {
-    planProcess(w, input, proc, startHooks);
+    planProcess(w, input, proc, startHooks, inUserNs);
   }
 
   const plan = w.finish(ns.cloneFlags, input.cgroupFd);
   return { ...plan, waitsForGo, forks: ns.fork, hasHookSync, sharesMountNs: ns.sharesMountNs };
 }
 
-function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[]): void {
+function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], inUserNs: boolean): void {
   // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability step may
   // drop: load it before (as runc does). With no_new_privs it comes last, right before exec.
   if (input.seccomp && !proc.noNewPrivileges) {
     w.add('/linux/seccomp', OpCode.Seccomp, [input.seccomp.flags], [], input.seccomp.bpf);
   }
-  planIdentityAndCapabilities(w, proc, input.facts.lastCap, input.warn);
+  // In a user namespace of its own the process holds every capability there; otherwise no
+  // more than the runtime has.
+  const grantable = inUserNs ? undefined : input.facts.permittedCaps;
+  planIdentityAndCapabilities(w, proc, input.facts.lastCap, input.warn, grantable);
   w.add('/process/user/umask', OpCode.Umask, [proc.user.umask ?? 0o022]);
   w.add('/process/cwd', OpCode.Chdir, [], [proc.cwd]);
   w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));

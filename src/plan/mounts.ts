@@ -15,6 +15,8 @@ export interface HostFacts {
   isDirectory(hostPath: string): boolean | undefined;
   /** /proc/sys/kernel/cap_last_cap */
   lastCap: number;
+  /** the runtime's own permitted capabilities (CapPrm), the most a process it starts can hold; undefined = all */
+  permittedCaps?: bigint;
 }
 
 /** A cgroup hierarchy as the container should see it under a "cgroup" mount. */

@@ -102,8 +102,9 @@ export function planIdentityAndCapabilities(
   proc: Process,
   lastCap: number,
   warn: (msg: string) => void,
+  grantable?: bigint,
 ): void {
-  const caps = resolveCapabilities(proc.capabilities, lastCap, warn);
+  const caps = resolveCapabilities(proc.capabilities, lastCap, warn, grantable);
   // Keep the permitted set across the uid change; capset narrows it afterwards.
   w.add('/process/user', OpCode.Prctl, [PR.SET_KEEPCAPS, 1, 0, 0, 0]);
   for (let c = 0; c <= lastCap; c++) {

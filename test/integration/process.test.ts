@@ -1,5 +1,6 @@
 // Process attributes, observed from inside the container.
 
+import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runIn } from '../helpers/berth.js';
@@ -28,6 +29,29 @@ test('capability sets and NoNewPrivs are as configured', () => {
   assert.is(field(r.stdout, 'CapInh'), '0000000000000420');
   assert.is(field(r.stdout, 'CapAmb'), '0000000000000400');
   assert.is(field(r.stdout, 'NoNewPrivs'), '1');
+});
+
+test('a capability the runtime does not hold is warned about and left out; an unpermitted ambient one is not raised', () => {
+  const hostPrm = BigInt('0x' + field(fs.readFileSync('/proc/self/status', 'utf8'), 'CapPrm'));
+  // CAP_SYS_RESOURCE (24) is missing from this machine's bounding set; elsewhere use any missing one.
+  const missing = [24, 16, 33, 39].find((c) => ((hostPrm >> BigInt(c)) & 1n) === 0n);
+  if (missing === undefined) return; // this host holds every candidate: nothing to try
+  const name = ({ 24: 'CAP_SYS_RESOURCE', 16: 'CAP_SYS_MODULE', 33: 'CAP_MAC_ADMIN', 39: 'CAP_BPF' } as Record<number, string>)[missing]!;
+  const spec = minimalSpec();
+  spec.process!.capabilities = {
+    bounding: ['CAP_KILL', name, 'CAP_NET_BIND_SERVICE'],
+    effective: ['CAP_KILL', name],
+    permitted: ['CAP_KILL', name],
+    inheritable: ['CAP_KILL', 'CAP_NET_BIND_SERVICE'],
+    ambient: ['CAP_NET_BIND_SERVICE'],
+  };
+  spec.process!.user = { uid: 1000, gid: 1000 }; // root would regain its bounding set at execve
+  const r = runIn('cat /proc/self/status', spec);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, `${name} is not held by the runtime`);
+  assert.is(field(r.stdout, 'CapBnd'), '0000000000000420');
+  assert.is(field(r.stdout, 'CapAmb'), '0000000000000000');
+  assert.is(field(r.stdout, 'CapPrm'), '0000000000000000');
 });
 
 test('an unknown capability is a warning, not an error', () => {

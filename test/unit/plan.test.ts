@@ -206,6 +206,30 @@ test('capabilities: bounding drops, uid switch, capset, then ambient; unknown na
   assert.equal(ops[i(OpCode.Capset)]!.n, [32, 0, 32, 0, 0, 0]);
 });
 
+test('capabilities the runtime does not hold are warned about and left out; ambient needs permitted and inheritable', () => {
+  const warnings: string[] = [];
+  const spec = minimalSpec();
+  // CAP_KILL = 5, CAP_NET_BIND_SERVICE = 10, CAP_SYS_RESOURCE = 24
+  spec.process!.capabilities = {
+    bounding: ['CAP_KILL', 'CAP_SYS_RESOURCE', 'CAP_NET_BIND_SERVICE'],
+    effective: ['CAP_KILL', 'CAP_SYS_RESOURCE'],
+    permitted: ['CAP_KILL', 'CAP_SYS_RESOURCE'],
+    inheritable: ['CAP_KILL', 'CAP_NET_BIND_SERVICE'],
+    ambient: ['CAP_KILL', 'CAP_NET_BIND_SERVICE'],
+  };
+  const held = (1n << 41n) - 1n - (1n << 24n);
+  const ops = buildLaunchPlan(input(spec, { warn: (m) => warnings.push(m), facts: { isDirectory: () => true, lastCap: 40, permittedCaps: held } })).ops;
+  assert.equal(warnings, ['/process/capabilities: CAP_SYS_RESOURCE is not held by the runtime, so it cannot be granted: ignored']);
+  assert.equal(ops.find((o) => o.code === OpCode.Capset)!.n, [32, 0, 32, 0, 32 | 1024, 0]);
+  const raised = ops.filter((o) => o.code === OpCode.Prctl && o.n?.[0] === 47 && o.n?.[1] === 2).map((o) => o.n![2]);
+  assert.equal(raised, [5], 'CAP_NET_BIND_SERVICE is not permitted, so it is not raised');
+  // In a user namespace of its own the process holds everything there.
+  const userns = minimalSpec({ linux: { namespaces: [{ type: 'mount' }, { type: 'user' }], uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] } });
+  userns.process!.capabilities = { bounding: ['CAP_SYS_RESOURCE'], effective: ['CAP_SYS_RESOURCE'], permitted: ['CAP_SYS_RESOURCE'] };
+  const uops = buildLaunchPlan(input(userns, { facts: { isDirectory: () => true, lastCap: 40, permittedCaps: held } })).ops;
+  assert.equal(uops.find((o) => o.code === OpCode.Capset)!.n, [1 << 24, 0, 1 << 24, 0, 0, 0]);
+});
+
 test('capWords splits capabilities into the two capset words', () => {
   assert.equal(capWords([0, 31, 32, 40]), [0x80000001, 0x101]);
 });
