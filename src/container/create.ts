@@ -52,6 +52,8 @@ class Acquired {
   stateDirMade = false;
   /** without a mount namespace: the rootfs and the mount id under the bind the child makes */
   hostRootfs?: { path: string; mountIdBelow: number };
+  /** set once the create hooks began: a failure from then on also runs the poststop hooks (runtime.md) */
+  poststop?: () => void;
 
   constructor(readonly addon: NativeAddon, readonly store: StateStore, readonly id: string) {}
 
@@ -80,6 +82,7 @@ class Acquired {
     if (this.childPid) await this.addon.waitPid(this.childPid).catch(() => undefined);
     if (initPid && initPid !== this.childPid) await waitGone(initPid);
     if (this.hostRootfs) detachRootfsBind(this.addon, this.hostRootfs.path, this.hostRootfs.mountIdBelow);
+    this.poststop?.();
     this.cgroup?.destroy();
     if (this.stateDirMade) this.store.remove(this.id);
   }
@@ -107,6 +110,13 @@ function cgroupViews(cg: CgroupManager): CgroupView[] {
     if (!seen.has(rel)) seen.set(rel, { name: rel, hostPath, v2: controller === '' });
   }
   return [...seen.values()];
+}
+
+/** The pid the process has in its own (innermost) pid namespace: the last NSpid field. */
+function pidInOwnNamespace(pid: number): number {
+  const m = /^NSpid:\s*(.*)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const last = Number(m?.[1]?.trim().split(/\s+/).pop());
+  return Number.isInteger(last) && last > 0 ? last : pid;
 }
 
 function listenFds(): number {
@@ -208,12 +218,19 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       continue;
     }
     if (msg.type === SyncMsg.CreateHooks) {
+      const pid = initPid;
+      // A failing hook stops the container and continues the lifecycle at delete: poststop runs.
+      a.poststop = () => runHostHooks('poststop', hooks.poststop, JSON.stringify(hookState(spec, o.id, pid, bundle, 'stopped')), o.warn);
       const creating = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'creating'));
       runHostHooks('prestart', hooks.prestart, creating, o.warn);
       runHostHooks('createRuntime', hooks.createRuntime, creating, o.warn);
-      if (hooks.createContainer?.length) await runHooksInContainer(addon, initPid, hooks.createContainer, creating);
-      const created = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'created'));
-      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(created));
+      // Hooks in the container's namespaces get the pid as seen there (1 in a pid namespace of its own).
+      const inside = pidInOwnNamespace(initPid);
+      if (hooks.createContainer?.length) {
+        await runHooksInContainer(addon, initPid, hooks.createContainer, JSON.stringify(hookState(spec, o.id, inside, bundle, 'creating')));
+      }
+      const created = JSON.stringify(hookState(spec, o.id, inside, bundle, 'created'));
+      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(created)); // stdin of the startContainer hooks
       continue;
     }
     if (msg.type === SyncMsg.Ready) break;

@@ -53,6 +53,9 @@ test('every hook runs once, in lifecycle order, with the state on stdin', () => 
     assert.is(state.bundle, b.dir);
     assert.is(state.annotations['org.example.key'], 'value');
     assert.is(JSON.parse(fs.readFileSync(path.join(log, 'poststop.json'), 'utf8')).status, 'stopped');
+    // Hooks in the container's namespaces see the pid from there: 1 in its own pid namespace.
+    assert.is(JSON.parse(fs.readFileSync(path.join(log, 'createContainer.json'), 'utf8')).pid, 1);
+    assert.is(JSON.parse(fs.readFileSync(path.join(log, 'startContainer.json'), 'utf8')).pid, 1);
 
     const hostMnt = fs.readlinkSync('/proc/self/ns/mnt');
     assert.is(fs.readFileSync(path.join(log, 'createRuntime.mntns'), 'utf8').trim(), hostMnt, 'createRuntime: runtime namespace');
@@ -75,6 +78,27 @@ test('a hook that outlives its timeout is killed and fails create', () => {
     assert.not.ok(fs.existsSync(path.join(b.root, id)));
   } finally {
     b.cleanup();
+  }
+});
+
+test('a failing createRuntime hook stops the container, runs the poststop hooks and leaves nothing', () => {
+  const log = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-hooks-'));
+  const spec = minimalSpec({ hooks: { createRuntime: [{ path: '/bin/false' }], poststop: [recorder(log, 'poststop')] } });
+  spec.process!.args = ['sleep', '600'];
+  const b = makeBundle(spec);
+  const id = uniqueId('hookfail');
+  try {
+    const r = berth(b.root, ['create', '--bundle', b.dir, id]);
+    assert.is.not(r.status, 0);
+    assert.match(r.stderr, 'hooks.createRuntime[0]');
+    const state = JSON.parse(fs.readFileSync(path.join(log, 'poststop.json'), 'utf8'));
+    assert.is(state.status, 'stopped');
+    assert.is(state.id, id);
+    assert.throws(() => process.kill(state.pid, 0), 'the container process is gone');
+    assert.not.ok(fs.existsSync(path.join(b.root, id)), 'no state directory');
+  } finally {
+    b.cleanup();
+    fs.rmSync(log, { recursive: true, force: true });
   }
 });
 
