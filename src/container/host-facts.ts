@@ -27,5 +27,31 @@ export function liveHostFacts(): HostFacts {
     },
     lastCap,
     permittedCaps,
+    mountPointOf,
   };
 }
+
+/** Decodes mountinfo's octal escapes (\040 for a space, ...). */
+function unescapeMountinfo(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}
+
+/** The mount point of the mount that holds hostPath: the longest mount point above it. */
+function mountPointOf(hostPath: string): string {
+  let target: string;
+  try {
+    target = fs.realpathSync(hostPath);
+  } catch {
+    target = hostPath;
+  }
+  let best = '/';
+  for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const field = line.split(' ')[4];
+    if (!field) continue;
+    const mp = unescapeMountinfo(field);
+    const inside = mp === '/' || target === mp || target.startsWith(mp + '/');
+    if (inside && mp.length > best.length) best = mp;
+  }
+  return best;
+}
+

@@ -108,7 +108,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
 
   if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id);
 
-  planRootfs(w, spec, input.rootfs, ns.sharesMountNs);
+  planRootfs(w, spec, input.rootfs, ns.sharesMountNs, facts);
   planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'));
   // In any user namespace, created or joined, mknod is refused: devices are bound instead.
   planDevices(w, spec, inUserNs);
@@ -125,7 +125,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   else if (input.noPivot) w.add('/root/path', OpCode.MoveRoot, [], [input.rootfs]);
   else w.add('/root/path', OpCode.PivotRoot, [], [input.rootfs]);
   const prop = spec.linux?.rootfsPropagation;
-  if (prop && !ns.sharesMountNs && (rootPropagation(spec) & MS.SHARED) !== 0) {
+  if (prop && !ns.sharesMountNs && (rootPropagation(spec) & (MS.SHARED | MS.UNBINDABLE)) !== 0) {
     w.add('/linux/rootfsPropagation', OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
   }
 

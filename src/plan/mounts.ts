@@ -17,6 +17,8 @@ export interface HostFacts {
   lastCap: number;
   /** the runtime's own permitted capabilities (CapPrm), the most a process it starts can hold; undefined = all */
   permittedCaps?: bigint;
+  /** the mount point of the mount that holds `hostPath` (from /proc/self/mountinfo) */
+  mountPointOf?(hostPath: string): string;
 }
 
 /** A cgroup hierarchy as the container should see it under a "cgroup" mount. */
@@ -63,16 +65,26 @@ export function rootPropagation(spec: Spec): number {
  * @param sharesMountNs the container has no mount namespace of its own: the host's propagation
  *   is left alone, and the rootfs bind is what `delete` detaches to take every mount back.
  */
-export function planRootfs(w: PlanWriter, spec: Spec, rootfs: string, sharesMountNs = false): void {
+export function planRootfs(w: PlanWriter, spec: Spec, rootfs: string, sharesMountNs = false, facts?: HostFacts): void {
   const origin = '/linux/rootfsPropagation';
+  const wanted = rootPropagation(spec);
+  const shared = !sharesMountNs && (wanted & MS.SHARED) !== 0;
   if (!sharesMountNs) {
-    w.add(origin, OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
+    // An unbindable tree cannot give the rootfs bind below: that one is applied after
+    // pivot_root (build.ts), and the tree is made a slave until then.
+    const before = (wanted & MS.UNBINDABLE) !== 0 ? MS.SLAVE | MS.REC : wanted;
+    w.add(origin, OpCode.Mount, [before, 0, 0, 0], ['', '/', '', '']);
     // pivot_root refuses a shared parent: keep the host's / out of it whatever was asked.
-    if ((rootPropagation(spec) & MS.SHARED) !== 0) {
-      w.add(origin, OpCode.Mount, [MS.PRIVATE, 0, 0, 0], ['', '/', '', '']);
-    }
+    if (shared) w.add(origin, OpCode.Mount, [MS.PRIVATE, 0, 0, 0], ['', '/', '', '']);
   }
   w.add('/root/path', OpCode.Mount, [MS.BIND | MS.REC, 0, 0, 0], [rootfs, rootfs, '', '']);
+  if (shared) {
+    // pivot_root also refuses a shared new root or a shared mount holding it: make both
+    // private in this namespace; build.ts makes the new / shared again after the pivot.
+    w.add(origin, OpCode.Mount, [MS.PRIVATE, 0, 0, 0], ['', rootfs, '', '']);
+    const holder = facts?.mountPointOf?.(path.dirname(rootfs));
+    if (holder && holder !== '/') w.add(origin, OpCode.Mount, [MS.PRIVATE, 0, 0, 0], ['', holder, '', '']);
+  }
   w.add('/root/path', OpCode.OpenRoot, [], [rootfs]);
 }
 

@@ -230,6 +230,25 @@ test('capabilities the runtime does not hold are warned about and left out; ambi
   assert.equal(uops.find((o) => o.code === OpCode.Capset)!.n, [1 << 24, 0, 1 << 24, 0, 0, 0]);
 });
 
+test('rootfsPropagation shared and unbindable: pivot_root gets private mounts, the wish is applied after it', () => {
+  const facts = { isDirectory: () => true, lastCap: 40, mountPointOf: () => '/srv/images' };
+  const mountsOf = (prop: string) => {
+    const spec = minimalSpec({ linux: { namespaces: [{ type: 'mount' }], rootfsPropagation: prop } });
+    const ops = buildLaunchPlan(input(spec, { facts, rootfs: '/srv/images/c1/rootfs' })).ops;
+    const pivot = ops.findIndex((o) => o.code === OpCode.PivotRoot);
+    const props = (list: typeof ops) => list.filter((o) => o.code === OpCode.Mount && !o.s?.[0]).map((o) => [o.n![0], o.s![1]]);
+    return { before: props(ops.slice(0, pivot)), after: props(ops.slice(pivot)) };
+  };
+  const shared = mountsOf('shared');
+  assert.equal(shared.before.slice(0, 2), [[MS.SHARED | MS.REC, '/'], [MS.PRIVATE, '/']]);
+  assert.ok(shared.before.some(([f, p]) => f === MS.PRIVATE && p === '/srv/images/c1/rootfs'), 'the new root is private at pivot_root');
+  assert.ok(shared.before.some(([f, p]) => f === MS.PRIVATE && p === '/srv/images'), 'so is the mount holding it');
+  assert.equal(shared.after, [[MS.SHARED | MS.REC, '/']]);
+  const unbindable = mountsOf('unbindable');
+  assert.equal(unbindable.before[0], [MS.SLAVE | MS.REC, '/'], 'an unbindable tree could not give the rootfs bind');
+  assert.equal(unbindable.after, [[MS.UNBINDABLE | MS.REC, '/']]);
+});
+
 test('capWords splits capabilities into the two capset words', () => {
   assert.equal(capWords([0, 31, 32, 40]), [0x80000001, 0x101]);
 });
