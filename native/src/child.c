@@ -474,7 +474,13 @@ static void op_mknod(int step, const struct plan_op *op) {
   dev_t dev = makedev((unsigned)op->n[1], (unsigned)op->n[2]);
   if (syscall(SYS_mknodat, parent, g_name, mode, dev) < 0) {
     if (errno != EEXIST) fail(step, errno, path);
-    /* Something is there already (a file of the image): leave it, as runc does. */
+    /* Something is there already (a file of the image). With n5 = 1 (a device the config
+     * lists) it must be that very device; otherwise it is left as it is, as runc does. */
+    struct stat st;
+    if (op->n_count > 5 && op->n[5] == 1) {
+      if (fstatat(parent, g_name, &st, AT_SYMLINK_NOFOLLOW) < 0) fail(step, errno, path);
+      if ((st.st_mode & S_IFMT) != (mode & S_IFMT) || ((mode & S_IFMT) != S_IFIFO && st.st_rdev != dev)) fail(step, EEXIST, path);
+    }
     close(parent);
     return;
   }

@@ -48,7 +48,9 @@ export function planDevices(w: PlanWriter, spec: Spec, userNamespace: boolean): 
       w.add(origin, OpCode.Mount, [MS.BIND, 1, 2, 0], [dest, dest, '', '']);
     } else {
       const mode = typeBits(dev.type) | ((dev.fileMode ?? 0o666) & 0o7777);
-      w.add(origin, OpCode.Mknod, [mode, dev.major ?? 0, dev.minor ?? 0, dev.uid ?? 0, dev.gid ?? 0], [dest]);
+      // A configured device must really be there; a default one may be whatever the image has.
+      const mustMatch = origin.startsWith('/linux/devices/') ? 1 : 0;
+      w.add(origin, OpCode.Mknod, [mode, dev.major ?? 0, dev.minor ?? 0, dev.uid ?? 0, dev.gid ?? 0, mustMatch], [dest]);
     }
   }
   for (const [target, link] of LINKS) {

@@ -30,7 +30,10 @@ export const enum OpCode {
    * n3 = 1 if the source is a path inside the root fd (resolved the same safe way).
    */
   Mount = 8,
-  /** s0 = path inside the root; n0 = mode incl. S_IFCHR/S_IFBLK/S_IFIFO, n1 = major, n2 = minor, n3 = uid, n4 = gid. EEXIST ignored; missing parents made (0755). */
+  /**
+   * s0 = path inside the root; n0 = mode incl. S_IFCHR/S_IFBLK/S_IFIFO, n1 = major, n2 = minor, n3 = uid, n4 = gid.
+   * Missing parents made (0755). Something already there is kept; with n5 = 1 it must be the same device (else EEXIST).
+   */
   Mknod = 9,
   /** s0 = link target, s1 = link path inside the root. EEXIST ignored; missing parents made (0755). */
   Symlink = 10,

@@ -136,4 +136,27 @@ test('a mount that cannot be made names the config entry', () => {
   createFails(spec, '/mounts/1');
 });
 
+test('a configured device whose path holds something else fails create; the same device already there is fine', () => {
+  const spec = minimalSpec({ linux: { ...minimalSpec().linux, devices: [{ path: '/srv/dev-here', type: 'c', major: 1, minor: 3 }] } });
+  const b = makeBundle(spec, { ownRootfs: true });
+  const file = path.join(b.dir, 'rootfs/srv/dev-here');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, 'not a device');
+    const id = uniqueId('devmismatch');
+    const r = berth(b.root, ['create', '--bundle', b.dir, id]);
+    assert.is.not(r.status, 0, 'create must fail');
+    assert.match(r.stderr, '/linux/devices/0');
+    assert.not.ok(fs.existsSync(path.join(b.root, id)), 'no state directory left');
+    assert.is(fs.readFileSync(file, 'utf8'), 'not a device', 'the file is left as it was');
+    fs.rmSync(file);
+    const ok = berth(b.root, ['run', '--bundle', b.dir, uniqueId('devmatch')]);
+    assert.is(ok.status, 0, ok.stderr); // mknod made it
+    const again = berth(b.root, ['run', '--bundle', b.dir, uniqueId('devmatch')]);
+    assert.is(again.status, 0, again.stderr); // the node from the first run is the same device
+  } finally {
+    b.cleanup();
+  }
+});
+
 test.run();
