@@ -191,6 +191,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     preservedFds: listen + o.preserveFds,
     extraEnv: listen ? [`LISTEN_FDS=${listen}`, 'LISTEN_PID=1'] : [],
     seccomp,
+    callerUmask: process.umask(),
     createHooks: !!(hooks.prestart?.length || hooks.createRuntime?.length || hooks.createContainer?.length),
     warn: o.warn,
   });

@@ -46,6 +46,8 @@ export interface PlanInput {
   seccomp?: CompiledSeccomp;
   /** the parent runs prestart/createRuntime/createContainer hooks at a sync point */
   createHooks: boolean;
+  /** the runtime's own umask: the process keeps it when process.user.umask is unset (config.md) */
+  callerUmask?: number;
   warn: (msg: string) => void;
 }
 
@@ -162,7 +164,7 @@ function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks:
   // more than the runtime has.
   const grantable = inUserNs ? undefined : input.facts.permittedCaps;
   planIdentityAndCapabilities(w, proc, input.facts.lastCap, input.warn, grantable);
-  w.add('/process/user/umask', OpCode.Umask, [proc.user.umask ?? 0o022]);
+  w.add('/process/user/umask', OpCode.Umask, [proc.user.umask ?? input.callerUmask ?? 0o022]);
   w.add('/process/cwd', OpCode.Chdir, [], [proc.cwd]);
   w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));
   if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runIn } from '../helpers/berth.js';
+import { spawnSync } from 'node:child_process';
+import { berthBin, makeBundle, runIn, uniqueId } from '../helpers/berth.js';
 import { minimalSpec } from '../helpers/specs.js';
 
 function field(status: string, name: string): string {
@@ -60,6 +61,19 @@ test('an unknown capability is a warning, not an error', () => {
   const r = runIn('true', spec);
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, 'CAP_NOT_A_THING');
+});
+
+test('without process.user.umask the process keeps the umask berth was started with', () => {
+  const spec = minimalSpec();
+  spec.process!.args = ['sh', '-c', 'umask'];
+  const b = makeBundle(spec);
+  try {
+    const r = spawnSync('/bin/sh', ['-c', `umask 0037; exec "$0" --root "$1" run --bundle "$2" "$3"`, berthBin, b.root, b.dir, uniqueId('umask')], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout.trim(), '0037');
+  } finally {
+    b.cleanup();
+  }
 });
 
 test('uid, gid, additional groups and umask', () => {
