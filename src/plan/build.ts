@@ -4,6 +4,7 @@
 // say why each step sits where it does.
 
 import type { Hook, Process, Spec } from '../spec/types.js';
+import { ConfigError } from '../errors.js';
 import { SyncMsg } from '../sys/sync.js';
 import { planDevices } from './devices.js';
 import { MS, PR } from './linux-constants.js';
@@ -67,6 +68,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   // process is optional at create (runtime.md); such a container parks on the fifo and
   // `start` refuses it, so the process steps are simply left out.
   const proc = isStartable(spec) ? spec.process : undefined;
+  refuseUnsupported(spec);
   const ns = decideNamespaces(spec, input.cgroupFd >= 0);
   const userNs = ns.created.has('user');
   const inUserNs = userNs || ns.joins.some((j) => j.type === 'user');
@@ -152,6 +154,14 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
 
   const plan = w.finish(ns.cloneFlags, input.cgroupFd);
   return { ...plan, waitsForGo, forks: ns.fork, hasHookSync, sharesMountNs: ns.sharesMountNs };
+}
+
+/** Sections berth does not implement: an error, never a container that silently lacks them. */
+function refuseUnsupported(spec: Spec): void {
+  if (spec.linux?.intelRdt) throw new ConfigError('/linux/intelRdt', 'Intel RDT (resctrl) is not supported by berth yet');
+  if (spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length) {
+    throw new ConfigError('/linux/netDevices', 'moving network devices into the container is not supported by berth yet');
+  }
 }
 
 function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], inUserNs: boolean): void {
