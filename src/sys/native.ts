@@ -84,6 +84,9 @@ export interface NativeAddon {
   /** open(2) with raw flags (O_PATH and friends that node's fs does not expose). */
   open(path: string, flags: number, mode: number): number;
   compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;
+  /** bpf(BPF_PROG_LOAD) of a BPF_PROG_TYPE_CGROUP_DEVICE program (struct bpf_insn bytes), then
+   *  bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) to the cgroup v2 directory fd. */
+  attachDeviceProgram(cgroupFd: number, insns: Uint8Array): void;
   /** "EPERM", "ENOENT", ... */
   errnoName(errno: number): string;
   /** strerror(3) text */
