@@ -106,7 +106,7 @@ function cgroupViews(cg: CgroupManager): CgroupView[] {
 }
 
 /** The v2 device program goes to the cgroup directory through an fd held only for the call. */
-function attachDeviceProgram(addon: NativeAddon, dir: string, insns: Buffer): void {
+export function attachDeviceProgram(addon: NativeAddon, dir: string, insns: Buffer): void {
   const fd = addon.open(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | O_CLOEXEC, 0);
   try {
     addon.attachDeviceProgram(fd, insns);
