@@ -39,23 +39,31 @@ Napi::Value AttachDeviceProgram(const Napi::CallbackInfo& info) {
   std::vector<struct bpf_insn> prog(insns.ByteLength() / sizeof(struct bpf_insn));
   std::memcpy(prog.data(), insns.Data(), insns.ByteLength());
   static const char kLicense[] = "Apache-2.0";
-  std::vector<char> log(64 * 1024);
 
-  union bpf_attr load;
-  std::memset(&load, 0, sizeof load);
-  load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-  load.insn_cnt = static_cast<uint32_t>(prog.size());
-  load.insns = reinterpret_cast<uintptr_t>(prog.data());
-  load.license = reinterpret_cast<uintptr_t>(kLicense);
-  load.log_level = 1;
-  load.log_size = static_cast<uint32_t>(log.size());
-  load.log_buf = reinterpret_cast<uintptr_t>(log.data());
-  int prog_fd;
-  do {
-    prog_fd = static_cast<int>(Bpf(BPF_PROG_LOAD, &load));
-  } while (prog_fd < 0 && errno == EAGAIN);
+  // Loaded without a verifier log first: a log buffer that turns out too small makes even a
+  // good program fail (ENOSPC). Only a refused program is loaded again, to learn why.
+  auto load = [&](char* log, uint32_t log_size) {
+    union bpf_attr attr;
+    std::memset(&attr, 0, sizeof attr);
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+    attr.insn_cnt = static_cast<uint32_t>(prog.size());
+    attr.insns = reinterpret_cast<uintptr_t>(prog.data());
+    attr.license = reinterpret_cast<uintptr_t>(kLicense);
+    attr.log_level = log ? 1 : 0;
+    attr.log_size = log_size;
+    attr.log_buf = reinterpret_cast<uintptr_t>(log);
+    int fd;
+    do {
+      fd = static_cast<int>(Bpf(BPF_PROG_LOAD, &attr));
+    } while (fd < 0 && errno == EAGAIN);
+    return fd;
+  };
+  int prog_fd = load(nullptr, 0);
   if (prog_fd < 0) {
     int err = errno;
+    std::vector<char> log(256 * 1024);
+    int again = load(log.data(), static_cast<uint32_t>(log.size()));
+    if (again >= 0) ::close(again);
     std::string detail = log[0] ? std::string(" (verifier: ") + std::string(log.data()) + ")" : "";
     return ThrowErrno(env, "bpf(BPF_PROG_LOAD)", "cgroup device program" + detail, err);
   }

@@ -66,11 +66,11 @@ function applyMemory(dirOf: () => CgroupDir, m: Obj, opts: ApplyOptions): void {
   const at = `${R}/memory`;
   const limit = num(m, 'limit') ?? 0;
   let swap = num(m, 'swap') ?? 0;
+  // useHierarchy: always on in kernels since 5.x (writing 0 fails); checkBeforeUpdate only
+  // matters when changing a running container's limit. Neither has anything to do at create.
+  if (num(m, 'kernel')) opts.warn(`config.json ${at}/kernel: kernels since 5.x no longer limit kernel memory separately; ignored`);
   const touches = ['limit', 'swap', 'reservation', 'kernelTCP', 'swappiness'].some((k) => num(m, k) !== undefined) || m.disableOOMKiller === true;
-  if (!touches) {
-    if (num(m, 'kernel')) opts.warn(`config.json ${at}/kernel: kernel memory limits are no longer supported by the kernel; ignored`);
-    return;
-  }
+  if (!touches) return;
   const dir = dirOf();
   // An unlimited memory with no swap given means unlimited swap too (when swap is accounted).
   if (limit === -1 && swap === 0 && dir.has('memory.memsw.limit_in_bytes')) swap = -1;
@@ -92,7 +92,6 @@ function applyMemory(dirOf: () => CgroupDir, m: Obj, opts: ApplyOptions): void {
   }
   const reservation = num(m, 'reservation');
   if (reservation) dir.write(`${at}/reservation`, 'memory.soft_limit_in_bytes', intText(reservation));
-  if (num(m, 'kernel')) opts.warn(`config.json ${at}/kernel: kernel memory limits are no longer supported by the kernel; ignored`);
   const kernelTCP = num(m, 'kernelTCP');
   if (kernelTCP) dir.write(`${at}/kernelTCP`, 'memory.kmem.tcp.limit_in_bytes', intText(kernelTCP));
   if (m.disableOOMKiller === true) dir.write(`${at}/disableOOMKiller`, 'memory.oom_control', '1');
