@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bpf.h"
 #include "seccomp.h"
 #include "spawn.h"
 #include "sync.h"
@@ -277,6 +278,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("errnoName", Napi::Function::New(env, errnoName));
   exports.Set("strerror", Napi::Function::New(env, strerror));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
+  exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
   return exports;
 }
 

@@ -8,12 +8,15 @@ import { DEFAULT_CGROUP_ROOT, detectLayout, parseProcCgroup, type ProcReader } f
 import { cgroupDirIn, innerCgroupPath } from './path.js';
 import { CgroupV1 } from './v1.js';
 import { CgroupV2 } from './v2.js';
+import type { CgroupFiles } from './resources/files.js';
 
 export interface CgroupOptions {
   id: string;
   cgroupsPath?: string;
   systemd?: boolean;
   fsRoot?: string;
+  /** how cgroup files are written (tests write into a fake tree) */
+  files?: CgroupFiles;
 }
 
 export function buildCgroupManager(opts: CgroupOptions, proc: ProcReader): CgroupManager {
@@ -34,7 +37,7 @@ export function buildCgroupManager(opts: CgroupOptions, proc: ProcReader): Cgrou
   if (layout.version === 2) {
     // runc takes a relative path from the parent of its own v2 cgroup (see path.ts).
     const parentOfOwn = () => path.posix.dirname(ownCgroup('')());
-    return new CgroupV2(cgroupDirIn(layout.unified, inner, parentOfOwn));
+    return new CgroupV2(cgroupDirIn(layout.unified, inner, parentOfOwn), layout.unified.mountPoint, opts.files);
   }
 
   const paths: Record<string, string> = {};
@@ -43,7 +46,7 @@ export function buildCgroupManager(opts: CgroupOptions, proc: ProcReader): Cgrou
     for (const c of h.controllers) paths[c] = dir;
   }
   if (layout.unified) paths[''] = cgroupDirIn(layout.unified, inner, ownCgroup(''));
-  return new CgroupV1(paths);
+  return new CgroupV1(paths, opts.files);
 }
 
 /**

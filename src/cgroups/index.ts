@@ -1,6 +1,6 @@
 // Cgroup placement behind one interface: where a container's cgroups are, making them,
 // putting processes in them, listing those processes and removing the cgroups again.
-// Resource limits are not handled here yet.
+// Resource limits (linux.resources) are written by applyResources, through resources/.
 //
 // One driver per cgroup version (v1.ts, v2.ts). A hybrid host (v1 controllers plus cgroup2 at
 // <root>/unified) uses the v1 driver, which also places the process in the unified hierarchy,
@@ -8,12 +8,17 @@
 
 import { buildCgroupManager, managerFromRecord } from './build.js';
 import { DEFAULT_CGROUP_ROOT, hostProc } from './detect.js';
+import type { CgroupFiles } from './resources/files.js';
+import type { ApplyOptions, ResourceInput } from './resources/input.js';
+
+export type { ApplyOptions, ResourceInput };
 
 export interface CgroupRecord { version: 1 | 2; paths: Record<string, string> } // controller name -> absolute dir ("" = unified v2 / hybrid unified)
 
 export interface CgroupManager {
   readonly version: 1 | 2;
-  create(): void;              // mkdir the container's cgroup(s); idempotent; on v2 enable nothing yet
+  create(): void;              // mkdir the container's cgroup(s); idempotent; on v2 also enable the available controllers in every ancestor's cgroup.subtree_control
+  applyResources(input: ResourceInput, opts: ApplyOptions): void; // write linux.resources (after create, before the process can run user code); throws ConfigError naming the field
   openForClone(): number;      // cgroup v2 directory fd usable with clone3 CLONE_INTO_CGROUP (pure v2 host), else -1
   addProcess(pid: number): void; // write pid to cgroup.procs of every hierarchy it manages (v1, hybrid unified, or v2 when openForClone wasn't used)
   pids(): number[];            // every pid in the container's cgroup(s), recursively (for kill --all)
@@ -23,7 +28,7 @@ export interface CgroupManager {
 
 export { DEFAULT_CGROUP_ROOT };
 
-export function cgroupManagerFor(opts: { id: string; cgroupsPath?: string; systemd?: boolean; fsRoot?: string }): CgroupManager {
+export function cgroupManagerFor(opts: { id: string; cgroupsPath?: string; systemd?: boolean; fsRoot?: string; files?: CgroupFiles }): CgroupManager {
   return buildCgroupManager(opts, hostProc);
 }
 

@@ -8,11 +8,17 @@ import path from 'node:path';
 import { BerthError } from '../errors.js';
 import type { CgroupManager, CgroupRecord } from './index.js';
 import { destroyCgroups, joinCgroup, makeCgroup, pidsBelow, readTrimmed } from './tree.js';
+import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
+import type { ApplyOptions, ResourceInput } from './resources/input.js';
+import { applyV1Resources } from './resources/v1.js';
 
 export class CgroupV1 implements CgroupManager {
   readonly version = 1 as const;
 
-  constructor(private readonly paths: Readonly<Record<string, string>>) {}
+  constructor(
+    private readonly paths: Readonly<Record<string, string>>,
+    private readonly files: CgroupFiles = realCgroupFiles,
+  ) {}
 
   /** Each directory once, however many controllers share it. */
   private dirs(): string[] {
@@ -23,6 +29,12 @@ export class CgroupV1 implements CgroupManager {
     for (const dir of this.dirs()) makeCgroup(dir);
     const cpuset = this.paths['cpuset'];
     if (cpuset) inheritCpuset(cpuset);
+  }
+
+  applyResources(input: ResourceInput, opts: ApplyOptions): void {
+    // The hybrid unified hierarchy ("" key) only places the process; runc sets nothing there.
+    const v1 = Object.fromEntries(Object.entries(this.paths).filter(([c]) => c !== ''));
+    applyV1Resources(v1, input, opts, this.files);
   }
 
   openForClone(): number {

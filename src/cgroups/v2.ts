@@ -1,22 +1,44 @@
 // The cgroup v2 driver (pure v2 host): one directory in the unified hierarchy. The child can be
 // born in it with clone3(CLONE_INTO_CGROUP), so no window exists where it runs outside.
-// Controllers are not enabled yet (resource limits come later).
+// create() enables every controller the hierarchy offers in each ancestor's
+// cgroup.subtree_control, from the mount point down to the container's parent, as runc does:
+// a controller is only usable in a cgroup whose parent delegates it, and enabling all of them
+// (not only those the limits need) lets engines read memory, io and pids statistics.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import { BerthError } from '../errors.js';
 import type { CgroupManager, CgroupRecord } from './index.js';
 import { destroyCgroups, joinCgroup, makeCgroup, pidsBelow } from './tree.js';
+import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
+import type { ApplyOptions, ResourceInput } from './resources/input.js';
+import { applyV2Resources } from './resources/v2.js';
 
 export class CgroupV2 implements CgroupManager {
   readonly version = 2 as const;
+  /** set when pids.max is 0: then no fork may land in the cgroup, clone3 into it included */
+  private noForkInto = false;
 
-  constructor(private readonly dir: string) {}
+  /** mountPoint is unknown when rebuilt from state.json; only create() needs it. */
+  constructor(
+    private readonly dir: string,
+    private readonly mountPoint?: string,
+    private readonly files: CgroupFiles = realCgroupFiles,
+  ) {}
 
   create(): void {
     makeCgroup(this.dir);
+    if (this.mountPoint) enableControllers(this.mountPoint, this.dir, this.files);
+  }
+
+  applyResources(input: ResourceInput, opts: ApplyOptions): void {
+    applyV2Resources(this.dir, input, opts, this.files);
+    const pids = input.resources?.pids?.limit;
+    this.noForkInto = pids === 0;
   }
 
   openForClone(): number {
+    if (this.noForkInto) return -1; // the parent moves the child in instead (migration is not a fork)
     try {
       // O_RDONLY | O_DIRECTORY | O_CLOEXEC: the caller hands the fd to clone3 and closes it.
       return fs.openSync(this.dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | 0o2000000);
@@ -41,5 +63,38 @@ export class CgroupV2 implements CgroupManager {
 
   describe(): CgroupRecord {
     return { version: 2, paths: { '': this.dir } };
+  }
+}
+
+/**
+ * "+c" for every controller each level has, from mountPoint down to dir's parent. All at once
+ * first; if the kernel refuses the set (one controller cannot be enabled there, e.g. a threaded
+ * subtree), one at a time, ignoring refusals: a limit that needs a missing controller is
+ * reported later, naming its config field.
+ */
+export function enableControllers(mountPoint: string, dir: string, files: CgroupFiles): void {
+  const rel = path.posix.relative(mountPoint, dir);
+  if (!rel || rel.startsWith('..')) return;
+  const parts = rel.split('/');
+  let level = mountPoint;
+  for (let i = 0; i < parts.length; i++) {
+    const available = (files.read(path.join(level, 'cgroup.controllers')) ?? '').split(/\s+/).filter(Boolean);
+    const enabled = new Set((files.read(path.join(level, 'cgroup.subtree_control')) ?? '').split(/\s+/).filter(Boolean));
+    const missing = available.filter((c) => !enabled.has(c));
+    if (missing.length) {
+      const control = path.join(level, 'cgroup.subtree_control');
+      try {
+        files.write(control, missing.map((c) => '+' + c).join(' '));
+      } catch {
+        for (const c of missing) {
+          try {
+            files.write(control, '+' + c);
+          } catch {
+            // reported by applyResources if a limit needs it
+          }
+        }
+      }
+    }
+    level = path.join(level, parts[i]!);
   }
 }

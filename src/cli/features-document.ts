@@ -40,8 +40,8 @@ export function featuresDocument(commit: string | undefined = process.env.BERTH_
     linux: {
       namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'],
       capabilities: [...CAPABILITIES],
-      // Placement in cgroupfs v1 and v2 (and hybrid); no systemd driver, no rdma controller.
-      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false },
+      // cgroupfs v1 and v2 (and hybrid) with linux.resources, rdma.max included; no systemd driver.
+      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
       seccomp: {
         enabled: true,
         actions: Object.keys(ACTIONS).sort(),

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cgroupManagerFor, type CgroupManager } from '../cgroups/index.js';
-import { BerthError, LaunchError } from '../errors.js';
+import { BerthError, ConfigError, LaunchError } from '../errors.js';
 import { runHooksInContainer } from '../hooks/in-container.js';
 import { runHostHooks } from '../hooks/run.js';
 import { buildLaunchPlan, isStartable, type BuiltPlan } from '../plan/build.js';
@@ -119,6 +119,18 @@ function pidInOwnNamespace(pid: number): number {
   return Number.isInteger(last) && last > 0 ? last : pid;
 }
 
+/** The v2 device program goes to the cgroup directory through an fd held only for the call. */
+export function attachDeviceProgram(addon: NativeAddon, dir: string, insns: Buffer): void {
+  const fd = addon.open(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | O_CLOEXEC, 0);
+  try {
+    addon.attachDeviceProgram(fd, insns);
+  } catch (err) {
+    throw new ConfigError('/linux/resources/devices', `cannot install the device access program on ${dir}: ${(err as Error).message}`);
+  } finally {
+    addon.close(fd);
+  }
+}
+
 function listenFds(): number {
   const n = Number(process.env.LISTEN_FDS ?? 0);
   return Number.isInteger(n) && n > 0 ? n : 0;
@@ -156,6 +168,12 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   const cgroup = cgroupManagerFor({ id: o.id, cgroupsPath: spec.linux?.cgroupsPath, systemd: o.systemdCgroup });
   a.cgroup = cgroup;
   cgroup.create();
+  // Limits go in before the child exists: it is born in (or moved into) a cgroup that is
+  // already restricted, so no user code ever runs unlimited.
+  cgroup.applyResources(
+    { resources: spec.linux?.resources, devices: spec.linux?.devices },
+    { warn: o.warn, attachDeviceProgram: (dir, insns) => attachDeviceProgram(addon, dir, insns) },
+  );
   const cgroupFd = cgroup.openForClone();
   if (cgroupFd >= 0) a.fds.push(cgroupFd);
 

@@ -86,6 +86,9 @@ export interface NativeAddon {
   compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;
   /** umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW); false when nothing is mounted there. */
   detachMount(path: string): boolean;
+  /** bpf(BPF_PROG_LOAD) of a BPF_PROG_TYPE_CGROUP_DEVICE program (struct bpf_insn bytes), then
+   *  bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) to the cgroup v2 directory fd. */
+  attachDeviceProgram(cgroupFd: number, insns: Uint8Array): void;
   /** "EPERM", "ENOENT", ... */
   errnoName(errno: number): string;
   /** strerror(3) text */

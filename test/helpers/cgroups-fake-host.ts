@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProcReader } from '../../src/cgroups/detect.js';
+import type { CgroupFiles } from '../../src/cgroups/resources/files.js';
 
 export type Layout = 'v1' | 'hybrid' | 'v2';
 
@@ -74,4 +75,41 @@ export function withFakeHost(layout: Layout, body: (h: FakeHost) => void): void 
   } finally {
     h.cleanup();
   }
+}
+
+/**
+ * Cgroup file access for the fake tree. Unlike cgroupfs it creates files on write, and it
+ * mimics the two behaviours the resource code relies on: "+c"/"-c" writes to
+ * cgroup.subtree_control add to / remove from the enabled set, and a child's
+ * cgroup.controllers (when not written by the test) is what its parent enables.
+ * Every write is logged as [path, value] in order.
+ */
+export function fakeCgroupFiles(log: [string, string][] = []): CgroupFiles & { log: [string, string][] } {
+  const read = (file: string): string | undefined => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      if (path.basename(file) !== 'cgroup.controllers') return undefined;
+      const parentControl = path.join(path.dirname(path.dirname(file)), 'cgroup.subtree_control');
+      return fs.existsSync(parentControl) ? fs.readFileSync(parentControl, 'utf8') : undefined;
+    }
+  };
+  return {
+    log,
+    read,
+    exists: (file) => fs.existsSync(file),
+    write(file, value) {
+      log.push([file, value]);
+      if (path.basename(file) === 'cgroup.subtree_control') {
+        const on = new Set((read(file) ?? '').split(/\s+/).filter(Boolean));
+        for (const w of value.split(/\s+/).filter(Boolean)) {
+          if (w.startsWith('+')) on.add(w.slice(1));
+          else if (w.startsWith('-')) on.delete(w.slice(1));
+        }
+        fs.writeFileSync(file, [...on].join(' '));
+        return;
+      }
+      fs.writeFileSync(file, value);
+    },
+  };
 }

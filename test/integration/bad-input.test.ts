@@ -160,3 +160,20 @@ test('a configured device whose path holds something else fails create; the same
 });
 
 test.run();
+
+test('cgroup resources this host cannot apply are refused with their path, leaving nothing', () => {
+  const unified = minimalSpec();
+  unified.linux!.resources = { unified: { 'memory.max': '1' } };
+  createFails(unified, '/linux/resources/unified');
+  if (!fs.existsSync('/sys/fs/cgroup/hugetlb')) {
+    const huge = minimalSpec();
+    huge.linux!.resources = { hugepageLimits: [{ pageSize: '2MB', limit: 2 << 20 }] };
+    createFails(huge, /config\.json \/linux\/resources\/hugepageLimits\/0: the hugetlb controller is not mounted/);
+  }
+  const noAccess = minimalSpec();
+  noAccess.linux!.resources = { devices: [{ allow: false }] };
+  createFails(noAccess, '/linux/resources/devices/0/access');
+  const kernelRefuses = minimalSpec();
+  kernelRefuses.linux!.resources = { cpu: { cpus: '4095' } };
+  createFails(kernelRefuses, /config\.json \/linux\/resources\/cpu\/cpus: cannot write .*4095.*cpuset\.cpus/);
+});

@@ -11,6 +11,7 @@ import { cgroupManagerFor, type CgroupManager } from '../../src/cgroups/index.js
 import { parseMountinfo } from '../../src/cgroups/detect.js';
 import { OpCode } from '../../src/plan/ops.js';
 import { native } from '../../src/sys/addon.js';
+import { keepingRootControl } from '../helpers/unified-root.js';
 
 const UNIFIED = '/sys/fs/cgroup/unified';
 
@@ -99,7 +100,7 @@ test('hybrid host: a process lands in every v1 hierarchy and the unified one; de
   assert.equal(leftovers(name), []);
 });
 
-test('v2 driver on the real cgroup2 mount: clone3 into the cgroup, and cgroup.procs', async () => {
+test('v2 driver on the real cgroup2 mount: clone3 into the cgroup, and cgroup.procs', async () => keepingRootControl(UNIFIED, async () => {
   const name = `berth-it-cg2-${process.pid}`;
   const cg = cgroupManagerFor({ id: name, cgroupsPath: `/${name}`, fsRoot: UNIFIED });
   const dir = path.join(UNIFIED, name);
@@ -148,6 +149,6 @@ test('v2 driver on the real cgroup2 mount: clone3 into the cgroup, and cgroup.pr
     if (cloned) await native().waitPid(cloned);
   }
   assert.not.ok(fs.existsSync(dir));
-});
+}));
 
 test.run();

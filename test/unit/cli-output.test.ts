@@ -70,7 +70,7 @@ test('features: only what berth implements, and a document of the right shape', 
   assert.is(f.ociVersionMin, '1.0.0');
   assert.is(f.ociVersionMax, '1.3.0');
   const linux = f.linux as { namespaces: string[]; capabilities: string[]; cgroup: Record<string, boolean>; seccomp: Record<string, unknown>; apparmor: { enabled: boolean } };
-  assert.equal(linux.cgroup, { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false });
+  assert.equal(linux.cgroup, { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true });
   assert.ok(linux.namespaces.includes('time'));
   assert.is(linux.capabilities[0], 'CAP_CHOWN');
   assert.is(linux.capabilities.length, 41);
