@@ -173,25 +173,40 @@ static int send_msg(uint32_t type, int32_t step, int32_t err, int64_t value, con
   return r < 0 ? -1 : 0;
 }
 
+/* The exec fifo once `start` released the process (op_wait_start), else -1. */
+static int g_start_fifo = -1;
+
+static size_t append(char *buf, size_t at, size_t cap, const char *s) {
+  for (; *s && at < cap; s++) buf[at++] = *s;
+  return at;
+}
+
 /*
  * Reports that op `step` failed with `err` and exits with `status`. When the parent no longer
  * listens (after `create` returned, e.g. a startContainer hook or execve failing at `start`),
- * the report goes to the process's stderr instead, so it is not lost.
+ * the report goes to the process's stderr instead, so it is not lost, and, after `start`
+ * released the process, into the exec fifo behind an "E": `start` reads it there once the
+ * process let go of the fifo, and fails with it (runtime.md: the hook's failure is an error).
  */
 static __attribute__((noreturn)) void fail_status(int step, int err, const char *detail, int status) {
   if (send_msg(SYNC_ERROR, step, err, 0, detail) < 0) {
-    static const char head[] = "berth: container setup step ";
+    static char line[1024];
     char num[24];
     const char *name = strerrorname_np(err); /* a table lookup: no locks, no allocation */
-    write_all(2, head, sizeof head - 1);
-    write_all(2, num, fmt_u64(num, (uint64_t)step));
-    write_all(2, " failed: ", 9);
+    size_t n = 0, cap = sizeof line - 1;
+    n = append(line, n, cap, "Econtainer setup step ");
+    num[fmt_u64(num, (uint64_t)step)] = 0;
+    n = append(line, n, cap, num);
+    n = append(line, n, cap, " failed: ");
     if (detail && *detail) {
-      write_all(2, detail, str_len(detail));
-      write_all(2, ": ", 2);
+      n = append(line, n, cap, detail);
+      n = append(line, n, cap, ": ");
     }
-    write_all(2, name ? name : "error", str_len(name ? name : "error"));
-    write_all(2, "\n", 1);
+    n = append(line, n, cap, name ? name : "error");
+    line[n++] = '\n';
+    write_all(2, "berth: ", 7);
+    write_all(2, line + 1, n - 1);
+    if (g_start_fifo >= 0) write_all(g_start_fifo, line, n);
   }
   die(status);
 }
@@ -686,7 +701,9 @@ static void op_wait_start(int step, const struct plan_op *op) {
     r = syscall(SYS_read, fd, &byte, 1);
   } while (r < 0 && errno == EINTR);
   if (r != 1) fail(step, r < 0 ? errno : EPIPE, "exec fifo");
-  /* The fd stays open (close-on-exec): `start` waits for execve to close it. */
+  /* The fd stays open (close-on-exec): `start` waits for execve to close it, and a failure
+   * from here on is reported through it (fail_status). */
+  g_start_fifo = fd;
 }
 
 /*

@@ -1,13 +1,17 @@
 // `start`: release the init parked on the exec fifo by writing the byte it waits for; it then
-// runs startContainer hooks and execs the user program. poststart hooks run afterwards and
-// only warn on failure.
+// runs startContainer hooks and execs the user program, and poststart hooks run afterwards.
+// A failing startContainer or poststart hook (or a failing execve) makes `start` fail and
+// leaves the container stopped, for `delete` to destroy (runtime.md lifecycle, steps 7 and 9).
 
 import fs from 'node:fs';
 import { BerthError, InvalidState } from '../errors.js';
 import { runHostHooks } from '../hooks/run.js';
+import { cgroupManagerFromRecord } from '../cgroups/index.js';
 import { withContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
+import type { StoredState } from '../state/types.js';
 import { native } from '../sys/addon.js';
+import { waitGone } from './create.js';
 import { hookState } from './hook-state.js';
 import { statusOf } from './status.js';
 
@@ -19,33 +23,74 @@ export async function startContainer(root: string, id: string, warn: (msg: strin
     if (status === 'stopped') throw new InvalidState('cannot start a container that has stopped');
     if (status === 'running') throw new InvalidState('cannot start an already running container');
     if (!st.startable) throw new BerthError('cannot start container: config.json has no process to run (process.args is required at start)');
-    releaseInit(store.fifoPath(id));
+    const failure = releaseInit(store.fifoPath(id));
     // The fifo's absence is what marks the container running (state/status.ts).
     fs.unlinkSync(store.fifoPath(id));
+    if (failure) {
+      await stop(st);
+      throw new BerthError(`the container process failed before running the program, and is stopped: ${failure}`);
+    }
     const running = JSON.stringify(hookState(st, id, st.pid, st.bundle, 'running'));
-    runHostHooks('poststart', st.hooks?.poststart, running, warn);
+    try {
+      runHostHooks('poststart', st.hooks?.poststart, running, warn);
+    } catch (err) {
+      await stop(st);
+      throw new BerthError(`${(err as Error).message}; the container is stopped`);
+    }
   });
 }
 
+/** Stops every process of the container; `delete` then destroys it and runs poststop hooks. */
+async function stop(st: StoredState): Promise<void> {
+  const pids = [st.pid, ...cgroupManagerFromRecord(st.cgroup).pids()];
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await waitGone(st.pid);
+}
+
 /**
- * The parked init holds the fifo open for reading. A non-blocking open for writing fails with
- * ENXIO when no reader is left, so a dead init can never hang `start`.
+ * The parked init holds the fifo open (read and write). A non-blocking open for writing fails
+ * with ENXIO when no reader is left, so a dead init can never hang `start`. After the byte is
+ * written, our own read end turns POLLHUP once the init's fd is gone: closed by execve, or by
+ * an exit after a failure, which the init reports into the fifo first ("E" and the reason).
+ * Returns that reason, or undefined when the program was executed.
  */
-function releaseInit(fifo: string): void {
-  let fd: number;
+function releaseInit(fifo: string): string | undefined {
   const addon = native();
+  let w: number;
   try {
-    fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    w = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENXIO') throw new InvalidState('cannot start a container that has stopped');
     throw err;
   }
+  const r = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
-    fs.writeSync(fd, '0');
+    try {
+      fs.writeSync(w, '0');
+    } finally {
+      fs.closeSync(w);
+    }
     // poststart hooks run after the user process is executed (runtime.md): the init holds
     // the fifo until execve closes it, startContainer hooks included.
-    addon.waitHangup(fd, -1);
+    addon.waitHangup(r, -1);
+    const buf = Buffer.alloc(4096);
+    let n = 0;
+    try {
+      n = fs.readSync(r, buf, 0, buf.length, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    }
+    const text = buf.subarray(0, n).toString('utf8');
+    if (text.startsWith('E')) return text.slice(1).trim();
+    if (text.startsWith('0')) return 'it exited before it took the start signal';
+    return undefined;
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(r);
   }
 }

@@ -48,9 +48,8 @@ export function runHostHook(kind: HookKind, index: number, hook: Hook, stateJson
 }
 
 /**
- * Runs a list of hooks in order. Fatal kinds (prestart, createRuntime, createContainer,
- * startContainer) stop at the first failure; poststart and poststop only warn and go on, as
- * runtime.md says.
+ * Runs a list of hooks in order. Every kind but poststop stops at the first failure (the
+ * caller then stops the container); poststop only warns and goes on, as runtime.md 1.3 says.
  */
 export function runHostHooks(
   kind: HookKind,
@@ -58,7 +57,7 @@ export function runHostHooks(
   stateJson: string,
   warn: (msg: string) => void,
 ): void {
-  const fatal = kind !== 'poststart' && kind !== 'poststop';
+  const fatal = kind !== 'poststop';
   (hooks ?? []).forEach((hook, i) => {
     try {
       runHostHook(kind, i, hook, stateJson);

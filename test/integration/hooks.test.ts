@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { berth, makeBundle, sleepMs, stateOf, uniqueId } from '../helpers/berth.js';
 import { minimalSpec } from '../helpers/specs.js';
-import type { Hook } from '../../src/spec/types.js';
+import type { Hook, Spec } from '../../src/spec/types.js';
 
 function recorder(dir: string, kind: string): Hook {
   return {
@@ -102,14 +102,45 @@ test('a failing createRuntime hook stops the container, runs the poststop hooks 
   }
 });
 
-test('a failing poststart hook only warns', () => {
-  const spec = minimalSpec({ hooks: { poststart: [{ path: '/bin/false' }] } });
-  spec.process!.args = ['true'];
+/** create, then start with `hooks`: start must fail naming `pattern`, leaving the container stopped. */
+function startFails(hooks: Spec['hooks'], pattern: string | RegExp): void {
+  const log = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-hooks-'));
+  const spec = minimalSpec({ hooks: { ...hooks, poststop: [recorder(log, 'poststop')] } });
+  spec.process!.args = ['sleep', '600'];
   const b = makeBundle(spec);
+  const id = uniqueId('startfail');
   try {
-    const r = berth(b.root, ['run', '--bundle', b.dir, uniqueId('poststart')]);
-    assert.is(r.status, 0, r.stderr);
+    assert.is(berth(b.root, ['create', '--bundle', b.dir, id]).status, 0);
+    const r = berth(b.root, ['start', id]);
+    assert.is.not(r.status, 0, 'start must fail');
+    assert.match(r.stderr, pattern);
+    assert.is(stateOf(b.root, id).status, 'stopped');
+    assert.is(berth(b.root, ['delete', id]).status, 0);
+    assert.is(JSON.parse(fs.readFileSync(path.join(log, 'poststop.json'), 'utf8')).status, 'stopped', 'delete ran the poststop hooks');
+  } finally {
+    b.cleanup();
+    fs.rmSync(log, { recursive: true, force: true });
+  }
+}
+
+test('a failing startContainer hook fails start and leaves the container stopped', () => {
+  startFails({ startContainer: [{ path: '/bin/false' }] }, 'hook /bin/false exited with status 1');
+});
+
+test('a failing poststart hook fails start and leaves the container stopped', () => {
+  startFails({ poststart: [{ path: '/bin/false' }] }, /hooks\.poststart\[0\].*exited with status 1/);
+});
+
+test('run with a failing poststart hook exits non-zero and leaves nothing', () => {
+  const spec = minimalSpec({ hooks: { poststart: [{ path: '/bin/false' }] } });
+  spec.process!.args = ['sleep', '600'];
+  const b = makeBundle(spec);
+  const id = uniqueId('poststart');
+  try {
+    const r = berth(b.root, ['run', '--bundle', b.dir, id]);
+    assert.is.not(r.status, 0);
     assert.match(r.stderr, /poststart/);
+    assert.not.ok(fs.existsSync(path.join(b.root, id)), 'run deleted the container');
   } finally {
     b.cleanup();
   }
