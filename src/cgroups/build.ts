@@ -64,8 +64,14 @@ export function managerFromRecord(r: CgroupRecord, fsRoot: string): CgroupManage
   if (r.version === 2) {
     const dir = r.paths[''];
     if (dir === undefined || entries.length !== 1) throw new InvalidState('state.json: a cgroup v2 record holds exactly one path, keyed ""');
-    return new CgroupV2(dir);
+    const m = new CgroupV2(dir);
+    for (const k of r.kept ?? []) m.kept.add(k);
+    return m;
   }
-  if (r.version === 1) return new CgroupV1({ ...r.paths });
+  if (r.version === 1) {
+    const m = new CgroupV1({ ...r.paths });
+    for (const k of r.kept ?? []) m.kept.add(k);
+    return m;
+  }
   throw new InvalidState(`state.json: unknown cgroup version ${JSON.stringify((r as { version?: unknown })?.version)}`);
 }

@@ -13,7 +13,12 @@ import type { ApplyOptions, ResourceInput } from './resources/input.js';
 
 export type { ApplyOptions, ResourceInput };
 
-export interface CgroupRecord { version: 1 | 2; paths: Record<string, string> } // controller name -> absolute dir ("" = unified v2 / hybrid unified)
+export interface CgroupRecord {
+  version: 1 | 2;
+  paths: Record<string, string>; // controller name -> absolute dir ("" = unified v2 / hybrid unified)
+  /** directories that existed before create: destroy leaves them (someone else made them) */
+  kept?: string[];
+}
 
 export interface CgroupManager {
   readonly version: 1 | 2;
@@ -22,6 +27,8 @@ export interface CgroupManager {
   openForClone(): number;      // cgroup v2 directory fd usable with clone3 CLONE_INTO_CGROUP (pure v2 host), else -1
   addProcess(pid: number): void; // write pid to cgroup.procs of every hierarchy it manages (v1, hybrid unified, or v2 when openForClone wasn't used)
   pids(): number[];            // every pid in the container's cgroup(s), recursively (for kill --all)
+  /** cgroups that existed before create(): destroy() leaves them */
+  readonly kept: Set<string>;
   destroy(): void;             // rmdir bottom-up; tolerant of ENOENT; retries EBUSY briefly (processes just killed); removes only what create made (do not remove a pre-existing parent like /sys/fs/cgroup/cpu/user.slice)
   describe(): CgroupRecord;    // stored in state.json
 }

@@ -9,9 +9,10 @@ function codeOf(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? String(err);
 }
 
-export function makeCgroup(dir: string): void {
+/** mkdir -p; true when dir itself is new, false when it was there already. */
+export function makeCgroup(dir: string): boolean {
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    return fs.mkdirSync(dir, { recursive: true, mode: 0o755 }) !== undefined;
   } catch (err) {
     throw new BerthError(`cannot create cgroup ${dir}: ${codeOf(err)}`);
   }

@@ -13,6 +13,9 @@ import type { ApplyOptions, ResourceInput } from './resources/input.js';
 import { applyV1Resources } from './resources/v1.js';
 
 export class CgroupV1 implements CgroupManager {
+  /** cgroups that existed before create(): destroy() leaves them */
+  readonly kept = new Set<string>();
+  private readonly made = new Set<string>();
   readonly version = 1 as const;
 
   constructor(
@@ -26,7 +29,10 @@ export class CgroupV1 implements CgroupManager {
   }
 
   create(): void {
-    for (const dir of this.dirs()) makeCgroup(dir);
+    for (const dir of this.dirs()) {
+      if (makeCgroup(dir)) this.made.add(dir);
+      else if (!this.made.has(dir)) this.kept.add(dir);
+    }
     const cpuset = this.paths['cpuset'];
     if (cpuset) inheritCpuset(cpuset);
   }
@@ -52,11 +58,11 @@ export class CgroupV1 implements CgroupManager {
   }
 
   destroy(): void {
-    destroyCgroups(this.dirs());
+    destroyCgroups(this.dirs().filter((d) => !this.kept.has(d)));
   }
 
   describe(): CgroupRecord {
-    return { version: 1, paths: { ...this.paths } };
+    return { version: 1, paths: { ...this.paths }, ...(this.kept.size ? { kept: [...this.kept] } : {}) };
   }
 }
 

@@ -15,6 +15,9 @@ import type { ApplyOptions, ResourceInput } from './resources/input.js';
 import { applyV2Resources } from './resources/v2.js';
 
 export class CgroupV2 implements CgroupManager {
+  /** cgroups that existed before create(): destroy() leaves them */
+  readonly kept = new Set<string>();
+  private readonly made = new Set<string>();
   readonly version = 2 as const;
   /** set when pids.max is 0: then no fork may land in the cgroup, clone3 into it included */
   private noForkInto = false;
@@ -27,7 +30,8 @@ export class CgroupV2 implements CgroupManager {
   ) {}
 
   create(): void {
-    makeCgroup(this.dir);
+    if (makeCgroup(this.dir)) this.made.add(this.dir);
+    else if (!this.made.has(this.dir)) this.kept.add(this.dir);
     if (this.mountPoint) enableControllers(this.mountPoint, this.dir, this.files);
   }
 
@@ -58,11 +62,11 @@ export class CgroupV2 implements CgroupManager {
   }
 
   destroy(): void {
-    destroyCgroups([this.dir]);
+    if (!this.kept.has(this.dir)) destroyCgroups([this.dir]);
   }
 
   describe(): CgroupRecord {
-    return { version: 2, paths: { '': this.dir } };
+    return { version: 2, paths: { '': this.dir }, ...(this.kept.size ? { kept: [...this.kept] } : {}) };
   }
 }
 

@@ -100,6 +100,26 @@ test('hybrid host: a process lands in every v1 hierarchy and the unified one; de
   assert.equal(leftovers(name), []);
 });
 
+test('a cgroup that existed before create is left in place by destroy', async () => {
+  const name = `berth-it-cg-pre-${process.pid}`;
+  const before = cgroupManagerFor({ id: name, cgroupsPath: `/${name}` });
+  const dirs = [...new Set(Object.values(before.describe().paths))];
+  for (const d of dirs) fs.mkdirSync(d);
+  try {
+    const cg = cgroupManagerFor({ id: name, cgroupsPath: `/${name}` });
+    cg.create();
+    assert.equal([...cg.kept].sort(), [...dirs].sort());
+    cg.destroy();
+    for (const d of dirs) assert.ok(fs.existsSync(d), `${d} is still there`);
+    // ...also when rebuilt from the record state.json keeps.
+    const { cgroupManagerFromRecord } = await import('../../src/cgroups/index.js');
+    cgroupManagerFromRecord(cg.describe()).destroy();
+    for (const d of dirs) assert.ok(fs.existsSync(d), `${d} is still there`);
+  } finally {
+    for (const d of dirs) fs.rmdirSync(d);
+  }
+});
+
 test('v2 driver on the real cgroup2 mount: clone3 into the cgroup, and cgroup.procs', async () => keepingRootControl(UNIFIED, async () => {
   const name = `berth-it-cg2-${process.pid}`;
   const cg = cgroupManagerFor({ id: name, cgroupsPath: `/${name}`, fsRoot: UNIFIED });
