@@ -8,7 +8,7 @@ apt-get update -qq
 # build: g++/make/python3 for the addon; libseccomp-dev for seccomp; busybox-static for
 # rootfs images; runc/crun only to compare against (bench/, conformance/).
 apt-get install -y -qq --no-install-recommends \
-  g++ make python3 libseccomp-dev busybox-static file runc crun >/dev/null
+  g++ make python3 libseccomp-dev busybox-static file iproute2 runc crun >/dev/null
 npm ci --no-audit --no-fund
 npm run --silent build
 bundles/build-rootfs.sh bundles/hello/rootfs

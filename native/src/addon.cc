@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bpf.h"
+#include "netdev.h"
 #include "seccomp.h"
 #include "spawn.h"
 #include "sync.h"
@@ -275,6 +276,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("close", Napi::Function::New(env, close));
   exports.Set("open", Napi::Function::New(env, open));
   exports.Set("detachMount", Napi::Function::New(env, detachMount));
+  exports.Set("netdevAddresses", Napi::Function::New(env, NetdevAddresses));
+  exports.Set("netdevMove", Napi::Function::New(env, NetdevMove));
   exports.Set("errnoName", Napi::Function::New(env, errnoName));
   exports.Set("strerror", Napi::Function::New(env, strerror));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));

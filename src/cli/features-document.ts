@@ -55,7 +55,7 @@ export function featuresDocument(commit: string | undefined = process.env.BERTH_
       selinux: { enabled: false },
       intelRdt: { enabled: false },
       mountExtensions: { idmap: { enabled: false } },
-      netDevices: { enabled: false },
+      netDevices: { enabled: true },
     },
     annotations: {
       'berth.version': BERTH_VERSION,

@@ -24,6 +24,7 @@ import { hookState } from './hook-state.js';
 import { liveHostFacts } from './host-facts.js';
 import { writeIdMaps } from './id-maps.js';
 import { launchError } from './launch-error.js';
+import { moveNetDevices } from './net-devices.js';
 import { writePidFile } from './pid-file.js';
 import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
 
@@ -227,6 +228,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   }
   if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);
 
+  let devicesMoved = false;
   for (;;) {
     const msg = addon.syncRecv(child.syncFd, -1);
     if (!msg) throw new LaunchError('the container process exited before it was ready', 0);
@@ -235,6 +237,11 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       initPid = msg.value;
       a.initPid = initPid;
       continue;
+    }
+    if (msg.type === SyncMsg.CreateHooks || msg.type === SyncMsg.Ready) {
+      // The init exists in its namespaces by now: the devices are there for the hooks too.
+      if (!devicesMoved) moveNetDevices(addon, spec, initPid);
+      devicesMoved = true;
     }
     if (msg.type === SyncMsg.CreateHooks) {
       const pid = initPid;

@@ -159,9 +159,6 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
 /** Sections berth does not implement: an error, never a container that silently lacks them. */
 function refuseUnsupported(spec: Spec): void {
   if (spec.linux?.intelRdt) throw new ConfigError('/linux/intelRdt', 'Intel RDT (resctrl) is not supported by berth yet');
-  if (spec.linux?.netDevices && Object.keys(spec.linux.netDevices).length) {
-    throw new ConfigError('/linux/netDevices', 'moving network devices into the container is not supported by berth yet');
-  }
 }
 
 function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], inUserNs: boolean): void {

@@ -64,6 +64,18 @@ export interface SeccompCompileResult {
   unknownSyscalls: string[];
 }
 
+/** One address of a network device, as rtnetlink reports it (ifaddrmsg + attributes). */
+export interface NetdevAddress {
+  family: number;
+  prefixlen: number;
+  scope: number;
+  /** IFA_FLAGS (IFA_F_PERMANENT, ...) */
+  flags: number;
+  local: Uint8Array | null;
+  address: Uint8Array | null;
+  broadcast: Uint8Array | null;
+}
+
 export interface NativeAddon {
   spawn(req: SpawnRequest): SpawnResult;
   syncSend(fd: number, type: number, payload?: Uint8Array): void;
@@ -86,6 +98,13 @@ export interface NativeAddon {
   compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;
   /** umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW); false when nothing is mounted there. */
   detachMount(path: string): boolean;
+  /** The addresses of a network device of this namespace (rtnetlink RTM_GETADDR). */
+  netdevAddresses(name: string): NetdevAddress[];
+  /**
+   * Moves a network device into the network namespace nsFd under newName (a "%d" template is
+   * filled in by the kernel), adds `addresses` to it there and sets it up. Returns its name there.
+   */
+  netdevMove(name: string, newName: string, nsFd: number, addresses: NetdevAddress[]): string;
   /** bpf(BPF_PROG_LOAD) of a BPF_PROG_TYPE_CGROUP_DEVICE program (struct bpf_insn bytes), then
    *  bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) to the cgroup v2 directory fd. */
   attachDeviceProgram(cgroupFd: number, insns: Uint8Array): void;

@@ -249,11 +249,9 @@ test('rootfsPropagation shared and unbindable: pivot_root gets private mounts, t
   assert.equal(unbindable.after, [[MS.UNBINDABLE | MS.REC, '/']]);
 });
 
-test('intelRdt and netDevices are refused, not ignored', () => {
+test('intelRdt is refused, not ignored', () => {
   const rdt = minimalSpec({ linux: { ...minimalSpec().linux, intelRdt: { closID: 'x' } } });
   assert.throws(() => buildLaunchPlan(input(rdt)), (e: unknown) => e instanceof ConfigError && e.jsonPath === '/linux/intelRdt');
-  const net = minimalSpec({ linux: { ...minimalSpec().linux, netDevices: { eth9: {} } } as never });
-  assert.throws(() => buildLaunchPlan(input(net)), (e: unknown) => e instanceof ConfigError && e.jsonPath === '/linux/netDevices');
 });
 
 test('capWords splits capabilities into the two capset words', () => {
