@@ -473,6 +473,14 @@ static int unmapped_ok(const struct plan_op *op) {
   return errno == EINVAL && op->n_count > 1 && op->n[1] == 1;
 }
 
+/* linux/mount.h values, spelled out: glibc 2.36's <sys/mount.h> clashes with that header. */
+#define BERTH_OPEN_TREE_CLONE 1
+#define BERTH_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#define BERTH_MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#define BERTH_MOUNT_ATTR_IDMAP 0x00100000
+#define BERTH_AT_RECURSIVE 0x8000
+
+
 static void op_mount_setattr(int step, const struct plan_op *op) {
   const char *target = op->s[0];
   struct berth_mount_attr attr = { (uint64_t)op->n[0], (uint64_t)op->n[1], 0, 0 };
@@ -480,6 +488,26 @@ static void op_mount_setattr(int step, const struct plan_op *op) {
   if (fd < 0) fail(step, errno, target);
   if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (unsigned)op->n[2], &attr, sizeof attr) < 0) fail(step, errno, target);
   close(fd);
+}
+
+/* The tree is cloned, idmapped and attached all in this mount namespace: a detached tree may
+ * only be attached in the namespace it was cloned in. */
+static void op_idmap_bind(int step, const struct plan_op *op) {
+  const char *source = op->s[0], *target = op->s[1];
+  static char target_buf[32];
+  int target_fd = -1, err;
+  unsigned tree_flags = BERTH_OPEN_TREE_CLONE | O_CLOEXEC | (op->n[1] == 1 ? BERTH_AT_RECURSIVE : 0);
+  int tree = (int)syscall(SYS_open_tree, AT_FDCWD, source, tree_flags);
+  if (tree < 0) fail(step, errno, source);
+  struct berth_mount_attr attr = { BERTH_MOUNT_ATTR_IDMAP, 0, 0, (uint64_t)op->n[0] };
+  unsigned at = AT_EMPTY_PATH | (op->n[2] == 1 ? BERTH_AT_RECURSIVE : 0);
+  if (syscall(SYS_mount_setattr, tree, "", at, &attr, sizeof attr) < 0) fail(step, errno, source);
+  if (op->n[3] && (err = make_in_root(target, (int)op->n[3], 0755)) != 0) fail(step, err, target);
+  if ((err = resolve_for_mount(target, target_buf, &target_fd)) != 0) fail(step, err, target);
+  /* Onto the O_PATH fd itself: move_mount does not follow a /proc/self/fd magic link. */
+  if (syscall(SYS_move_mount, tree, "", target_fd, "", BERTH_MOVE_MOUNT_F_EMPTY_PATH | BERTH_MOVE_MOUNT_T_EMPTY_PATH) < 0) fail(step, errno, target);
+  close(target_fd);
+  close(tree);
 }
 
 static void op_mknod(int step, const struct plan_op *op) {
@@ -831,6 +859,7 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
       case OP_OPEN_ROOT: op_open_root(step, op); break;
       case OP_MOUNT: op_mount(step, op); break;
       case OP_MOUNT_SETATTR: op_mount_setattr(step, op); break;
+      case OP_IDMAP_BIND: op_idmap_bind(step, op); break;
       case OP_MKNOD: op_mknod(step, op); break;
       case OP_SYMLINK: op_symlink(step, op); break;
       case OP_PIVOT_ROOT: op_pivot_root(step, op); break;

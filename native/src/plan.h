@@ -57,10 +57,11 @@ enum op_code {
   OP_MKDIRS = 41,
   OP_MOUNT_SETATTR = 42,
   OP_CHROOT = 43,
+  OP_IDMAP_BIND = 44,
 };
 
 /* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
-#define OP_LAST OP_CHROOT
+#define OP_LAST OP_IDMAP_BIND
 
 /*
  * One converted op. Every pointer points into the arena. `n` and `s` have spare trailing

@@ -54,7 +54,7 @@ export function featuresDocument(commit: string | undefined = process.env.BERTH_
       apparmor: { enabled: false },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
-      mountExtensions: { idmap: { enabled: false } },
+      mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: true },
     },
     annotations: {

@@ -24,6 +24,7 @@ import { hookState } from './hook-state.js';
 import { liveHostFacts } from './host-facts.js';
 import { writeIdMaps } from './id-maps.js';
 import { launchError } from './launch-error.js';
+import { makeIdmappedMount, prepareIdmappedMounts } from './idmap-mounts.js';
 import { moveNetDevices } from './net-devices.js';
 import { writePidFile } from './pid-file.js';
 import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
@@ -190,6 +191,8 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     }
   });
 
+  const idmapped = await prepareIdmappedMounts(addon, spec, a.fds);
+
   const seccomp = spec.linux?.seccomp && isStartable(spec) ? compileSeccompProgram(spec.linux.seccomp, addon) : undefined;
   seccomp?.warnings.forEach(o.warn);
 
@@ -236,6 +239,13 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     if (msg.type === SyncMsg.Pid) {
       initPid = msg.value;
       a.initPid = initPid;
+      continue;
+    }
+    if (msg.type === SyncMsg.IdmapMount) {
+      const next = idmapped.shift();
+      if (!next) throw new LaunchError('the container process asked for an idmapped mount the config does not have', 0);
+      await makeIdmappedMount(addon, next, initPid || child.pid, bundle, rootfs);
+      addon.syncSend(child.syncFd, SyncMsg.IdmapDone);
       continue;
     }
     if (msg.type === SyncMsg.CreateHooks || msg.type === SyncMsg.Ready) {

@@ -105,11 +105,11 @@ const RECURSIVE_ATIME: Record<string, number | null> = {
 };
 
 /** Options the spec defines that berth does not implement yet: refused rather than ignored. */
-export const UNSUPPORTED_MOUNT_OPTIONS = new Set(['idmap', 'ridmap', 'tmpcopyup']);
+export const UNSUPPORTED_MOUNT_OPTIONS = new Set(['tmpcopyup']);
 
 export const KNOWN_MOUNT_OPTIONS = [
   ...Object.keys(SET), ...Object.keys(CLEAR), ...Object.keys(PROPAGATION),
-  ...Object.keys(RECURSIVE_SET), ...Object.keys(RECURSIVE_CLEAR), ...Object.keys(RECURSIVE_ATIME),
+  ...Object.keys(RECURSIVE_SET), ...Object.keys(RECURSIVE_CLEAR), ...Object.keys(RECURSIVE_ATIME), 'idmap', 'ridmap',
 ];
 
 export function parseMountOptions(options: readonly string[] = []): MountOptions {
@@ -120,6 +120,7 @@ export function parseMountOptions(options: readonly string[] = []): MountOptions
   let attrSet = 0;
   let attrClr = 0;
   for (const opt of options) {
+    if (opt === 'idmap' || opt === 'ridmap') continue; // planned apart: plan/mounts.ts isIdmapped
     if (opt in RECURSIVE_SET) {
       attrSet |= RECURSIVE_SET[opt]!;
       attrClr &= ~RECURSIVE_SET[opt]!;

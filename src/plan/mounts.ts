@@ -5,8 +5,9 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Mount, Spec } from '../spec/types.js';
 import { AT_RECURSIVE, MS } from './linux-constants.js';
-import { parseMountOptions, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
+import { type MountOptions, parseMountOptions, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
 import { OpCode } from './ops.js';
+import { SyncMsg } from '../sys/sync.js';
 import type { PlanWriter } from './writer.js';
 
 /** Facts about the host the plan needs; injected so planning stays pure and testable. */
@@ -47,7 +48,7 @@ export function containerPath(dest: string): string {
   return path.posix.normalize('/' + dest);
 }
 
-function hostSource(m: Mount, bundle: string): string {
+export function hostSource(m: Mount, bundle: string): string {
   const src = m.source ?? '';
   return src.startsWith('/') || src === '' ? src : path.resolve(bundle, src);
 }
@@ -103,12 +104,21 @@ export function planMounts(
         throw new ConfigError(`${origin}/options`, `mount option "${opt}" is not supported by berth yet`);
       }
     }
-    if (m.uidMappings || m.gidMappings) {
-      throw new ConfigError(origin, 'idmapped mounts (uidMappings/gidMappings) are not supported by berth yet');
-    }
     const dest = containerPath(m.destination);
     const opts = parseMountOptions(m.options);
     const type = m.type ?? '';
+    if (isIdmapped(m)) {
+      if (!(opts.bind || type === 'bind')) throw new ConfigError(`${origin}/options`, 'idmap and ridmap are supported on bind mounts only');
+      if (facts.isDirectory(hostSource(m, bundle)) === undefined) {
+        throw new ConfigError(`${origin}/source`, `bind source "${hostSource(m, bundle)}" does not exist`);
+      }
+      // Idmapping needs privilege over the source filesystem, which a container in its own
+      // user namespace lacks: the parent has a helper make this mount (container/idmap-mounts.ts).
+      w.add(origin, OpCode.SendSync, [SyncMsg.IdmapMount]);
+      w.add(origin, OpCode.WaitSync, [SyncMsg.IdmapDone]);
+      planBindExtras(w, origin, dest, opts);
+      return;
+    }
     if (type === 'cgroup' || type === 'cgroup2') {
       planCgroupMount(w, origin, dest, opts.flags, cgroupViews, cgroupNamespace);
       return;
@@ -119,22 +129,36 @@ export function planMounts(
       if (isDir === undefined) throw new ConfigError(`${origin}/source`, `bind source "${source}" does not exist`);
       const bindFlags = MS.BIND | (opts.recursive ? MS.REC : 0);
       w.add(origin, OpCode.Mount, [bindFlags, 1, isDir ? 1 : 2, 0], [source, dest, '', '']);
-      // Flags on a bind only take effect through a remount of that bind.
-      const extra = opts.flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
-      if (extra !== 0) {
-        w.add(origin, OpCode.Mount, [MS.BIND | MS.REMOUNT | extra, 1, 0, 0], ['', dest, '', '']);
-      }
+      planBindExtras(w, origin, dest, opts);
     } else {
       const source = m.source ?? type;
       w.add(origin, OpCode.Mount, [opts.flags, 1, 1, 0], [source, dest, type, opts.data]);
-    }
-    if (opts.attrSet !== 0 || opts.attrClr !== 0) {
-      w.add(origin, OpCode.MountSetattr, [opts.attrSet, opts.attrClr, AT_RECURSIVE], [dest]);
-    }
-    for (const prop of opts.propagation) {
-      w.add(origin, OpCode.Mount, [prop, 1, 0, 0], ['', dest, '', '']);
+      planAttrsAndPropagation(w, origin, dest, opts);
     }
   });
+}
+
+/** Whether the mount asks for an idmapped bind (idmap or ridmap). */
+export function isIdmapped(m: Mount): boolean {
+  return (m.options ?? []).some((o) => o === 'idmap' || o === 'ridmap');
+}
+
+function planBindExtras(w: PlanWriter, origin: string, dest: string, opts: MountOptions): void {
+  // Flags on a bind only take effect through a remount of that bind.
+  const extra = opts.flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
+  if (extra !== 0) {
+    w.add(origin, OpCode.Mount, [MS.BIND | MS.REMOUNT | extra, 1, 0, 0], ['', dest, '', '']);
+  }
+  planAttrsAndPropagation(w, origin, dest, opts);
+}
+
+function planAttrsAndPropagation(w: PlanWriter, origin: string, dest: string, opts: MountOptions): void {
+  if (opts.attrSet !== 0 || opts.attrClr !== 0) {
+    w.add(origin, OpCode.MountSetattr, [opts.attrSet, opts.attrClr, AT_RECURSIVE], [dest]);
+  }
+  for (const prop of opts.propagation) {
+    w.add(origin, OpCode.Mount, [prop, 1, 0, 0], ['', dest, '', '']);
+  }
 }
 
 /**

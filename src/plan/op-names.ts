@@ -46,6 +46,7 @@ const NAMES: Record<number, string> = {
   [OpCode.Mkdirs]: 'mkdir',
   [OpCode.MountSetattr]: 'mount_setattr',
   [OpCode.Chroot]: 'chroot',
+  [OpCode.IdmapBind]: 'idmapped bind',
 };
 
 export function opName(code: number): string {

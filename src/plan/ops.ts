@@ -114,6 +114,13 @@ export const enum OpCode {
   MountSetattr = 42,
   /** s0 = new root (host path): chdir + chroot, for a container in the runtime's mount namespace. */
   Chroot = 43,
+  /**
+   * An idmapped bind: open_tree(s0, OPEN_TREE_CLONE, AT_RECURSIVE when n1 = 1), mount_setattr
+   * MOUNT_ATTR_IDMAP with the user namespace fd n0 (AT_RECURSIVE when n2 = 1), then move_mount
+   * onto s1 resolved inside the root (created as Mount's n2 says, from n3). Run by a helper
+   * that joined the container's mount namespace with host privileges (container/idmap-mounts.ts).
+   */
+  IdmapBind = 44,
 }
 
 export interface Op {

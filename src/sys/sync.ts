@@ -17,6 +17,13 @@ export const enum SyncMsg {
   Error = 6,
   /** parent -> child: give up (a hook failed, or the parent is aborting). */
   Abort = 7,
+  /**
+   * child -> parent: the next idmap/ridmap mount of the config is due (they come in config
+   * order); the parent has a privileged helper make it in the child's mount namespace.
+   */
+  IdmapMount = 8,
+  /** parent -> child: that idmapped mount is in place; go on. */
+  IdmapDone = 9,
 }
 
 export const SYNC_HEADER_BYTES = 24;

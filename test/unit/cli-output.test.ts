@@ -79,7 +79,8 @@ test('features: only what berth implements, and a document of the right shape', 
   assert.ok((linux.seccomp.knownFlags as string[]).includes('SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'));
   assert.not.ok((linux.seccomp.archs as string[]).includes('SCMP_ARCH_LOONGARCH64'), 'needs libseccomp 2.6');
   assert.ok(f.mountOptions.includes('rbind'));
-  assert.not.ok(f.mountOptions.includes('idmap'), 'idmap mounts are refused');
+  assert.ok(f.mountOptions.includes('idmap') && f.mountOptions.includes('ridmap'), 'idmapped mounts are supported');
+  assert.not.ok(f.mountOptions.includes('tmpcopyup'), 'tmpcopyup is refused');
   assert.is(linux.apparmor.enabled, false);
   assert.is(f.annotations['berth.commit'], 'abc');
 });
