@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The test command: builds everything, runs the uvu suites (unit, then integration as root)
-// and prints the closing line `N passed, N failed` that CI reads.
-//   node test/run.js [unit|integration] [pattern]
+// The test command: builds everything, runs the uvu suites (unit, then integration as root),
+// then the conformance comparison (berth against runc on this host: every check runc passes
+// counts as one test, failed when berth fails it), and prints the closing line
+// `N passed, N failed` that CI reads.
+//   node test/run.js [unit|integration|conformance] [pattern]
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -9,7 +11,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const only = process.argv[2];
 const pattern = process.argv[3];
-const suites = only ? [only] : ['unit', 'integration'];
+const suites = only ? [only] : ['unit', 'integration', 'conformance'];
 
 function run(cmd, args, opts = {}) {
   return spawnSync(cmd, args, { cwd: root, encoding: 'utf8', ...opts });
@@ -32,6 +34,12 @@ for (const suite of suites) {
     console.log('integration tests need root: skipped');
     continue;
   }
+  if (suite === 'conformance') {
+    const r = conformanceAgainstRunc(pattern);
+    passed += r.passed;
+    failed += r.failed;
+    continue;
+  }
   console.log(`\n== ${suite} tests`);
   const args = [path.join(root, 'node_modules/uvu/bin.js'), path.join('build/test', suite)];
   if (pattern) args.push(pattern);
@@ -47,4 +55,40 @@ for (const suite of suites) {
   if (res.status !== 0 && total - ok - skip === 0) failed += 1; // crashed before counting
 }
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+
+/**
+ * npm run conformance:compare, into a scratch report (docs/conformance.md is rewritten only
+ * when someone runs the command on purpose). Each check runc passes is one test here.
+ */
+function conformanceAgainstRunc(filter) {
+  console.log('\n== conformance (berth against runc and crun)');
+  const dir = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'berth-conformance-'));
+  const json = path.join(dir, 'results.json');
+  const args = [path.join(root, 'conformance/compare.js'), '--out', path.join(dir, 'conformance.md'), '--json', json];
+  if (filter) args.push('--filter', filter);
+  const res = run(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  const lines = res.stdout.split('\n');
+  // The per-check lines are long; the totals and the gate's verdict are what matter here.
+  process.stdout.write(lines.filter((l) => !/^\[/.test(l) || / FAIL /.test(l)).join('\n'));
+  let reports;
+  try {
+    reports = JSON.parse(require('node:fs').readFileSync(json, 'utf8'));
+  } catch {
+    console.log(`conformance: no results (exit ${res.status})`);
+    return { passed: 0, failed: 1 };
+  } finally {
+    require('node:fs').rmSync(dir, { recursive: true, force: true });
+  }
+  const [berth, runc] = reports;
+  const runcPassed = new Set(runc.results.filter((r) => r.status === 'pass').map((r) => r.id));
+  let ok = 0;
+  let bad = 0;
+  for (const r of berth.results) {
+    if (!runcPassed.has(r.id)) continue;
+    if (r.status === 'pass') ok++;
+    else bad++;
+  }
+  console.log(`conformance: ${ok} of the checks runc passes pass with berth, ${bad} fail`);
+  return { passed: ok, failed: bad + (res.status !== 0 && bad === 0 ? 1 : 0) };
+}
 process.exit(failed ? 1 : 0);
