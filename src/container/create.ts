@@ -17,6 +17,7 @@ import { validateId } from '../state/id.js';
 import { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
 import { readStartTime } from '../state/status.js';
+import { rfc3339Nano } from '../state/time.js';
 import { native } from '../sys/addon.js';
 import type { NativeAddon } from '../sys/native.js';
 import { SyncMsg } from '../sys/sync.js';
@@ -282,10 +283,11 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     pidStartTime: startTime,
     bundle,
     rootfs,
-    created: new Date().toISOString(),
+    created: rfc3339Nano(),
     owner: '',
     annotations: spec.annotations ?? {},
     startable: isStartable(spec),
+    namespaces: (spec.linux?.namespaces ?? []).map((n) => (n.path ? { type: n.type, path: n.path } : { type: n.type })),
     cgroup: cgroup.describe(),
     hooks: { poststart: hooks.poststart, poststop: hooks.poststop },
     ...(a.hostRootfs ? { rootfsMountBelow: a.hostRootfs.mountIdBelow } : {}),
