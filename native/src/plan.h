@@ -55,10 +55,12 @@ enum op_code {
   OP_SETSID = 39,
   OP_CLOSE = 40,
   OP_MKDIRS = 41,
+  OP_CONSOLE = 42,
+  OP_SECCOMP_LISTENER = 43,
 };
 
 /* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
-#define OP_LAST OP_MKDIRS
+#define OP_LAST OP_SECCOMP_LISTENER
 
 /*
  * One converted op. Every pointer points into the arena. `n` and `s` have spare trailing

@@ -12,6 +12,8 @@ enum sync_msg {
   SYNC_READY = 5,
   SYNC_ERROR = 6,
   SYNC_ABORT = 7,
+  SYNC_CONSOLE_FD = 8,
+  SYNC_SECCOMP_FD = 9,
 };
 
 struct sync_header {

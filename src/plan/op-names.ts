@@ -44,6 +44,8 @@ const NAMES: Record<number, string> = {
   [OpCode.Setsid]: 'setsid',
   [OpCode.Close]: 'close',
   [OpCode.Mkdirs]: 'mkdir',
+  [OpCode.Console]: 'set up the terminal',
+  [OpCode.SeccompListener]: 'load seccomp (notify)',
 };
 
 export function opName(code: number): string {

@@ -104,6 +104,16 @@ export const enum OpCode {
   Close = 40,
   /** s0 = path inside the root, n0 = mode: mkdir -p, each component resolved safely. */
   Mkdirs = 41,
+  /**
+   * process.terminal, after pivot_root: open s0 (the container's devpts ptmx, never through a
+   * symlink), unlock it, open the peer (TIOCGPTPEER), set the size to n0 rows x n1 columns (when
+   * both > 0), chown the peer to uid n2 (when > 0), bind the peer on s1 (/dev/console, created
+   * if missing), send the master to the parent (SyncMsg.ConsoleFd, payload s0), make the peer
+   * fds 0-2 and the controlling terminal (TIOCSCTTY; the plan did setsid before).
+   */
+  Console = 42,
+  /** Seccomp with SECCOMP_FILTER_FLAG_NEW_LISTENER in n0; the notify fd goes to the parent (SyncMsg.SeccompFd). */
+  SeccompListener = 43,
 }
 
 export interface Op {

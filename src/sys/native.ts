@@ -23,6 +23,8 @@ export interface SyncMessage {
   errno: number;
   value: number;
   payload: Buffer;
+  /** a descriptor that came with the message (SCM_RIGHTS, close-on-exec), or -1 */
+  fd: number;
 }
 
 export interface ExitStatus {
@@ -84,6 +86,12 @@ export interface NativeAddon {
   /** open(2) with raw flags (O_PATH and friends that node's fs does not expose). */
   open(path: string, flags: number, mode: number): number;
   compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;
+  /** A SOCK_STREAM connection (close-on-exec) to the AF_UNIX socket at path. */
+  connectUnix(path: string): number;
+  /** Sends data (not empty) with fd attached (SCM_RIGHTS) in one sendmsg. */
+  sendFd(socketFd: number, fd: number, data: Uint8Array): void;
+  /** ioctl(TIOCSWINSZ) */
+  setWinsize(fd: number, rows: number, cols: number): void;
   /** "EPERM", "ENOENT", ... */
   errnoName(errno: number): string;
   /** strerror(3) text */
