@@ -45,6 +45,8 @@ export interface CreateOptions {
 export interface CreateResult {
   /** the pty master when consoleProxy kept it (the caller closes it), else -1 */
   consoleFd: number;
+  /** process.consoleSize was given (the proxy then leaves the pty's size alone) */
+  consoleSized: boolean;
 }
 
 const O_CLOEXEC = 0o2000000;
@@ -256,5 +258,5 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   if (consoleFd >= 0) a.fds.splice(a.fds.indexOf(consoleFd), 1); // the caller's now
   a.closeFds();
   if (plan.forks) await addon.waitPid(child.pid); // the first stage exits after reporting
-  return { consoleFd };
+  return { consoleFd, consoleSized: !!spec.process?.consoleSize };
 }

@@ -126,6 +126,19 @@ test('terminal: run --console-socket waits for the container and exits with its 
   }
 });
 
+test('terminal: run in the foreground without --console-socket proxies the pty to its own stdio', () => {
+  const b = makeBundle(terminalSpec('read x; echo got=$x; test -t 0 && test -t 1 && echo tty-in; exit 4'));
+  try {
+    const r = berth(b.root, ['run', '--bundle', b.dir, uniqueId('ttyproxy')], { input: 'hello\n' });
+    assert.is(r.status, 4, r.stderr);
+    assert.match(r.stdout, 'got=hello');
+    assert.match(r.stdout, 'tty-in');
+    assert.is(berth(b.root, ['list', '-q']).stdout.trim(), '');
+  } finally {
+    b.cleanup();
+  }
+});
+
 test('terminal without --console-socket: create refuses it, nothing left behind', () => {
   failsCleanly(terminalSpec('true'), (bundle, id) => ['create', '--bundle', bundle, id], 'cannot allocate tty if berth will detach without setting console socket');
   failsCleanly(terminalSpec('true'), (bundle, id) => ['run', '--detach', '--bundle', bundle, id], 'console socket');
