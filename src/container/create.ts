@@ -167,11 +167,6 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   const seccomp = spec.linux?.seccomp && isStartable(spec) ? compileSeccompProgram(spec.linux.seccomp, addon) : undefined;
   seccomp?.warnings.forEach(o.warn);
 
-  const terminal = isStartable(spec) && !!spec.process?.terminal;
-  const consoleSocketFd = terminal && o.consoleSocket ? connectConsoleSocket(addon, o.consoleSocket) : -1;
-  if (consoleSocketFd >= 0) a.fds.push(consoleSocketFd);
-  let consoleFd = -1;
-
   const listen = listenFds();
   const hooks = spec.hooks ?? {};
   const plan: BuiltPlan = buildLaunchPlan({
@@ -198,6 +193,12 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   a.fds.push(child.syncFd);
   let initPid = plan.forks ? 0 : child.pid;
   a.initPid = initPid;
+  // Connected only now, so the child (which keeps a copy of every fd until execve) never holds
+  // the caller's connection open. A bad path still fails before any message is read.
+  const terminal = isStartable(spec) && !!spec.process?.terminal;
+  const consoleSocketFd = terminal && o.consoleSocket ? connectConsoleSocket(addon, o.consoleSocket) : -1;
+  if (consoleSocketFd >= 0) a.fds.push(consoleSocketFd);
+  let consoleFd = -1;
 
   if (cgroupFd < 0) cgroup.addProcess(child.pid);
   if (spec.linux?.namespaces?.some((n) => n.type === 'user' && !n.path)) {

@@ -24,7 +24,7 @@ export function checkConsoleOptions(spec: Spec, consoleSocket: string | undefine
   }
 }
 
-/** Connects to --console-socket before anything is started, so a bad path fails early. */
+/** Connects to --console-socket (right after the clone, so the child never inherits the connection). */
 export function connectConsoleSocket(addon: NativeAddon, socketPath: string): number {
   try {
     return addon.connectUnix(socketPath);

@@ -96,6 +96,10 @@ test('terminal: the pty master reaches --console-socket; the process has it as s
     assert.match(recv.meta(), /^fds=1$/m);
     assert.match(recv.meta(), /^fdlink=\/dev\/pts\/ptmx$/m);
     assert.match(recv.meta(), /^payload=\/dev\/pts\/ptmx$/m);
+    // The parked init keeps only its sync socket, never the caller's console connection.
+    const init = JSON.parse(berth(b.root, ['state', id]).stdout).pid as number;
+    const sockets = fs.readdirSync(`/proc/${init}/fd`).filter((fd) => fs.readlinkSync(`/proc/${init}/fd/${fd}`).startsWith('socket:'));
+    assert.is(sockets.length, 1, 'sockets held by the parked init');
     const s = berth(b.root, ['start', id]);
     assert.is(s.status, 0, s.stderr);
     await within(recv.exited, 10_000);
