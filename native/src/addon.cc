@@ -25,6 +25,7 @@
 #include "bpf.h"
 #include "netdev.h"
 #include "seccomp.h"
+#include "sockets.h"
 #include "spawn.h"
 #include "sync.h"
 #include "util.h"
@@ -73,6 +74,8 @@ Napi::Value syncSend(const Napi::CallbackInfo& info) {
 }
 
 // syncRecv(fd, timeoutMs): the next message, null on EOF, throws ETIMEDOUT on timeout.
+// (Only the one descriptor a message may carry is kept; a control buffer sized for one int
+// makes the kernel drop any more with MSG_CTRUNC.)
 Napi::Value syncRecv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ARG_INT(0, "fd", fd);
@@ -85,10 +88,35 @@ Napi::Value syncRecv(const Napi::CallbackInfo& info) {
   if (r < 0) return ThrowErrno(env, "poll", "sync socket", errno);
   if (r == 0) return ThrowErrno(env, "recv", "sync socket", ETIMEDOUT);
   std::vector<uint8_t> buf(sizeof(sync_header) + SYNC_MAX_PAYLOAD);
+  // A message may carry one descriptor (SYNC_CONSOLE_FD, SYNC_SECCOMP_FD): it arrives
+  // close-on-exec and is returned as .fd (-1 when none).
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    cmsghdr align;
+  } control;
+  iovec iov = {buf.data(), buf.size()};
+  msghdr mh;
+  memset(&mh, 0, sizeof mh);
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control.buf;
+  mh.msg_controllen = sizeof control.buf;
   ssize_t n;
   do {
-    n = recv(fd, buf.data(), buf.size(), 0);
+    n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
+  int passed = -1;
+  if (n >= 0) {
+    for (cmsghdr* cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
+        memcpy(&passed, CMSG_DATA(cm), sizeof(int));
+      }
+    }
+  }
+  if (passed >= 0 && (n <= 0 || static_cast<size_t>(n) < sizeof(sync_header))) {
+    ::close(passed);
+    passed = -1;
+  }
   if (n < 0) {
     if (errno == ECONNRESET) return env.Null();  // the peer died with data unread: also EOF
     return ThrowErrno(env, "recv", "sync socket", errno);
@@ -104,6 +132,7 @@ Napi::Value syncRecv(const Napi::CallbackInfo& info) {
   msg.Set("errno", Napi::Number::New(env, h.err));
   msg.Set("value", Napi::Number::New(env, static_cast<double>(h.value)));
   msg.Set("payload", Napi::Buffer<uint8_t>::Copy(env, buf.data() + sizeof h, len));
+  msg.Set("fd", Napi::Number::New(env, passed));
   return msg;
 }
 
@@ -282,6 +311,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("strerror", Napi::Function::New(env, strerror));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
+  RegisterSockets(env, exports);
   return exports;
 }
 

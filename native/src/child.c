@@ -40,6 +40,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child_fds.h"
 #include "sync.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -925,6 +926,15 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
       case OP_MKDIRS: {
         int err = make_in_root(s[0], MAKE_DIR, (mode_t)n[0]);
         if (err) fail(step, err, s[0]);
+        break;
+      }
+      /* Ops that hand a descriptor to the parent: child_fds.c. */
+      case OP_CONSOLE:
+      case OP_SECCOMP_LISTENER: {
+        const char *what = NULL;
+        int err = op->code == OP_CONSOLE ? berth_op_console(g_sync_fd, step, op, &what)
+                                         : berth_op_seccomp_listener(g_sync_fd, step, op, &what);
+        if (err) fail(step, err, what);
         break;
       }
       default: fail(step, ENOSYS, "unknown op");

@@ -58,10 +58,12 @@ enum op_code {
   OP_MOUNT_SETATTR = 42,
   OP_CHROOT = 43,
   OP_IDMAP_BIND = 44,
+  OP_CONSOLE = 45,
+  OP_SECCOMP_LISTENER = 46,
 };
 
 /* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
-#define OP_LAST OP_IDMAP_BIND
+#define OP_LAST OP_SECCOMP_LISTENER
 
 /*
  * One converted op. Every pointer points into the arena. `n` and `s` have spare trailing

@@ -14,6 +14,8 @@ enum sync_msg {
   SYNC_ABORT = 7,
   SYNC_IDMAP_MOUNT = 8,
   SYNC_IDMAP_DONE = 9,
+  SYNC_CONSOLE_FD = 10,
+  SYNC_SECCOMP_FD = 11,
 };
 
 struct sync_header {

@@ -6,7 +6,6 @@
 import { KNOWN_MOUNT_OPTIONS } from '../plan/mount-options.js';
 import { CAPABILITIES } from '../plan/linux-constants.js';
 import { ACTIONS, ARCHITECTURES, FLAGS, OPERATORS } from '../seccomp/index.js';
-import { LISTENER_ONLY_FLAGS } from '../seccomp/names.js';
 import { BERTH_VERSION, SPEC_VERSION } from './version.js';
 
 /**
@@ -48,8 +47,8 @@ export function featuresDocument(commit: string | undefined = process.env.BERTH_
         operators: Object.keys(OPERATORS).sort(),
         archs: Object.keys(ARCHITECTURES).filter((a) => LIBSECCOMP_2_5_ARCHS.has(a)).sort(),
         knownFlags: flags,
-        // Flags that need a notify listener are accepted but ignored (no listener support yet).
-        supportedFlags: flags.filter((f) => !LISTENER_ONLY_FLAGS.has(f)),
+        // Flags that need a notify listener apply when a rule uses SCMP_ACT_NOTIFY.
+        supportedFlags: flags,
       },
       apparmor: { enabled: false },
       selinux: { enabled: false },

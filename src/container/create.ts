@@ -23,6 +23,7 @@ import type { NativeAddon } from '../sys/native.js';
 import { SyncMsg } from '../sys/sync.js';
 import { hookState } from './hook-state.js';
 import { liveHostFacts } from './host-facts.js';
+import { checkConsoleOptions, connectConsoleSocket, containerProcessState, sendConsole, sendToSeccompListener } from './fd-passing.js';
 import { writeIdMaps } from './id-maps.js';
 import { launchError } from './launch-error.js';
 import { makeIdmappedMount, prepareIdmappedMounts } from './idmap-mounts.js';
@@ -36,11 +37,20 @@ export interface CreateOptions {
   bundle: string;
   pidFile?: string;
   consoleSocket?: string;
+  /** `run` in the foreground: without --console-socket, keep the pty master (CreateResult.consoleFd) */
+  consoleProxy?: boolean;
   noPivot: boolean;
   noNewKeyring: boolean;
   preserveFds: number;
   systemdCgroup: boolean;
   warn: (msg: string) => void;
+}
+
+export interface CreateResult {
+  /** the pty master when consoleProxy kept it (the caller closes it), else -1 */
+  consoleFd: number;
+  /** process.consoleSize was given (the proxy then leaves the pty's size alone) */
+  consoleSized: boolean;
 }
 
 const O_CLOEXEC = 0o2000000;
@@ -139,28 +149,25 @@ function listenFds(): number {
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
-export async function createContainer(o: CreateOptions): Promise<void> {
+export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   validateId(o.id);
-  if (o.consoleSocket) throw new BerthError('--console-socket: terminals are not supported yet');
   const loaded = loadBundle(o.bundle, { startable: false }); // process is optional at create; start refuses (runtime.md)
   loaded.warnings.forEach(o.warn);
-  if (loaded.spec.process?.terminal) {
-    throw new BerthError('config.json /process/terminal: terminals are not supported yet');
-  }
+  checkConsoleOptions(loaded.spec, o.consoleSocket, !!o.consoleProxy);
   const addon = native();
   const store = new StateStore(o.root);
   store.createDir(o.id); // exclusive: of two creates of one id, exactly one gets here
   const acquired = new Acquired(addon, store, o.id);
   acquired.stateDirMade = true;
   try {
-    await launch(o, loaded.spec, loaded.bundle, loaded.rootfs, acquired);
+    return await launch(o, loaded.spec, loaded.bundle, loaded.rootfs, acquired);
   } catch (err) {
     await acquired.undo();
     throw err;
   }
 }
 
-async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: string, a: Acquired): Promise<void> {
+async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: string, a: Acquired): Promise<CreateResult> {
   const { addon, store } = a;
   const fifo = store.fifoPath(o.id);
   addon.mkfifo(fifo, 0o600);
@@ -225,6 +232,12 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   a.fds.push(child.syncFd);
   let initPid = plan.forks ? 0 : child.pid;
   a.initPid = initPid;
+  // Connected only now, so the child (which keeps a copy of every fd until execve) never holds
+  // the caller's connection open. A bad path still fails before any message is read.
+  const terminal = isStartable(spec) && !!spec.process?.terminal;
+  const consoleSocketFd = terminal && o.consoleSocket ? connectConsoleSocket(addon, o.consoleSocket) : -1;
+  if (consoleSocketFd >= 0) a.fds.push(consoleSocketFd);
+  let consoleFd = -1;
 
   if (cgroupFd < 0) cgroup.addProcess(child.pid);
   if (spec.linux?.namespaces?.some((n) => n.type === 'user' && !n.path)) {
@@ -236,7 +249,17 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   for (;;) {
     const msg = addon.syncRecv(child.syncFd, -1);
     if (!msg) throw new LaunchError('the container process exited before it was ready', 0);
+    if (msg.fd >= 0) a.fds.push(msg.fd); // closed below, or by undo
     if (msg.type === SyncMsg.Error) throw launchError(plan, msg, addon);
+    if (msg.type === SyncMsg.ConsoleFd && msg.fd >= 0) {
+      if (consoleSocketFd >= 0) sendConsole(addon, consoleSocketFd, o.consoleSocket!, msg.fd, msg.payload);
+      else consoleFd = msg.fd;
+      continue;
+    }
+    if (msg.type === SyncMsg.SeccompFd && msg.fd >= 0) {
+      sendToSeccompListener(addon, spec, msg.fd, containerProcessState(spec, o.id, initPid, bundle));
+      continue;
+    }
     if (msg.type === SyncMsg.Pid) {
       initPid = msg.value;
       a.initPid = initPid;
@@ -294,6 +317,8 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   };
   store.write(o.id, state);
   if (o.pidFile) writePidFile(o.pidFile, initPid);
+  if (consoleFd >= 0) a.fds.splice(a.fds.indexOf(consoleFd), 1); // the caller's now
   a.closeFds();
   if (plan.forks) await addon.waitPid(child.pid); // the first stage exits after reporting
+  return { consoleFd, consoleSized: !!spec.process?.consoleSize };
 }

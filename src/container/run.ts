@@ -4,6 +4,7 @@
 
 import { native } from '../sys/addon.js';
 import { StateStore } from '../state/store.js';
+import { proxyConsole, type ConsoleProxy } from './console-proxy.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
 import { startContainer } from './start.js';
@@ -19,14 +20,19 @@ export async function runContainer(o: RunOptions): Promise<number> {
   const addon = native();
   // The init may be a grandchild (after the child forks into a pid namespace): become its reaper.
   if (!o.detach) addon.setChildSubreaper();
-  await createContainer(o);
+  // In the foreground without --console-socket, a terminal's pty master stays with berth.
+  const { consoleFd, consoleSized } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket });
   const pid = new StateStore(o.root).read(o.id).pid;
   if (o.detach) {
     await startContainer(o.root, o.id, o.warn);
     return 0;
   }
   const exited = addon.waitPid(pid);
+  let proxy: ConsoleProxy | undefined;
+  if (consoleFd >= 0) proxy = proxyConsole(addon, consoleFd, consoleSized);
   const forward = (sig: NodeJS.Signals) => {
+    // With berth's own pty the kernel tells the container about size changes.
+    if (sig === 'SIGWINCH' && proxy) return proxy.resize();
     try {
       process.kill(pid, sig);
     } catch {
@@ -39,11 +45,13 @@ export async function runContainer(o: RunOptions): Promise<number> {
   } catch (err) {
     forward('SIGKILL');
     await exited;
+    await proxy?.finish(0);
     await deleteContainer(o.root, o.id, true, o.warn);
     throw err;
   }
   const status = await exited;
   for (const sig of FORWARDED) process.off(sig, forward);
+  await proxy?.finish();
   if (!o.keep) await deleteContainer(o.root, o.id, true, o.warn);
   return status.code ?? 128 + (status.signal ?? 0);
 }

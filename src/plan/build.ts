@@ -7,6 +7,7 @@ import type { Hook, Process, Spec } from '../spec/types.js';
 import { ConfigError } from '../errors.js';
 import { SyncMsg } from '../sys/sync.js';
 import { planDevices } from './devices.js';
+import { hasListener, planConsole, planSeccomp } from './fd-ops.js';
 import { MS, PR } from './linux-constants.js';
 import { type CgroupView, type HostFacts, planMounts, planRootfs, rootPropagation } from './mounts.js';
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
@@ -133,6 +134,8 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     w.add('/linux/rootfsPropagation', OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
   }
 
+  if (proc?.terminal) planConsole(w, proc);
+
   if (spec.hostname !== undefined) w.add('/hostname', OpCode.Sethostname, [], [spec.hostname]);
   if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
   // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
@@ -164,9 +167,7 @@ function refuseUnsupported(spec: Spec): void {
 function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], inUserNs: boolean): void {
   // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability step may
   // drop: load it before (as runc does). With no_new_privs it comes last, right before exec.
-  if (input.seccomp && !proc.noNewPrivileges) {
-    w.add('/linux/seccomp', OpCode.Seccomp, [input.seccomp.flags], [], input.seccomp.bpf);
-  }
+  if (input.seccomp && !proc.noNewPrivileges) planSeccomp(w, input.seccomp);
   // In a user namespace of its own the process holds every capability there; otherwise no
   // more than the runtime has.
   const grantable = inUserNs ? undefined : input.facts.permittedCaps;
@@ -176,6 +177,10 @@ function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks:
   w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));
   if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);
 
+  // A notify fd must reach the listener during create (as with runc): load before Ready.
+  const listener = hasListener(input.seccomp);
+  if (input.seccomp && proc.noNewPrivileges && listener) planSeccomp(w, input.seccomp);
+
   w.add('create', OpCode.SendSync, [SyncMsg.Ready]);
   w.add('start', OpCode.WaitStart, [input.execFifoFd]);
   startHooks.forEach((h, i) => {
@@ -183,9 +188,7 @@ function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks:
     const env = h.env ?? [];
     w.add(`/hooks/startContainer/${i}`, OpCode.RunHook, [args.length, env.length, h.timeout ?? 0], [h.path, ...args, ...env]);
   });
-  if (input.seccomp && proc.noNewPrivileges) {
-    w.add('/linux/seccomp', OpCode.Seccomp, [input.seccomp.flags], [], input.seccomp.bpf);
-  }
+  if (input.seccomp && proc.noNewPrivileges && !listener) planSeccomp(w, input.seccomp);
   // Node marks 0-2 close-on-exec; the container's stdio and preserved fds must survive execve.
   w.add('process setup', OpCode.PrepareStdio, [3 + input.preservedFds]);
   const args = proc.args ?? [];

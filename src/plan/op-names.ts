@@ -47,6 +47,8 @@ const NAMES: Record<number, string> = {
   [OpCode.MountSetattr]: 'mount_setattr',
   [OpCode.Chroot]: 'chroot',
   [OpCode.IdmapBind]: 'idmapped bind',
+  [OpCode.Console]: 'set up the terminal',
+  [OpCode.SeccompListener]: 'load seccomp (notify)',
 };
 
 export function opName(code: number): string {

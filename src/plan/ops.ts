@@ -121,6 +121,16 @@ export const enum OpCode {
    * that joined the container's mount namespace with host privileges (container/idmap-mounts.ts).
    */
   IdmapBind = 44,
+  /**
+   * process.terminal, after pivot_root: open s0 (the container's devpts ptmx, never through a
+   * symlink), unlock it, open the peer (TIOCGPTPEER), set the size to n0 rows x n1 columns (when
+   * both > 0), chown the peer to uid n2 (when > 0), bind the peer on s1 (/dev/console, created
+   * if missing), send the master to the parent (SyncMsg.ConsoleFd, payload s0), make the peer
+   * fds 0-2 and the controlling terminal (TIOCSCTTY; the plan did setsid before).
+   */
+  Console = 45,
+  /** Seccomp with SECCOMP_FILTER_FLAG_NEW_LISTENER in n0; the notify fd goes to the parent (SyncMsg.SeccompFd). */
+  SeccompListener = 46,
 }
 
 export interface Op {

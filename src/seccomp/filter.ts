@@ -13,7 +13,9 @@ import {
   FLAGS,
   LISTENER_ONLY_FLAGS,
   MAX_ERRNO_RET,
+  NOTIFY_FORBIDDEN,
   OPERATORS,
+  SECCOMP_FILTER_FLAG_NEW_LISTENER,
 } from './names.js';
 
 const BASE = '/linux/seccomp';
@@ -31,9 +33,6 @@ export interface SeccompFilterInput {
 
 /** A spec action (with its errno, if any) as a libseccomp action value. */
 export function actionValue(name: string, errnoRet: number | null | undefined, actionPath: string, errnoPath: string): number {
-  if (name === 'SCMP_ACT_NOTIFY') {
-    throw new ConfigError(actionPath, 'SCMP_ACT_NOTIFY is not supported yet: berth has no seccomp notify listener');
-  }
   const make = ACTIONS[name];
   if (!make) throw new ConfigError(actionPath, `unknown seccomp action "${name}"`);
   if (errnoRet == null) return make(DEFAULT_ERRNO);
@@ -74,14 +73,14 @@ function argCondition(arg: SeccompArg, where: string): NativeSeccompArg {
   };
 }
 
-function filterFlags(names: string[] | null | undefined, warnings: string[]): number {
-  let flags = 0;
+function filterFlags(names: string[] | null | undefined, listener: boolean, warnings: string[]): number {
+  let flags = listener ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
   (names ?? []).forEach((name, i) => {
     const bit = FLAGS[name];
     if (bit === undefined) throw new ConfigError(`${BASE}/flags/${i}`, `unknown seccomp flag "${name}"`);
-    if (LISTENER_ONLY_FLAGS.has(name)) {
+    if (LISTENER_ONLY_FLAGS.has(name) && !listener) {
       // Passing it without a listener would make seccomp(2) fail with EINVAL in the child.
-      warnings.push(`${BASE}/flags/${i}: ${name} ignored: it applies only to a seccomp notify listener, which berth does not support yet`);
+      warnings.push(`${BASE}/flags/${i}: ${name} ignored: it applies only to a filter with SCMP_ACT_NOTIFY rules`);
       return;
     }
     flags |= bit;
@@ -100,8 +99,15 @@ function architectures(names: string[] | null | undefined): string[] {
 export function seccompFilterInput(s: Seccomp): SeccompFilterInput {
   const warnings: string[] = [];
   const defaultAction = actionValue(s.defaultAction, s.defaultErrnoRet, `${BASE}/defaultAction`, `${BASE}/defaultErrnoRet`);
-  if (s.listenerPath) throw new ConfigError(`${BASE}/listenerPath`, 'the seccomp notify listener is not supported yet');
-  const flags = filterFlags(s.flags, warnings);
+  if (s.defaultAction === 'SCMP_ACT_NOTIFY') {
+    throw new ConfigError(`${BASE}/defaultAction`, 'SCMP_ACT_NOTIFY cannot be the default action');
+  }
+  // Like runc: the listener is contacted only when some rule notifies.
+  const listener = (s.syscalls ?? []).some((sc) => sc.action === 'SCMP_ACT_NOTIFY');
+  if (listener && !s.listenerPath) {
+    throw new ConfigError(`${BASE}/listenerPath`, 'SCMP_ACT_NOTIFY needs a listenerPath to hand the notify fd to');
+  }
+  const flags = filterFlags(s.flags, listener, warnings);
   const filter: NativeSeccompFilter = { defaultAction, architectures: architectures(s.architectures), rules: [] };
   const rulePaths: string[] = [];
   (s.syscalls ?? []).forEach((sc, i) => {
@@ -111,6 +117,9 @@ export function seccompFilterInput(s: Seccomp): SeccompFilterInput {
     if (!Array.isArray(sc.names) || sc.names.length === 0) throw new ConfigError(`${where}/names`, 'must list at least one syscall');
     sc.names.forEach((name, j) => {
       if (typeof name !== 'string' || name === '') throw new ConfigError(`${where}/names/${j}`, 'a syscall name must be a non-empty string');
+      if (sc.action === 'SCMP_ACT_NOTIFY' && NOTIFY_FORBIDDEN.has(name)) {
+        throw new ConfigError(`${where}/names/${j}`, `SCMP_ACT_NOTIFY cannot be used for ${name}: berth passes the notify fd with it`);
+      }
       filter.rules.push({ syscall: name, action, args });
       rulePaths.push(`${where}/names/${j}`);
     });

@@ -10,8 +10,8 @@ export const MAX_ERRNO_RET = 0xffff;
 
 /**
  * libseccomp's SCMP_ACT_* values. ERRNO and TRACE carry an errno in the low 16 bits; the
- * others ignore the argument. SCMP_ACT_NOTIFY is missing on purpose: the notify listener is
- * not implemented yet, so it is refused (see actionValue in filter.ts).
+ * others ignore the argument. SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath: the filter is
+ * then loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER and the notify fd goes to the listener.
  */
 export const ACTIONS: Record<string, (errno: number) => number> = {
   SCMP_ACT_KILL: () => 0x00000000,
@@ -21,6 +21,7 @@ export const ACTIONS: Record<string, (errno: number) => number> = {
   SCMP_ACT_ERRNO: (errno) => (0x00050000 | (errno & 0xffff)) >>> 0,
   SCMP_ACT_TRACE: (errno) => (0x7ff00000 | (errno & 0xffff)) >>> 0,
   SCMP_ACT_LOG: () => 0x7ffc0000,
+  SCMP_ACT_NOTIFY: () => 0x7fc00000,
   SCMP_ACT_ALLOW: () => 0x7fff0000,
 };
 
@@ -48,6 +49,16 @@ export const FLAGS: Record<string, number> = {
   SECCOMP_FILTER_FLAG_SPEC_ALLOW: 1 << 2,
   SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: 1 << 5,
 };
+
+/** seccomp(2) flag for a filter with SCMP_ACT_NOTIFY rules: seccomp returns the notify fd. */
+export const SECCOMP_FILTER_FLAG_NEW_LISTENER = 1 << 3;
+
+/**
+ * Syscalls SCMP_ACT_NOTIFY may not name: the clone child makes them between loading the filter
+ * and the runtime holding the notify fd, so nobody could ever answer (runc refuses `write` for
+ * the same reason; berth's child uses sendmsg).
+ */
+export const NOTIFY_FORBIDDEN: ReadonlySet<string> = new Set(['sendmsg']);
 
 /**
  * Flags the kernel accepts only together with SECCOMP_FILTER_FLAG_NEW_LISTENER (a notify

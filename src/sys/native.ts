@@ -23,6 +23,8 @@ export interface SyncMessage {
   errno: number;
   value: number;
   payload: Buffer;
+  /** a descriptor that came with the message (SCM_RIGHTS, close-on-exec), or -1 */
+  fd: number;
 }
 
 export interface ExitStatus {
@@ -108,6 +110,12 @@ export interface NativeAddon {
   /** bpf(BPF_PROG_LOAD) of a BPF_PROG_TYPE_CGROUP_DEVICE program (struct bpf_insn bytes), then
    *  bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) to the cgroup v2 directory fd. */
   attachDeviceProgram(cgroupFd: number, insns: Uint8Array): void;
+  /** A SOCK_STREAM connection (close-on-exec) to the AF_UNIX socket at path. */
+  connectUnix(path: string): number;
+  /** Sends data (not empty) with fd attached (SCM_RIGHTS) in one sendmsg. */
+  sendFd(socketFd: number, fd: number, data: Uint8Array): void;
+  /** ioctl(TIOCSWINSZ) */
+  setWinsize(fd: number, rows: number, cols: number): void;
   /** "EPERM", "ENOENT", ... */
   errnoName(errno: number): string;
   /** strerror(3) text */

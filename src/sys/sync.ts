@@ -1,6 +1,7 @@
 // Every message of the parent <-> child sync protocol, named in one place. Mirrored by
 // native/src/sync.h. A message is a 24-byte header {u32 type, i32 step, i32 errno, u32 len,
-// i64 value} followed by `len` payload bytes, sent as one SOCK_SEQPACKET datagram.
+// i64 value} followed by `len` payload bytes, sent as one SOCK_SEQPACKET datagram. ConsoleFd and
+// SeccompFd also carry one file descriptor (SCM_RIGHTS); no other message does.
 
 export const enum SyncMsg {
   /** parent -> child: cgroup placement and id maps are done; go on. */
@@ -24,6 +25,16 @@ export const enum SyncMsg {
   IdmapMount = 8,
   /** parent -> child: that idmapped mount is in place; go on. */
   IdmapDone = 9,
+  /**
+   * child -> parent: the pty master of process.terminal, attached with SCM_RIGHTS; payload = the
+   * pty's name. The parent hands it on to --console-socket (or proxies it, in `run`).
+   */
+  ConsoleFd = 10,
+  /**
+   * child -> parent: the seccomp notify fd (SECCOMP_FILTER_FLAG_NEW_LISTENER), attached with
+   * SCM_RIGHTS. The parent sends it with the container process state to linux.seccomp.listenerPath.
+   */
+  SeccompFd = 11,
 }
 
 export const SYNC_HEADER_BYTES = 24;

@@ -46,7 +46,7 @@ test('argument conditions: only the matching call is denied', () => {
   assert.match(r.stdout, 'nine-allowed');
 });
 
-test('SCMP_ACT_NOTIFY is refused with its JSON path, not ignored', () => {
+test('SCMP_ACT_NOTIFY without a listenerPath is refused with its JSON path', () => {
   const spec = minimalSpec();
   spec.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] };
   const r = runIn('true', spec);

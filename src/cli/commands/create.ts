@@ -8,7 +8,7 @@ import type { Command, Context } from '../context.js';
 
 export const CREATE_FLAGS: FlagDef[] = [
   { name: 'bundle', short: 'b', type: 'string', value: 'DIR', help: 'the bundle directory (default: the current directory)' },
-  { name: 'console-socket', type: 'string', value: 'PATH', help: 'AF_UNIX socket to receive the terminal master (terminals are not supported yet)' },
+  { name: 'console-socket', type: 'string', value: 'PATH', help: 'AF_UNIX socket that receives the pty master (SCM_RIGHTS) when process.terminal is true' },
   { name: 'pid-file', type: 'string', value: 'FILE', help: "write the init's pid to FILE (decimal digits, no newline)" },
   { name: 'no-pivot', type: 'bool', help: 'move the rootfs with MS_MOVE and chroot instead of pivot_root (for a rootfs on a ramdisk)' },
   { name: 'no-new-keyring', type: 'bool', help: "keep the caller's session keyring instead of creating one" },

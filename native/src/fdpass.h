@@ -1,0 +1,28 @@
+/*
+ * Passing one file descriptor over an AF_UNIX socket (SCM_RIGHTS). Plain C with no allocation,
+ * no locks and no stdio, so the clone child (child_fds.c) can use it as well as the addon
+ * (sockets.cc): the child hands the pty master and the seccomp notify fd to the parent over
+ * the sync socket, and the parent hands them on to --console-socket and listenerPath.
+ */
+#ifndef BERTH_FDPASS_H
+#define BERTH_FDPASS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Sends `len` bytes of `data` (at least one byte: a stream peer needs data to carry the
+ * descriptor) with `fd` attached, in ONE sendmsg. Retries on EINTR, never raises SIGPIPE.
+ * Returns the number of bytes sent (a stream socket may take fewer than `len`; the
+ * descriptor went with the first of them), or -errno.
+ */
+long berth_send_fd(int sock, int fd, const void *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

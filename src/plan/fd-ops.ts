@@ -1,0 +1,37 @@
+// The plan steps that end with the child handing a descriptor to the parent: the terminal
+// (process.terminal) and a seccomp filter with a notify listener. Kept apart from build.ts,
+// which only calls these at the right places.
+
+import type { Process } from '../spec/types.js';
+import type { CompiledSeccomp } from './build.js';
+import { OpCode } from './ops.js';
+import type { PlanWriter } from './writer.js';
+
+/** seccomp(2) SECCOMP_FILTER_FLAG_NEW_LISTENER (mirrors src/seccomp/names.ts). */
+const NEW_LISTENER = 1 << 3;
+
+/** The container's own devpts multiplexer, opened without following a symlink (as runc does). */
+export const CONTAINER_PTMX = '/dev/pts/ptmx';
+export const CONTAINER_CONSOLE = '/dev/console';
+
+/** True when the filter is loaded with a notify listener, whose fd must reach the runtime. */
+export function hasListener(seccomp: CompiledSeccomp | undefined): boolean {
+  return !!seccomp && (seccomp.flags & NEW_LISTENER) !== 0;
+}
+
+/**
+ * process.terminal: after pivot_root (paths are the container's), before the read-only and
+ * masked paths, as runc does it. The parent must expect SyncMsg.ConsoleFd.
+ */
+export function planConsole(w: PlanWriter, proc: Process): void {
+  const size = proc.consoleSize;
+  const rows = size && size.height > 0 && size.width > 0 ? size.height : 0;
+  const cols = rows ? size!.width : 0;
+  w.add('/process/terminal', OpCode.Console, [rows, cols, proc.user?.uid ?? 0], [CONTAINER_PTMX, CONTAINER_CONSOLE]);
+}
+
+/** The seccomp load: with a listener, the child sends the notify fd (SyncMsg.SeccompFd). */
+export function planSeccomp(w: PlanWriter, seccomp: CompiledSeccomp): void {
+  const code = hasListener(seccomp) ? OpCode.SeccompListener : OpCode.Seccomp;
+  w.add('/linux/seccomp', code, [seccomp.flags], [], seccomp.bpf);
+}
