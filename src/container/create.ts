@@ -14,6 +14,7 @@ import { compileSeccompProgram } from '../seccomp/index.js';
 import { loadBundle } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
 import { validateId } from '../state/id.js';
+import { lockContainer } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
 import { readStartTime } from '../state/status.js';
@@ -28,6 +29,7 @@ import { writeIdMaps } from './id-maps.js';
 import { launchError } from './launch-error.js';
 import { makeIdmappedMount, prepareIdmappedMounts } from './idmap-mounts.js';
 import { moveNetDevices } from './net-devices.js';
+import { removeHalfCreated } from './half-created.js';
 import { writePidFile } from './pid-file.js';
 import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
 
@@ -63,6 +65,8 @@ class Acquired {
   initPid = 0;
   cgroup?: CgroupManager;
   stateDirMade = false;
+  /** the container lock create holds; the child must close its copy */
+  lockFd = -1;
   /** without a mount namespace: the rootfs and the mount id under the bind the child makes */
   hostRootfs?: { path: string; mountIdBelow: number };
   /** set once the create hooks began: a failure from then on also runs the poststop hooks (runtime.md) */
@@ -156,14 +160,32 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   checkConsoleOptions(loaded.spec, o.consoleSocket, !!o.consoleProxy);
   const addon = native();
   const store = new StateStore(o.root);
-  store.createDir(o.id); // exclusive: of two creates of one id, exactly one gets here
+  try {
+    store.createDir(o.id); // exclusive: of two creates of one id, exactly one gets here
+  } catch (err) {
+    // A create killed half-way left its directory: reclaim the id, once. While another create
+    // runs, the answer stays runc's "already exists".
+    let reclaimed = false;
+    try {
+      reclaimed = removeHalfCreated(store, o.id);
+    } catch {
+      // still being created
+    }
+    if (!reclaimed) throw err;
+    store.createDir(o.id);
+  }
   const acquired = new Acquired(addon, store, o.id);
   acquired.stateDirMade = true;
+  // Held until create returns: others see a create in progress, not a leftover (half-created.ts).
+  const lock = lockContainer(store, o.id);
+  acquired.lockFd = lock.fd;
   try {
     return await launch(o, loaded.spec, loaded.bundle, loaded.rootfs, acquired);
   } catch (err) {
     await acquired.undo();
     throw err;
+  } finally {
+    lock.release();
   }
 }
 
@@ -212,6 +234,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     bundle,
     rootfs,
     facts: liveHostFacts(),
+    closeInChild: a.lockFd >= 0 ? [a.lockFd] : [],
     namespaceFds,
     cgroupFd,
     cgroupViews: cgroupViews(cgroup),

@@ -11,6 +11,7 @@ import { waitGone } from './create.js';
 import { hookState } from './hook-state.js';
 import { native } from '../sys/addon.js';
 import { detachRootfsBind } from './shared-mount-ns.js';
+import { removeHalfCreated } from './half-created.js';
 import { statusOf } from './status.js';
 
 export async function deleteContainer(root: string, id: string, force: boolean, warn: (msg: string) => void): Promise<void> {
@@ -18,7 +19,10 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
   try {
     store.read(id);
   } catch (err) {
-    if (force && err instanceof ContainerNotFound) return; // containerd relies on this
+    if (force && err instanceof ContainerNotFound) {
+      removeHalfCreated(store, id); // a create killed half-way leaves only its directory
+      return; // containerd relies on this
+    }
     throw err;
   }
   await withContainerLock(store, id, async () => {

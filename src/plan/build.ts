@@ -34,6 +34,8 @@ export interface PlanInput {
   facts: HostFacts;
   /** fds (open in this process) of the namespace files named by linux.namespaces[].path, by index */
   namespaceFds: ReadonlyMap<number, number>;
+  /** fds of this process the child closes first thing (the container lock create holds) */
+  closeInChild?: readonly number[];
   /** cgroup v2 dir fd for CLONE_INTO_CGROUP, or -1 (then the parent places the pid before Go) */
   cgroupFd: number;
   cgroupViews: readonly CgroupView[];
@@ -79,6 +81,8 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   // container: the sync socket and dir fds are closed by execve from here on.
   w.add('process setup', OpCode.ResetSignals);
   w.add('process setup', OpCode.CloexecFrom, [3 + input.preservedFds]);
+  // The container's lock, which create holds: a parked init must not keep it held.
+  for (const fd of input.closeInChild ?? []) w.add('process setup', OpCode.Close, [fd]);
   // Device nodes and created mount points get exactly the modes asked for.
   w.add('process setup', OpCode.Umask, [0]);
 

@@ -29,6 +29,8 @@ export interface LockOptions {
 
 export interface ContainerLock {
   readonly id: string;
+  /** the locked file's descriptor (create closes it in the child, which must not hold the lock) */
+  readonly fd: number;
   release(): void;
 }
 
@@ -72,6 +74,7 @@ export function lockContainer(store: StateStore, id: string, opts: LockOptions =
         let released = false;
         return {
           id,
+          fd,
           release() {
             if (released) return;
             released = true;

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { berth, makeBundle, runIn, sleepMs, stateOf, uniqueId } from '../helpers/berth.js';
 import { minimalSpec } from '../helpers/specs.js';
+import { native } from '../../src/sys/addon.js';
 
 function sleeper() {
   const spec = minimalSpec();
@@ -182,6 +183,45 @@ test('twenty parallel lifecycles of different ids all succeed', async () => {
     );
     assert.equal(codes, Array(20).fill(0));
     assert.equal(fs.readdirSync(b.root).filter((n) => !n.startsWith('.')), [], 'run removes every container');
+  } finally {
+    b.cleanup();
+  }
+});
+
+test('a directory left by a killed create is reclaimed by delete --force and by a new create, never while a create runs', () => {
+  const spec = minimalSpec();
+  spec.process!.args = ['true'];
+  const b = makeBundle(spec);
+  const left = uniqueId('halfdel');
+  const again = uniqueId('halfcreate');
+  const busy = uniqueId('halfbusy');
+  try {
+    fs.mkdirSync(path.join(b.root, left), { recursive: true });
+    assert.is(berth(b.root, ['delete', '--force', left]).status, 0);
+    assert.not.ok(fs.existsSync(path.join(b.root, left)), 'delete --force removed the leftover');
+
+    fs.mkdirSync(path.join(b.root, again));
+    const c = berth(b.root, ['create', '--bundle', b.dir, again]);
+    assert.is(c.status, 0, c.stderr);
+    assert.is(stateOf(b.root, again).status, 'created');
+    // The parked init does not hold the lock create held: delete does not wait.
+    assert.is(berth(b.root, ['delete', again], { timeoutMs: 5000 }).status, 0);
+
+    // A create in progress holds the lock: its directory is not a leftover.
+    fs.mkdirSync(path.join(b.root, busy));
+    const fd = fs.openSync(path.join(b.root, busy, 'lock'), 'w');
+    try {
+      assert.ok(native().flock(fd, true, true));
+      const d = berth(b.root, ['delete', '--force', busy]);
+      assert.is.not(d.status, 0);
+      assert.match(d.stderr, 'still being created');
+      assert.ok(fs.existsSync(path.join(b.root, busy)));
+      const cr = berth(b.root, ['create', '--bundle', b.dir, busy]);
+      assert.is.not(cr.status, 0);
+      assert.match(cr.stderr, 'already exists');
+    } finally {
+      fs.closeSync(fd);
+    }
   } finally {
     b.cleanup();
   }
