@@ -249,7 +249,10 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     warn: o.warn,
   });
 
-  if (plan.sharesMountNs) a.hostRootfs = { path: rootfs, mountIdBelow: mountIdAt(addon, rootfs) };
+  if (plan.sharesMountNs) {
+    a.hostRootfs = { path: rootfs, mountIdBelow: mountIdAt(addon, rootfs) };
+    o.warn('config.json /linux/namespaces: no mount namespace, so the container shares the host\'s mounts and is only chrooted (a process with CAP_SYS_CHROOT can leave a chroot)');
+  }
   const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops });
   a.childPid = child.pid;
   a.fds.push(child.syncFd);

@@ -163,6 +163,7 @@ test('without a mount namespace the process sees the host mount namespace, chroo
     const r = berth(b.root, ['run', '--bundle', b.dir, uniqueId('sharedmnt')]);
     assert.is(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim().split('\n'), [fs.readlinkSync('/proc/self/ns/mnt'), '/bin/busybox']);
+    assert.match(r.stderr, 'only chrooted', 'the weaker isolation is said');
     assert.equal(hostMountsUnder(`${b.dir}/rootfs`), [], 'run (create + start + delete) leaves no mount');
   } finally {
     b.cleanup();
