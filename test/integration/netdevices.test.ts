@@ -21,8 +21,14 @@ function hostVeth(address?: string): { name: string; peer: string } {
   return { name, peer };
 }
 
+/** Deletes a fixture link if it is still there; the kernel may be removing it meanwhile (a veth
+ * end goes when its peer's namespace is torn down, asynchronously). */
 function removeLink(name: string): void {
-  if (fs.existsSync(`/sys/class/net/${name}`)) execFileSync('ip', ['link', 'del', name]);
+  try {
+    execFileSync('ip', ['link', 'del', name], { stdio: 'ignore' });
+  } catch (err) {
+    if (fs.existsSync(`/sys/class/net/${name}`)) throw err;
+  }
 }
 
 function netSpec(devices: NonNullable<Spec['linux']>['netDevices'], script: string): Spec {
