@@ -7,28 +7,12 @@ import { buildLaunchPlan, type PlanInput } from '../../src/plan/build.js';
 import { OpCode } from '../../src/plan/ops.js';
 import { SyncMsg } from '../../src/sys/sync.js';
 import { checkConsoleOptions, containerProcessState } from '../../src/container/fd-passing.js';
+import { planInput } from '../helpers/plan-input.js';
 import { minimalSpec } from '../helpers/specs.js';
 import type { Spec } from '../../src/spec/types.js';
 
 function plan(spec: Spec, extra: Partial<PlanInput> = {}) {
-  return buildLaunchPlan({
-    id: 'c1',
-    spec,
-    bundle: '/b',
-    rootfs: '/b/rootfs',
-    facts: { isDirectory: () => true, lastCap: 40 },
-    namespaceFds: new Map(),
-    cgroupFd: -1,
-    cgroupViews: [],
-    execFifoFd: 9,
-    noPivot: false,
-    noNewKeyring: false,
-    preservedFds: 0,
-    extraEnv: [],
-    createHooks: false,
-    warn: () => {},
-    ...extra,
-  });
+  return buildLaunchPlan(planInput(spec, extra));
 }
 
 const NEW_LISTENER = 1 << 3;

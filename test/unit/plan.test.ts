@@ -8,29 +8,11 @@ import { capWords } from '../../src/plan/capabilities.js';
 import { execCandidates, nodeMaskWords } from '../../src/plan/process.js';
 import { ConfigError } from '../../src/errors.js';
 import { SyncMsg } from '../../src/sys/sync.js';
+import { planInput } from '../helpers/plan-input.js';
 import { minimalSpec } from '../helpers/specs.js';
 import type { Spec } from '../../src/spec/types.js';
 
-function input(spec: Spec, extra: Partial<PlanInput> = {}): PlanInput {
-  return {
-    id: 'c1',
-    spec,
-    bundle: '/b',
-    rootfs: '/b/rootfs',
-    facts: { isDirectory: (p) => (p === '/etc/hosts' ? false : p.startsWith('/missing') ? undefined : true), lastCap: 40 },
-    namespaceFds: new Map(),
-    cgroupFd: -1,
-    cgroupViews: [],
-    execFifoFd: 9,
-    noPivot: false,
-    noNewKeyring: false,
-    preservedFds: 0,
-    extraEnv: [],
-    createHooks: false,
-    warn: () => {},
-    ...extra,
-  };
-}
+const input = planInput;
 
 const codes = (spec: Spec, extra: Partial<PlanInput> = {}) => buildLaunchPlan(input(spec, extra)).ops.map((o) => o.code);
 
