@@ -54,6 +54,12 @@ for (const suite of suites) {
   failed += total - ok - skip;
   if (res.status !== 0 && total - ok - skip === 0) failed += 1; // crashed before counting
 }
+// The integration tests' roots live under /run/berth-test; each test removes its own.
+try {
+  require('node:fs').rmdirSync('/run/berth-test');
+} catch {
+  // not there, or something was left in it (then it stays, to be noticed)
+}
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 
 /**
