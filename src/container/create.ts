@@ -31,6 +31,7 @@ import { makeIdmappedMount, prepareIdmappedMounts } from './idmap-mounts.js';
 import { moveNetDevices } from './net-devices.js';
 import { removeHalfCreated } from './half-created.js';
 import { writePidFile } from './pid-file.js';
+import { killAll, waitGone } from './processes.js';
 import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
 
 export interface CreateOptions {
@@ -87,32 +88,13 @@ class Acquired {
   async undo(): Promise<void> {
     this.closeFds();
     const initPid = this.initPid;
-    for (const pid of [initPid, this.childPid]) {
-      if (pid) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
+    killAll([initPid, this.childPid]);
     if (this.childPid) await this.addon.waitPid(this.childPid).catch(() => undefined);
     if (initPid && initPid !== this.childPid) await waitGone(initPid);
     if (this.hostRootfs) detachRootfsBind(this.addon, this.hostRootfs.path, this.hostRootfs.mountIdBelow);
     this.poststop?.();
     this.cgroup?.destroy();
     if (this.stateDirMade) this.store.remove(this.id);
-  }
-}
-
-/** Waits (bounded) for a process that is not our child to disappear. */
-export async function waitGone(pid: number, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const st = readStartTime(pid);
-    if (st === null) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 2));
   }
 }
 

@@ -7,7 +7,7 @@ import { ContainerNotFound, InvalidState } from '../errors.js';
 import { runHostHooks } from '../hooks/run.js';
 import { withContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
-import { waitGone } from './create.js';
+import { killAll, waitGone } from './processes.js';
 import { hookState } from './hook-state.js';
 import { native } from '../sys/addon.js';
 import { detachRootfsBind } from './shared-mount-ns.js';
@@ -35,25 +35,15 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     if (status !== 'stopped') {
       // A created container was never started: runc deletes it without --force, and
       // containerd's shim depends on that (docs/ARCHITECTURE.md, deviations).
-      killAll(st.pid, cgroup.pids());
+      killAll([st.pid, ...cgroup.pids()]);
       await waitGone(st.pid);
     }
     // Stragglers that outlived a pid-namespace-less init.
     const left = cgroup.pids();
-    if (left.length) killAll(0, left);
+    killAll(left);
     if (st.rootfsMountBelow !== undefined) detachRootfsBind(native(), st.rootfs, st.rootfsMountBelow);
     runHostHooks('poststop', st.hooks?.poststop, JSON.stringify(hookState(st, id, st.pid, st.bundle, 'stopped')), warn);
     cgroup.destroy();
     store.remove(id);
   });
-}
-
-function killAll(init: number, pids: number[]): void {
-  for (const pid of init ? [init, ...pids] : pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
 }

@@ -1,6 +1,7 @@
 // The few host facts the pure plan builder needs, read from the live system.
 
 import fs from 'node:fs';
+import { parseMountinfo } from '../cgroups/detect.js';
 import type { HostFacts } from '../plan/mounts.js';
 
 let lastCap: number | undefined;
@@ -31,11 +32,6 @@ export function liveHostFacts(): HostFacts {
   };
 }
 
-/** Decodes mountinfo's octal escapes (\040 for a space, ...). */
-function unescapeMountinfo(field: string): string {
-  return field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
-}
-
 /** The mount point of the mount that holds hostPath: the longest mount point above it. */
 function mountPointOf(hostPath: string): string {
   let target: string;
@@ -45,13 +41,9 @@ function mountPointOf(hostPath: string): string {
     target = hostPath;
   }
   let best = '/';
-  for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const field = line.split(' ')[4];
-    if (!field) continue;
-    const mp = unescapeMountinfo(field);
+  for (const { mountPoint: mp } of parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'))) {
     const inside = mp === '/' || target === mp || target.startsWith(mp + '/');
     if (inside && mp.length > best.length) best = mp;
   }
   return best;
 }
-

@@ -11,7 +11,7 @@ import { withContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
 import { native } from '../sys/addon.js';
-import { waitGone } from './create.js';
+import { killAll, waitGone } from './processes.js';
 import { hookState } from './hook-state.js';
 import { statusOf } from './status.js';
 
@@ -42,14 +42,7 @@ export async function startContainer(root: string, id: string, warn: (msg: strin
 
 /** Stops every process of the container; `delete` then destroys it and runs poststop hooks. */
 async function stop(st: StoredState): Promise<void> {
-  const pids = [st.pid, ...cgroupManagerFromRecord(st.cgroup).pids()];
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killAll([st.pid, ...cgroupManagerFromRecord(st.cgroup).pids()]);
   await waitGone(st.pid);
 }
 

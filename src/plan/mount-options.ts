@@ -56,7 +56,8 @@ const CLEAR: Record<string, number> = {
   defaults: 0,
 };
 
-const PROPAGATION: Record<string, number> = {
+/** The propagation options; also the values linux.rootfsPropagation takes (mounts.ts). */
+export const PROPAGATION: Record<string, number> = {
   private: MS.PRIVATE,
   rprivate: MS.PRIVATE | MS.REC,
   shared: MS.SHARED,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Mount, Spec } from '../spec/types.js';
 import { AT_RECURSIVE, MS } from './linux-constants.js';
-import { type MountOptions, parseMountOptions, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
+import { type MountOptions, parseMountOptions, PROPAGATION, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
 import { OpCode } from './ops.js';
 import { SyncMsg } from '../sys/sync.js';
 import type { PlanWriter } from './writer.js';
@@ -32,17 +32,6 @@ export interface CgroupView {
   v2: boolean;
 }
 
-const PROPAGATION_OF: Record<string, number> = {
-  private: MS.PRIVATE,
-  rprivate: MS.PRIVATE | MS.REC,
-  slave: MS.SLAVE,
-  rslave: MS.SLAVE | MS.REC,
-  shared: MS.SHARED,
-  rshared: MS.SHARED | MS.REC,
-  unbindable: MS.UNBINDABLE,
-  runbindable: MS.UNBINDABLE | MS.REC,
-};
-
 /** Destinations are relative to the container's /; the child resolves them inside the root fd. */
 export function containerPath(dest: string): string {
   return path.posix.normalize('/' + dest);
@@ -57,7 +46,7 @@ export function hostSource(m: Mount, bundle: string): string {
 export function rootPropagation(spec: Spec): number {
   const p = spec.linux?.rootfsPropagation;
   if (!p) return MS.SLAVE | MS.REC;
-  const flag = PROPAGATION_OF[p];
+  const flag = PROPAGATION[p];
   if (flag === undefined) throw new ConfigError('/linux/rootfsPropagation', `unknown propagation "${p}"`);
   return flag | MS.REC;
 }
@@ -109,9 +98,8 @@ export function planMounts(
     const type = m.type ?? '';
     if (isIdmapped(m)) {
       if (!(opts.bind || type === 'bind')) throw new ConfigError(`${origin}/options`, 'idmap and ridmap are supported on bind mounts only');
-      if (facts.isDirectory(hostSource(m, bundle)) === undefined) {
-        throw new ConfigError(`${origin}/source`, `bind source "${hostSource(m, bundle)}" does not exist`);
-      }
+      const source = hostSource(m, bundle);
+      if (facts.isDirectory(source) === undefined) throw new ConfigError(`${origin}/source`, `bind source "${source}" does not exist`);
       // Idmapping needs privilege over the source filesystem, which a container in its own
       // user namespace lacks: the parent has a helper make this mount (container/idmap-mounts.ts).
       w.add(origin, OpCode.SendSync, [SyncMsg.IdmapMount]);
