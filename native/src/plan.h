@@ -85,7 +85,7 @@ struct plan_op {
 struct plan {
   uint32_t count;
   const struct plan_op *ops;
-  /* The spawning thread's signal mask (kernel layout); the child restores it, see child.c. */
+  /* The spawning thread's signal mask (kernel layout); the child restores it, see child_process.c. */
   uint64_t sigmask;
 };
 
