@@ -84,6 +84,7 @@ test('rootfsPropagation rslave, rshared, rprivate, runbindable run, with a warni
   const lines = rootLines(['rslave', 'rshared', 'rprivate', 'runbindable']);
   for (const [value, { stderr }] of lines) {
     assert.match(stderr, `level=warning msg="config.json /linux/rootfsPropagation: \\"${value}\\" is not one of the values runtime-spec lists`);
+    assert.is(stderr.split('/linux/rootfsPropagation').length - 1, 1, `${value}: warned once`);
   }
   assert.match(lines.get('rslave')!.line, / master:\d+ /, 'a slave of the host\'s shared mount');
   assert.not.match(lines.get('rslave')!.line, / shared:/);
