@@ -45,7 +45,10 @@ const wordLists = {
   schedPolicy: words('SCHED_OTHER', 'SCHED_FIFO', 'SCHED_RR', 'SCHED_BATCH', 'SCHED_ISO', 'SCHED_IDLE', 'SCHED_DEADLINE'),
   schedFlag: words('SCHED_FLAG_RESET_ON_FORK', 'SCHED_FLAG_RECLAIM', 'SCHED_FLAG_DL_OVERRUN', 'SCHED_FLAG_KEEP_POLICY', 'SCHED_FLAG_KEEP_PARAMS', 'SCHED_FLAG_UTIL_CLAMP_MIN', 'SCHED_FLAG_UTIL_CLAMP_MAX'),
   ioClass: words('IOPRIO_CLASS_RT', 'IOPRIO_CLASS_BE', 'IOPRIO_CLASS_IDLE'),
-  propagation: words('private', 'shared', 'slave', 'unbindable'),
+  // runtime-spec lists the four plain words; runc and crun also take the recursive ones, and
+  // containerd's CRI plugin sends rslave and rshared. Accepted, with a warning naming the path
+  // (src/spec/rules/beyond-schema.ts); test/unit/schemas.test.ts records the exception.
+  propagation: words('private', 'shared', 'slave', 'unbindable', 'rprivate', 'rshared', 'rslave', 'runbindable'),
   personalityDomain: words('LINUX', 'LINUX32'),
   mempolicyMode: words('MPOL_DEFAULT', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_WEIGHTED_INTERLEAVE', 'MPOL_PREFERRED', 'MPOL_PREFERRED_MANY', 'MPOL_LOCAL'),
   mempolicyFlag: words('MPOL_F_NUMA_BALANCING', 'MPOL_F_RELATIVE_NODES', 'MPOL_F_STATIC_NODES'),

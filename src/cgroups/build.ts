@@ -46,7 +46,7 @@ export function buildCgroupManager(opts: CgroupOptions, proc: ProcReader): Cgrou
     for (const c of h.controllers) paths[c] = dir;
   }
   if (layout.unified) paths[''] = cgroupDirIn(layout.unified, inner, ownCgroup(''));
-  return new CgroupV1(paths, opts.files);
+  return new CgroupV1(paths, opts.files, layout.unified?.mountPoint);
 }
 
 /**

@@ -11,6 +11,7 @@ import { destroyCgroups, joinCgroup, makeCgroup, pidsBelow, readTrimmed } from '
 import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
 import type { ApplyOptions, ResourceInput } from './resources/input.js';
 import { applyV1Resources } from './resources/v1.js';
+import { applyUnifiedOnV1, checkUnifiedOnV1 } from './resources/unified-v1.js';
 
 export class CgroupV1 implements CgroupManager {
   /** cgroups that existed before create(): destroy() leaves them */
@@ -21,6 +22,8 @@ export class CgroupV1 implements CgroupManager {
   constructor(
     private readonly paths: Readonly<Record<string, string>>,
     private readonly files: CgroupFiles = realCgroupFiles,
+    /** the cgroup2 mount point of a hybrid host (only create and applyResources need it) */
+    private readonly unifiedMount?: string,
   ) {}
 
   /** Each directory once, however many controllers share it. */
@@ -38,9 +41,15 @@ export class CgroupV1 implements CgroupManager {
   }
 
   applyResources(input: ResourceInput, opts: ApplyOptions): void {
-    // The hybrid unified hierarchy ("" key) only places the process; runc sets nothing there.
+    // The hybrid unified hierarchy ("" key) places the process, and takes the `unified` keys
+    // of the controllers it holds; everything else goes to the v1 hierarchies.
     const v1 = Object.fromEntries(Object.entries(this.paths).filter(([c]) => c !== ''));
-    applyV1Resources(v1, input, opts, this.files);
+    const { unified: values = {}, ...v1Resources } = input.resources ?? {};
+    const dir = this.paths[''];
+    const hybrid = dir && this.unifiedMount ? { mountPoint: this.unifiedMount, dir } : undefined;
+    checkUnifiedOnV1(Object.keys(values), hybrid, this.files);
+    applyV1Resources(v1, { ...input, resources: v1Resources }, opts, this.files);
+    if (hybrid && Object.keys(values).length) applyUnifiedOnV1(values, hybrid, this.files);
   }
 
   openForClone(): number {

@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { thawCgroups } from '../cgroups/freezer.js';
 import { cgroupManagerFor, type CgroupManager } from '../cgroups/index.js';
 import { BerthError, ConfigError, LaunchError } from '../errors.js';
 import { runHooksInContainer } from '../hooks/in-container.js';
@@ -24,6 +25,8 @@ import type { NativeAddon } from '../sys/native.js';
 import { SyncMsg } from '../sys/sync.js';
 import { hookState } from './hook-state.js';
 import { liveHostFacts } from './host-facts.js';
+import { checkCgroupBeforeUse } from './cgroup-checks.js';
+import { reapWithin, receiveFromChild } from './child-wait.js';
 import { checkConsoleOptions, connectConsoleSocket, containerProcessState, sendConsole, sendToSeccompListener } from './fd-passing.js';
 import { writeIdMaps } from './id-maps.js';
 import { launchError } from './launch-error.js';
@@ -88,8 +91,11 @@ class Acquired {
   async undo(): Promise<void> {
     this.closeFds();
     const initPid = this.initPid;
+    // A child frozen meanwhile (cgroup v1) would not die of SIGKILL: thaw first. Only once a
+    // child exists: a cgroup found frozen before that is someone else's, and stays so.
+    if (this.childPid && this.cgroup) thawCgroups(this.cgroup.describe());
     killAll([initPid, this.childPid]);
-    if (this.childPid) await this.addon.waitPid(this.childPid).catch(() => undefined);
+    if (this.childPid) await reapWithin(this.addon, this.childPid);
     if (initPid && initPid !== this.childPid) await waitGone(initPid);
     if (this.hostRootfs) detachRootfsBind(this.addon, this.hostRootfs.path, this.hostRootfs.mountIdBelow);
     this.poststop?.();
@@ -182,6 +188,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   const cgroup = cgroupManagerFor({ id: o.id, cgroupsPath: spec.linux?.cgroupsPath, systemd: o.systemdCgroup });
   a.cgroup = cgroup;
   cgroup.create();
+  checkCgroupBeforeUse(cgroup, o.warn);
   // Limits go in before the child exists: it is born in (or moved into) a cgroup that is
   // already restricted, so no user code ever runs unlimited.
   cgroup.applyResources(
@@ -255,7 +262,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
 
   let devicesMoved = false;
   for (;;) {
-    const msg = addon.syncRecv(child.syncFd, -1);
+    const msg = receiveFromChild(addon, child.syncFd);
     if (!msg) throw new LaunchError('the container process exited before it was ready', 0);
     if (msg.fd >= 0) a.fds.push(msg.fd); // closed below, or by undo
     if (msg.type === SyncMsg.Error) throw launchError(plan, msg, addon);
@@ -327,6 +334,6 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   if (o.pidFile) writePidFile(o.pidFile, initPid);
   if (consoleFd >= 0) a.fds.splice(a.fds.indexOf(consoleFd), 1); // the caller's now
   a.closeFds();
-  if (plan.forks) await addon.waitPid(child.pid); // the first stage exits after reporting
+  if (plan.forks) await reapWithin(addon, child.pid); // the first stage exits after reporting
   return { consoleFd, consoleSized: !!spec.process?.consoleSize };
 }

@@ -1,4 +1,7 @@
-// `kill`: signal the init, or with --all every process in the container's cgroup.
+// `kill`: signal the init, or with --all every process in the container's cgroup. As with runc,
+// --all also works on a stopped container (containerd's shim uses it to end what outlived the
+// init; an empty or removed cgroup is simply nothing to signal), while a plain kill of a
+// stopped container is an error: its recorded pid may belong to someone else by now.
 
 import { ContainerNotRunning } from '../errors.js';
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
@@ -8,7 +11,7 @@ import { statusOf } from './status.js';
 export function killContainer(root: string, id: string, signal: number, all: boolean): void {
   const store = new StateStore(root);
   const st = store.read(id);
-  if (statusOf(store, st) === 'stopped') throw new ContainerNotRunning(id);
+  if (!all && statusOf(store, st) === 'stopped') throw new ContainerNotRunning(id);
   if (all) {
     for (const pid of cgroupManagerFromRecord(st.cgroup).pids()) signalQuietly(pid, signal);
   } else {

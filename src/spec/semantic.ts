@@ -5,6 +5,7 @@
 
 import type { Spec } from './types.js';
 import { type ConfigWarning, Findings } from './rules/findings.js';
+import { checkBeyondSchema } from './rules/beyond-schema.js';
 import { checkAnnotations, checkHooks, checkNames, checkRoot, checkVersion } from './rules/general.js';
 import { checkIntelRdt, checkMemoryPolicy, checkNetDevices, checkPersonality } from './rules/linux-misc.js';
 import { checkDevices, checkMaskedAndReadonly, checkMounts } from './rules/mounts.js';
@@ -40,6 +41,7 @@ export function checkSemantics(spec: Spec): ConfigWarning[] {
   checkMemoryPolicy(f, spec);
   checkNetDevices(f, spec, ns);
   checkIntelRdt(f, spec);
+  checkBeyondSchema(f, spec);
   return f.warnings;
 }
 

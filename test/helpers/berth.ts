@@ -70,7 +70,7 @@ export function uniqueId(tag: string): string {
  * files, not pipes: a created container inherits berth's stdout/stderr and would hold a pipe
  * open (and spawnSync waiting) until it exits, exactly as a shim's pipes are held.
  */
-export function berth(root: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
+export function berth(root: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-out-'));
   const outFd = fs.openSync(path.join(dir, 'out'), 'w+');
   const errFd = fs.openSync(path.join(dir, 'err'), 'w+');
@@ -79,6 +79,7 @@ export function berth(root: string, args: string[], opts: { input?: string; time
       encoding: 'utf8',
       input: opts.input,
       timeout: opts.timeoutMs ?? 30_000,
+      env: opts.env ? { ...process.env, ...opts.env } : process.env,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd],
     });
     res.stdout = fs.readFileSync(path.join(dir, 'out'), 'utf8');

@@ -202,7 +202,7 @@ test('v1: a value for a controller that is not mounted, or unified, is an error 
     assert.is(configError(apply).jsonPath, '/linux/resources/hugepageLimits/0');
   });
   v1({ unified: { 'memory.max': '1' } }, (_r, log, apply) => {
-    assert.is(configError(apply).jsonPath, '/linux/resources/unified');
+    assert.is(configError(apply).jsonPath, '/linux/resources/unified/memory.max');
     assert.is(log.length, 0, 'nothing was written');
   });
 });

@@ -147,7 +147,7 @@ test('spec writes config.json relative to the cwd or --bundle and never overwrit
     assert.is(r.status, 0, r.err);
     const cfg = JSON.parse(fs.readFileSync(path.join(tmp, 'config.json'), 'utf8'));
     assert.is(cfg.ociVersion, '1.3.0');
-    assert.is(cfg.process.terminal, false);
+    assert.is(cfg.process.terminal, true);
     assert.equal(cfg.process.args, ['sh']);
     assert.is(cfg.root.path, 'rootfs');
     const again = await berth(['spec'], tmp);
@@ -159,9 +159,12 @@ test('spec writes config.json relative to the cwd or --bundle and never overwrit
     const missing = await berth(['spec', '--bundle', path.join(tmp, 'nope')], tmp);
     assert.is(missing.status, 1);
     assert.match(missing.err, 'does not exist');
-    const rootless = await berth(['spec', '--rootless', '-b', 'b'], tmp);
-    assert.is(rootless.status, 1);
-    assert.match(rootless.err, 'not supported yet');
+    fs.mkdirSync(path.join(tmp, 'r'));
+    const rootless = await berth(['spec', '--rootless', '-b', 'r'], tmp);
+    assert.is(rootless.status, 0, rootless.err);
+    const rl = JSON.parse(fs.readFileSync(path.join(tmp, 'r', 'config.json'), 'utf8'));
+    assert.equal(rl.linux.uidMappings, [{ containerID: 0, hostID: process.geteuid!(), size: 1 }]);
+    assert.ok(rl.linux.namespaces.some((n: { type: string }) => n.type === 'user'));
     const features = await berth(['features'], tmp);
     assert.is(features.status, 0);
     assert.is(JSON.parse(features.out).ociVersionMax, '1.3.0');

@@ -121,7 +121,8 @@ const RULES: [string, (s: any) => void, string, string][] = [
   ['net sysctls need a network namespace', (s) => { s.linux.namespaces.splice(1, 1); s.linux.netDevices = {}; }, '/linux/sysctl/net.ipv4.ip_forward', 'network namespace'],
   ['ipc sysctls need an ipc namespace', (s) => s.linux.namespaces.splice(3, 1), '/linux/sysctl/kernel.shmmax', 'ipc namespace'],
   ['host-wide sysctls are refused', (s) => (s.linux.sysctl['vm.overcommit_memory'] = '1'), '/linux/sysctl/vm.overcommit_memory', 'would change the host'],
-  ['kernel.hostname belongs in /hostname', (s) => (s.linux.sysctl['kernel.hostname'] = 'x'), '/linux/sysctl/kernel.hostname', 'set the hostname there'],
+  ['kernel.hostname agrees with /hostname', (s) => (s.linux.sysctl['kernel.hostname'] = 'x'), '/linux/sysctl/kernel.hostname', '"x" disagrees with /hostname "full"'],
+  ['kernel.domainname agrees with /domainname', (s) => (s.linux.sysctl['kernel/domainname'] = 'x'), '/linux/sysctl/kernel~1domainname', '"x" disagrees with /domainname "example.test"'],
   // the smaller sections
   ['personality has a domain', (s) => delete s.linux.personality.domain, '/linux/personality/domain', 'required'],
   ['memoryPolicy has a mode', (s) => delete s.linux.memoryPolicy.mode, '/linux/memoryPolicy/mode', 'required'],
@@ -152,7 +153,7 @@ test('what the rules allow: relative-free joins, %d templates, the lxcfs files, 
     s.mounts.push({ destination: '/proc/meminfo', source: '/var/lib/lxcfs/proc/meminfo', options: ['bind'] });
     s.mounts.push({ destination: '/srv//data/./x/../y', type: 'tmpfs', source: 'tmpfs' });
     s.linux.devices.push({ ...s.linux.devices[0] }); // the same node twice
-    s.linux.sysctl = { 'fs.mqueue.msg_max': '10', 'kernel.domainname': 'x', 'net.ipv4.conf.eth0/100.forwarding': '1' };
+    s.linux.sysctl = { 'fs.mqueue.msg_max': '10', 'kernel.domainname': 'example.test', 'kernel.hostname': '', 'net.ipv4.conf.eth0/100.forwarding': '1' };
     s.process.scheduler = { policy: 'SCHED_RR', priority: 99 };
     s.process.env.push('WITH=equals=inside');
     s.hostname = '';

@@ -59,7 +59,7 @@ export function deviceRules(configRules: readonly DeviceCgroupRule[] | undefined
     const at = `/linux/resources/devices/${i}`;
     if (!r.access) throw new ConfigError(`${at}/access`, 'is empty; give the access the rule is about (r, w, m)');
     return {
-      type: (r.type ?? 'a') as DevType,
+      type: (r.type || 'a') as DevType, // absent or empty: all devices, as with runc
       major: r.major ?? ANY,
       minor: r.minor ?? ANY,
       access: normAccess(r.access),

@@ -1,7 +1,7 @@
 // linux.resources on cgroup v1 (and hybrid hosts): each value goes to its controller's own
 // hierarchy, in runc's controller order. A value for a controller that is not mounted is an
-// error naming the field (silently dropping a limit would be worse), and `unified` is refused:
-// v1 has no such files.
+// error naming the field (silently dropping a limit would be worse). `unified` names cgroup2
+// files: the driver (../v1.ts) hands it to unified-v1.ts, never to this file.
 
 import { ConfigError } from '../../errors.js';
 import { intText, pidsMaxText, rdmaLine } from './convert.js';
@@ -17,10 +17,6 @@ export function applyV1Resources(paths: Readonly<Record<string, string>>, input:
     if (!dir) throw new ConfigError(at, `the ${controller} controller is not mounted as cgroup v1 on this host`);
     return new CgroupDir(dir, files);
   };
-
-  if (r.unified && Object.keys(r.unified).length) {
-    throw new ConfigError(`${R}/unified`, 'names cgroup v2 files, but this host has its controllers on cgroup v1');
-  }
 
   const cpu = r.cpu as Obj | undefined;
   for (const k of ['cpus', 'mems']) {

@@ -10,8 +10,8 @@ export const command: Command = {
   usage: 'berth kill [command options] <container-id> [signal]',
   description: `Sends a signal to the container's init (default SIGTERM). The signal is a name, with or
 without "SIG", in any case (KILL, SIGKILL, kill, RTMIN+1), or a number (9). With --all it goes
-to every process in the container's cgroup. A stopped container is an error
-("container not running").`,
+to every process in the container's cgroup, also of a stopped container. Without --all, a
+stopped container is an error ("container not running").`,
   flags: [{ name: 'all', short: 'a', type: 'bool', help: 'signal every process in the container, not just the init' }],
   args: { min: 1, max: 2 },
   async run(p, ctx) {

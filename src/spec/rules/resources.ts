@@ -16,7 +16,8 @@ export function checkResources(f: Findings, spec: Spec): void {
   const at = '/linux/resources';
 
   (r.devices ?? []).forEach((d, i) => {
-    if (d.type !== undefined && !['a', 'b', 'c'].includes(d.type)) {
+    // An empty type means all devices, as an absent one does (runc reads it so).
+    if (d.type !== undefined && !['', 'a', 'b', 'c'].includes(d.type)) {
       f.fail(`${at}/devices/${i}/type`, `"${d.type}" is not a (all), b (block) or c (char)`);
     }
     if (d.access !== undefined && ![...d.access].every((c) => c === 'r' || c === 'w' || c === 'm')) {

@@ -25,8 +25,20 @@ export function sysctlProcPath(key: string): string {
 // IPC sysctls live in the ipc namespace (fs.mqueue.* too).
 const IPC_SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
 
+/**
+ * kernel.hostname and kernel.domainname set what /hostname and /domainname set: when both are
+ * given and differ, one of them cannot be applied as specified. Docker sends kernel.domainname
+ * for its --domainname, so agreeing values (or the sysctl alone) are fine.
+ */
+function checkAgreesWithField(f: Findings, at: string, value: string, spec: Spec, field: 'hostname' | 'domainname'): void {
+  const given = spec[field];
+  if (given !== undefined && given !== value) {
+    f.fail(at, `"${value}" disagrees with /${field} "${given}": both set the ${field}, so one of them cannot be applied`);
+  }
+}
+
 export function checkSysctl(f: Findings, spec: Spec, ns: NamespaceView): void {
-  for (const key of Object.keys(spec.linux?.sysctl ?? {})) {
+  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
     const at = pointer('linux', 'sysctl', key);
     const parts = sysctlComponents(key);
     if (parts.some((p) => p === '' || p === '.' || p === '..' || hasSpaceOrControl(p))) {
@@ -37,10 +49,8 @@ export function checkSysctl(f: Findings, spec: Spec, ns: NamespaceView): void {
       if (!ns.has('ipc')) f.fail(at, `${name} can only be set in an ipc namespace of the container's own`);
     } else if (name.startsWith('net.')) {
       if (!ns.has('network')) f.fail(at, `${name} can only be set in a network namespace of the container's own`);
-    } else if (name === 'kernel.domainname' && ns.has('uts')) {
-      // namespaced, and no config field says the same thing
-    } else if (name === 'kernel.hostname' && ns.has('uts')) {
-      f.fail(at, 'kernel.hostname conflicts with /hostname: set the hostname there');
+    } else if ((name === 'kernel.domainname' || name === 'kernel.hostname') && ns.has('uts')) {
+      checkAgreesWithField(f, at, value, spec, name === 'kernel.hostname' ? 'hostname' : 'domainname');
     } else {
       f.fail(at, `${name} is not namespaced (or its namespace is not the container's own): setting it would change the host`);
     }
