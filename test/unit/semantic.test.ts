@@ -174,8 +174,20 @@ test('unknown capabilities, relative destinations and ".." above / are warnings,
     { jsonPath: '/mounts/2/destination', detail: 'relative destination "tmp" is deprecated; it is taken as "/tmp"' },
     { jsonPath: '/mounts/3/destination', detail: '"/../../../berth-escape" climbs above the container\'s / with ".."; it is taken as "/berth-escape"' },
     { jsonPath: '/process/capabilities/bounding/3', detail: 'unknown capability "CAP_FROM_THE_FUTURE" is ignored' },
-    { jsonPath: '/process/capabilities/ambient/1', detail: 'CAP_KILL is not also permitted and inheritable, so the kernel will not raise it' },
+    { jsonPath: '/process/capabilities/ambient', detail: 'CAP_KILL is not also permitted and inheritable, so the kernel will not raise it' },
     { jsonPath: '/linux/readonlyPaths/0', detail: '"/../proc/sys" climbs above the container\'s / with ".."; it is taken as "/proc/sys"' },
+  ]);
+});
+
+test('ambient capabilities that cannot be raised make one warning, as runc\'s default spec has three', () => {
+  const warnings = warningsOf((s) => {
+    s.process.capabilities = { bounding: ['CAP_KILL'], permitted: ['CAP_KILL'], ambient: ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'] };
+  });
+  assert.equal(warnings, [
+    {
+      jsonPath: '/process/capabilities/ambient',
+      detail: 'CAP_AUDIT_WRITE, CAP_KILL, CAP_NET_BIND_SERVICE are not also permitted and inheritable, so the kernel will not raise them',
+    },
   ]);
 });
 
