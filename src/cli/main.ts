@@ -83,7 +83,7 @@ const processIo: MainIo = { out: writeFd1, err: writeStderr, cwd: () => process.
 
 function reportError(err: unknown, log: Logger): void {
   const message = err instanceof Error ? err.message : String(err);
-  log.error(message);
+  log.fatal(message);
   if (!(err instanceof BerthError) && err instanceof Error && err.stack) log.debug(err.stack);
 }
 
@@ -106,7 +106,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
   }
   const format = (g.flags['log-format'] as string | undefined) ?? 'text';
   if (format !== 'text' && format !== 'json') {
-    early.error(`invalid log-format: ${format} (use text or json)`);
+    early.fatal(`invalid log-format: ${format} (use text or json)`);
     return 1;
   }
   const cwd = io.cwd();

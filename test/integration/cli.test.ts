@@ -9,13 +9,13 @@ import { berth, berthBin, makeBundle, sleepMs, stateOf, uniqueId } from '../help
 import { minimalSpec } from '../helpers/specs.js';
 import { schemaValidators } from '../../src/spec/validate.js';
 
-test('--log with --log-format json: errors are JSON lines with level, msg, time; nothing on stderr', () => {
+test('--log with --log-format json: errors are JSON lines with level, msg, time; stderr has the bare message, as runc', () => {
   const b = makeBundle();
   const log = path.join(b.dir, 'log.json');
   try {
     const r = berth(b.root, ['--log', log, '--log-format', 'json', 'state', 'berth-t-missing']);
     assert.is(r.status, 1);
-    assert.is(r.stderr, '');
+    assert.is(r.stderr, 'container berth-t-missing does not exist\n');
     const last = JSON.parse(fs.readFileSync(log, 'utf8').trim().split('\n').at(-1)!);
     assert.is(last.level, 'error');
     assert.match(last.msg, 'does not exist');
