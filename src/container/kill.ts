@@ -8,13 +8,20 @@ import { statusOf } from './status.js';
 export function killContainer(root: string, id: string, signal: number, all: boolean): void {
   const store = new StateStore(root);
   const st = store.read(id);
-  if (statusOf(store, st) === 'stopped') throw new ContainerNotRunning(id);
+  const status = statusOf(store, st);
+  if (status === 'stopped') throw new ContainerNotRunning(id);
+  const cgroup = cgroupManagerFromRecord(st.cgroup);
   if (all) {
-    for (const pid of cgroupManagerFromRecord(st.cgroup).pids()) signalQuietly(pid, signal);
+    for (const pid of cgroup.pids()) signalQuietly(pid, signal);
   } else {
     process.kill(st.pid, signal);
   }
+  // Other signals to a paused container wait, queued, for resume (as with runc); SIGKILL is
+  // meant to end it now, and a frozen task only dies once thawed.
+  if (status === 'paused' && signal === SIGKILL) cgroup.thaw();
 }
+
+const SIGKILL = 9;
 
 function signalQuietly(pid: number, signal: number): void {
   try {
