@@ -33,7 +33,12 @@ export function parseNetDev(text: string): NetworkInterface[] {
   return out;
 }
 
-function networkInterfaces(pid: number): NetworkInterface[] | null {
+/** null, as runc prints it, when there is nothing of the container's own to show. */
+function networkInterfaces(st: StoredState): NetworkInterface[] | null {
+  // Without a network namespace of its own the init sees the host's interfaces: not the
+  // container's, so none are reported (runc reports only interfaces it configured).
+  if (!st.namespaces?.some((ns) => ns.type === 'network')) return null;
+  const pid = st.pid;
   try {
     const list = parseNetDev(fs.readFileSync(`/proc/${pid}/net/dev`, 'utf8'));
     return list.length ? list : null;
@@ -56,7 +61,7 @@ function running(root: string, id: string): Running {
 }
 
 function statsLine(r: Running): string {
-  const data = { ...r.cgroup.stats(), intel_rdt: {}, network_interfaces: networkInterfaces(r.st.pid) };
+  const data = { ...r.cgroup.stats(), intel_rdt: {}, network_interfaces: networkInterfaces(r.st) };
   return statsJson({ type: 'stats', id: r.st.id, data });
 }
 

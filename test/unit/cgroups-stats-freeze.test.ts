@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { statsJson } from '../../src/cgroups/stats/types.js';
 import { CgroupV1 } from '../../src/cgroups/v1.js';
 import { CgroupV2 } from '../../src/cgroups/v2.js';
+import { parseNetDev } from '../../src/container/events.js';
 import { fakeCgroupFiles } from '../helpers/cgroups-fake-host.js';
 
 function tree(files: Record<string, string>): { dir: string; done(): void } {
@@ -163,6 +164,15 @@ test('v1 freeze: FROZEN then waits for freezer.state to read FROZEN; no freezer:
   } finally {
     t.done();
   }
+});
+
+test('network interfaces from /proc/<pid>/net/dev, lo left out', () => {
+  const text = `Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0
+  eth0: 1000 10 1 2 0 0 0 0 2000 20 3 4 0 0 0 0
+`;
+  assert.equal(parseNetDev(text), [{ name: 'eth0', rx_bytes: 1000n, rx_packets: 10n, rx_errors: 1n, rx_dropped: 2n, tx_bytes: 2000n, tx_packets: 20n, tx_errors: 3n, tx_dropped: 4n }]);
 });
 
 test.run();
