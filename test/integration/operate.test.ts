@@ -91,8 +91,8 @@ test('pause / resume: the freezer, status paused in state and list, runc\'s refu
   }
 });
 
-test('kill KILL and delete --force of a paused container leave nothing behind', () => {
-  for (const how of ['kill', 'delete']) {
+function pausedThen(how: 'kill' | 'delete'): void {
+  {
     const c = sleeper(`paused-${how}`);
     try {
       assert.is(berth(c.b.root, ['pause', c.id]).status, 0);
@@ -113,7 +113,10 @@ test('kill KILL and delete --force of a paused container leave nothing behind', 
       c.b.cleanup();
     }
   }
-});
+}
+
+test('kill KILL of a paused container ends it; delete then leaves nothing behind', () => pausedThen('kill'));
+test('delete --force of a paused container leaves nothing behind', () => pausedThen('delete'));
 
 test('update: every runc flag reaches its cgroup v1 file, and is recorded', () => {
   const c = sleeper('update');
