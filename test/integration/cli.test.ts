@@ -28,7 +28,7 @@ test('--log with --log-format json: errors are JSON lines with level, msg, time;
 test('--version, global and per-command --help', () => {
   const v = berth('/run/berth-test/none', ['--version']);
   assert.match(v.stdout, /^berth version \d+\.\d+\.\d+\ncommit: \S+\nspec: 1\.3\.0\n$/);
-  for (const cmd of ['create', 'start', 'run', 'state', 'list', 'kill', 'delete', 'spec', 'features']) {
+  for (const cmd of ['create', 'start', 'run', 'state', 'list', 'kill', 'delete', 'spec', 'features', 'ps', 'pause', 'resume', 'update', 'events']) {
     const h = berth('/run/berth-test/none', [cmd, '--help']);
     assert.is(h.status, 0, cmd);
     assert.match(h.stdout, `berth ${cmd}`);

@@ -79,6 +79,23 @@ test('pause / resume: the freezer, status paused in state and list, runc\'s refu
   } finally {
     c.b.cleanup();
   }
+  // A created container can be paused too; start then refuses, resume brings back "created".
+  const spec = minimalSpec();
+  spec.process!.args = ['sleep', '1000'];
+  const created = makeBundle(spec);
+  try {
+    const id = uniqueId('pause-created');
+    assert.is(berth(created.root, ['create', '--bundle', created.dir, id]).status, 0);
+    assert.is(berth(created.root, ['pause', id]).status, 0);
+    assert.is(stateOf(created.root, id).status, 'paused');
+    const start = berth(created.root, ['start', id]);
+    assert.is(start.status, 1);
+    assert.match(start.stderr, 'cannot start a container in the paused state');
+    assert.is(berth(created.root, ['resume', id]).status, 0);
+    assert.is(stateOf(created.root, id).status, 'created');
+  } finally {
+    created.cleanup();
+  }
   const stopped = sleeper('pause-stopped');
   try {
     berth(stopped.b.root, ['kill', stopped.id, 'KILL']);
