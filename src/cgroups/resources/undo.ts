@@ -17,11 +17,13 @@ export function undoableFiles(base: CgroupFiles): UndoableFiles {
     read: (file) => base.read(file),
     exists: (file) => base.exists(file),
     write(file, value) {
+      const text = seen.has(file) ? undefined : base.read(file);
+      base.write(file, value);
+      // Only a write that went through has something to take back.
       if (!seen.has(file)) {
         seen.add(file);
-        before.push({ file, text: base.read(file) });
+        before.push({ file, text });
       }
-      base.write(file, value);
     },
     undo() {
       const failed: string[] = [];
