@@ -25,6 +25,21 @@ test('--log with --log-format json: errors are JSON lines with level, msg, time;
   }
 });
 
+test('--log during create: the error is in the log and, as one bare line, on stderr (runc does the same)', () => {
+  const b = makeBundle(minimalSpec({ process: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'bogus' as never }] } }));
+  const log = path.join(b.dir, 'log.txt');
+  try {
+    const r = berth(b.root, ['--log', log, 'create', '--bundle', b.dir, uniqueId('log-create')]);
+    assert.is(r.status, 1);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.is(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /^config\.json \/linux\/namespaces\/1/);
+    assert.ok(fs.readFileSync(log, 'utf8').includes(`level=error msg=${JSON.stringify(lines[0])}`));
+  } finally {
+    b.cleanup();
+  }
+});
+
 test('--version, global and per-command --help', () => {
   const v = berth('/run/berth-test/none', ['--version']);
   assert.match(v.stdout, /^berth version \d+\.\d+\.\d+\ncommit: \S+\nspec: 1\.3\.0\n$/);
