@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
+import type { CgroupFiles } from './resources/files.js';
 
 function codeOf(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? String(err);
@@ -115,5 +116,14 @@ export function waitUntil(done: () => boolean, timeoutMs: number): boolean {
     const left = deadline - Date.now();
     if (left <= 0) return false;
     sleepSync(Math.min(delay, left));
+  }
+}
+
+/** A control-file write (freezer) whose failure is an error naming the file. */
+export function writeOrThrow(files: CgroupFiles, file: string, value: string): void {
+  try {
+    files.write(file, value);
+  } catch (err) {
+    throw new BerthError(`cannot write "${value}" to ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
 }

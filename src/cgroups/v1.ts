@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
 import type { CgroupManager, CgroupRecord } from './index.js';
-import { destroyCgroups, FREEZE_TIMEOUT_MS, joinCgroup, listCgroupDir, makeCgroup, pidsBelow, readTrimmed, waitUntil } from './tree.js';
+import { destroyCgroups, FREEZE_TIMEOUT_MS, joinCgroup, listCgroupDir, makeCgroup, pidsBelow, readTrimmed, waitUntil, writeOrThrow } from './tree.js';
 import { v1OomKills, v1Stats } from './stats/v1.js';
 import type { CgroupStats } from './stats/types.js';
 import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
@@ -102,14 +102,6 @@ export class CgroupV1 implements CgroupManager {
 
   describe(): CgroupRecord {
     return { version: 1, paths: { ...this.paths }, ...(this.kept.size ? { kept: [...this.kept] } : {}) };
-  }
-}
-
-export function writeOrThrow(files: CgroupFiles, file: string, value: string): void {
-  try {
-    files.write(file, value);
-  } catch (err) {
-    throw new BerthError(`cannot write "${value}" to ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
 }
 

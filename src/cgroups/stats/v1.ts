@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { CgroupFiles } from '../resources/files.js';
 import { cpuList, nonZero, readKeyed, readU64 } from './parse.js';
-import type { BlkioEntry, CgroupStats, Hugetlb, MemoryEntry, U64 } from './types.js';
+import { hugetlbStats } from './hugetlb.js';
+import type { BlkioEntry, CgroupStats, MemoryEntry, U64 } from './types.js';
 
 /** USER_HZ: cpuacct.stat counts in ticks of 1/100 s. */
 const NS_PER_TICK = 10_000_000n;
@@ -22,16 +23,16 @@ function cpuStats(files: CgroupFiles, acct: string | undefined, cpu: string | un
     const ticks = readKeyed(files, f('cpuacct.stat')) ?? {};
     // cpuacct.usage_all: "cpu user system" per line, in ns.
     const all = (files.read(f('cpuacct.usage_all')) ?? '').split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((p) => p.length === 3);
-    out.usage = nonZero({
-      total: readU64(files, f('cpuacct.usage')),
-      percpu: listU64(files.read(f('cpuacct.usage_percpu'))),
-      percpu_kernel: all.length ? all.map((p) => BigInt(p[2]!)) : undefined,
-      percpu_user: all.length ? all.map((p) => BigInt(p[1]!)) : undefined,
-      kernel: 0n,
-      user: 0n,
-    });
-    out.usage.kernel = (ticks['system'] ?? 0n) * NS_PER_TICK;
-    out.usage.user = (ticks['user'] ?? 0n) * NS_PER_TICK;
+    out.usage = {
+      ...nonZero({
+        total: readU64(files, f('cpuacct.usage')),
+        percpu: listU64(files.read(f('cpuacct.usage_percpu'))),
+        percpu_kernel: all.length ? all.map((p) => BigInt(p[2]!)) : undefined,
+        percpu_user: all.length ? all.map((p) => BigInt(p[1]!)) : undefined,
+      }),
+      kernel: (ticks['system'] ?? 0n) * NS_PER_TICK,
+      user: (ticks['user'] ?? 0n) * NS_PER_TICK,
+    };
   }
   if (cpu) {
     const st = readKeyed(files, path.join(cpu, 'cpu.stat')) ?? {};
@@ -86,22 +87,6 @@ function blkioStats(files: CgroupFiles, dir: string | undefined): CgroupStats['b
     return nonZero({ ioServiceBytesRecursive: blkioEntries(bytes), ioServicedRecursive: blkioEntries(f(`${prefix}.io_serviced_recursive`)) });
   }
   return {};
-}
-
-/** Page sizes from the hugetlb.<size>.limit_in_bytes files present. */
-export function hugetlbStats(files: CgroupFiles, dir: string | undefined, names: string[], suffix: { usage: string; max?: string; failcnt: (size: string) => U64 | undefined }): Record<string, Hugetlb> {
-  const out: Record<string, Hugetlb> = {};
-  if (!dir) return out;
-  for (const name of names) {
-    const m = /^hugetlb\.([^.]+)\.(?:limit_in_bytes|max)$/.exec(name);
-    if (!m) continue;
-    const size = m[1]!;
-    out[size] = {
-      ...nonZero({ usage: readU64(files, path.join(dir, `hugetlb.${size}.${suffix.usage}`)), max: suffix.max ? readU64(files, path.join(dir, `hugetlb.${size}.${suffix.max}`)) : undefined }),
-      failcnt: suffix.failcnt(size) ?? 0n,
-    };
-  }
-  return out;
 }
 
 export function v1Stats(paths: Readonly<Record<string, string>>, files: CgroupFiles, listDir: (dir: string) => string[]): CgroupStats {

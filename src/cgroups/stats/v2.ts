@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import type { CgroupFiles } from '../resources/files.js';
-import { hugetlbStats } from './v1.js';
+import { hugetlbStats } from './hugetlb.js';
 import { cpuList, nonZero, readKeyed, readU64 } from './parse.js';
 import type { BlkioEntry, CgroupStats, MemoryEntry, U64 } from './types.js';
 
