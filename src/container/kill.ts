@@ -10,15 +10,14 @@ export function killContainer(root: string, id: string, signal: number, all: boo
   const st = store.read(id);
   const status = statusOf(store, st);
   if (status === 'stopped') throw new ContainerNotRunning(id);
-  const cgroup = cgroupManagerFromRecord(st.cgroup);
   if (all) {
-    for (const pid of cgroup.pids()) signalQuietly(pid, signal);
+    for (const pid of cgroupManagerFromRecord(st.cgroup).pids()) signalQuietly(pid, signal);
   } else {
     process.kill(st.pid, signal);
   }
   // Other signals to a paused container wait, queued, for resume (as with runc); SIGKILL is
   // meant to end it now, and a frozen task only dies once thawed.
-  if (status === 'paused' && signal === SIGKILL) cgroup.thaw();
+  if (status === 'paused' && signal === SIGKILL) cgroupManagerFromRecord(st.cgroup).thaw();
 }
 
 const SIGKILL = 9;
