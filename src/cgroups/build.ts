@@ -53,7 +53,7 @@ export function buildCgroupManager(opts: CgroupOptions, proc: ProcReader): Cgrou
  * state.json is ours, but destroy() removes what it names: refuse any path that is not a clean
  * absolute path strictly below fsRoot.
  */
-export function managerFromRecord(r: CgroupRecord, fsRoot: string): CgroupManager {
+export function managerFromRecord(r: CgroupRecord, fsRoot: string, files?: CgroupFiles): CgroupManager {
   const root = path.posix.resolve(fsRoot);
   const entries = Object.entries(r?.paths ?? {});
   for (const [key, dir] of entries) {
@@ -64,12 +64,12 @@ export function managerFromRecord(r: CgroupRecord, fsRoot: string): CgroupManage
   if (r.version === 2) {
     const dir = r.paths[''];
     if (dir === undefined || entries.length !== 1) throw new InvalidState('state.json: a cgroup v2 record holds exactly one path, keyed ""');
-    const m = new CgroupV2(dir);
+    const m = new CgroupV2(dir, undefined, files);
     for (const k of r.kept ?? []) m.kept.add(k);
     return m;
   }
   if (r.version === 1) {
-    const m = new CgroupV1({ ...r.paths });
+    const m = new CgroupV1({ ...r.paths }, files);
     for (const k of r.kept ?? []) m.kept.add(k);
     return m;
   }

@@ -9,6 +9,7 @@
 import { buildCgroupManager, managerFromRecord } from './build.js';
 import { DEFAULT_CGROUP_ROOT, hostProc } from './detect.js';
 import type { CgroupFiles } from './resources/files.js';
+import type { CgroupStats } from './stats/types.js';
 import type { ApplyOptions, ResourceInput } from './resources/input.js';
 
 export type { ApplyOptions, ResourceInput };
@@ -31,7 +32,19 @@ export interface CgroupManager {
   readonly kept: Set<string>;
   destroy(): void;             // rmdir bottom-up; tolerant of ENOENT; retries EBUSY briefly (processes just killed); removes only what create made (do not remove a pre-existing parent like /sys/fs/cgroup/cpu/user.slice)
   describe(): CgroupRecord;    // stored in state.json
+  /** pause: freeze every process (v1 freezer.state FROZEN, v2 cgroup.freeze 1) and wait, bounded, until the kernel reports it; on timeout thaw again and throw */
+  freeze(timeoutMs?: number): void;
+  /** resume: v1 freezer.state THAWED, v2 cgroup.freeze 0 */
+  thaw(): void;
+  /** whether the cgroup is frozen now (what makes a live container "paused"); false without a freezer */
+  isFrozen(): boolean;
+  /** cpu, memory, pids, blkio/io and hugetlb statistics in runc's shape (events) */
+  stats(): CgroupStats;
+  /** the memory controller's count of OOM kills so far; undefined when the kernel does not say */
+  oomKills(): bigint | undefined;
 }
+
+export type { CgroupStats };
 
 export { DEFAULT_CGROUP_ROOT };
 
@@ -39,6 +52,7 @@ export function cgroupManagerFor(opts: { id: string; cgroupsPath?: string; syste
   return buildCgroupManager(opts, hostProc);
 }
 
-export function cgroupManagerFromRecord(r: CgroupRecord, fsRoot?: string): CgroupManager {
-  return managerFromRecord(r, fsRoot ?? DEFAULT_CGROUP_ROOT);
+/** files: how cgroup files are read and written (update records what it overwrites). */
+export function cgroupManagerFromRecord(r: CgroupRecord, fsRoot?: string, files?: CgroupFiles): CgroupManager {
+  return managerFromRecord(r, fsRoot ?? DEFAULT_CGROUP_ROOT, files);
 }

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
+import type { CgroupFiles } from './resources/files.js';
 
 function codeOf(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? String(err);
@@ -51,7 +52,7 @@ function childCgroups(dir: string): string[] {
 /** How long destroy() waits, in all, for just-killed processes to leave their cgroups. */
 const BUSY_WAIT_MS = 1000;
 
-function sleepSync(ms: number): void {
+export function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
@@ -92,5 +93,37 @@ export function readTrimmed(file: string): string | undefined {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
     return undefined;
+  }
+}
+
+/** The names in a cgroup directory (the stats look for hugetlb.<size>.* files); [] when gone. */
+export function listCgroupDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** How long pause waits for the kernel to report the cgroup frozen, as runc (10 s). */
+export const FREEZE_TIMEOUT_MS = 10_000;
+
+/** Polls `done` with a growing sleep (1 ms .. 20 ms) until it holds or timeoutMs passed. */
+export function waitUntil(done: () => boolean, timeoutMs: number): boolean {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
+    if (done()) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    sleepSync(Math.min(delay, left));
+  }
+}
+
+/** A control-file write (freezer) whose failure is an error naming the file. */
+export function writeOrThrow(files: CgroupFiles, file: string, value: string): void {
+  try {
+    files.write(file, value);
+  } catch (err) {
+    throw new BerthError(`cannot write "${value}" to ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
   }
 }

@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
 import type { CgroupManager, CgroupRecord } from './index.js';
-import { destroyCgroups, joinCgroup, makeCgroup, pidsBelow, readTrimmed } from './tree.js';
+import { destroyCgroups, FREEZE_TIMEOUT_MS, joinCgroup, listCgroupDir, makeCgroup, pidsBelow, readTrimmed, waitUntil, writeOrThrow } from './tree.js';
+import { v1OomKills, v1Stats } from './stats/v1.js';
+import type { CgroupStats } from './stats/types.js';
 import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
 import type { ApplyOptions, ResourceInput } from './resources/input.js';
 import { applyV1Resources } from './resources/v1.js';
@@ -68,6 +70,43 @@ export class CgroupV1 implements CgroupManager {
 
   destroy(): void {
     destroyCgroups(this.dirs().filter((d) => !this.kept.has(d)));
+  }
+
+  /** freezer.state in the freezer hierarchy; pause and resume need that controller. */
+  private freezerState(): string {
+    const dir = this.paths['freezer'];
+    if (!dir) throw new BerthError('the freezer cgroup controller is not mounted on this host: cannot pause or resume');
+    return path.join(dir, 'freezer.state');
+  }
+
+  freeze(timeoutMs = FREEZE_TIMEOUT_MS): void {
+    const file = this.freezerState();
+    writeOrThrow(this.files, file, 'FROZEN');
+    // FREEZING until every task has stopped; the kernel finishes it on the next read.
+    if (waitUntil(() => this.files.read(file)?.trim() === 'FROZEN', timeoutMs)) return;
+    writeOrThrow(this.files, file, 'THAWED');
+    throw new BerthError(`timeout of ${timeoutMs} ms reached waiting for the cgroup to freeze (${file})`);
+  }
+
+  thaw(): void {
+    const file = this.freezerState();
+    writeOrThrow(this.files, file, 'THAWED');
+    if (!waitUntil(() => this.files.read(file)?.trim() === 'THAWED', FREEZE_TIMEOUT_MS)) {
+      throw new BerthError(`the cgroup did not thaw (${file} reads ${this.files.read(file)?.trim()})`);
+    }
+  }
+
+  isFrozen(): boolean {
+    const dir = this.paths['freezer'];
+    return !!dir && this.files.read(path.join(dir, 'freezer.state'))?.trim() === 'FROZEN';
+  }
+
+  stats(): CgroupStats {
+    return v1Stats(this.paths, this.files, listCgroupDir);
+  }
+
+  oomKills(): bigint | undefined {
+    return v1OomKills(this.paths, this.files);
   }
 
   describe(): CgroupRecord {

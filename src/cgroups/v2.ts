@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
 import type { CgroupManager, CgroupRecord } from './index.js';
-import { destroyCgroups, joinCgroup, makeCgroup, pidsBelow } from './tree.js';
+import { destroyCgroups, FREEZE_TIMEOUT_MS, joinCgroup, listCgroupDir, makeCgroup, pidsBelow, waitUntil, writeOrThrow } from './tree.js';
+import { v2OomKills, v2Stats } from './stats/v2.js';
+import type { CgroupStats } from './stats/types.js';
 import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
 import type { ApplyOptions, ResourceInput } from './resources/input.js';
 import { applyV2Resources } from './resources/v2.js';
@@ -63,6 +65,40 @@ export class CgroupV2 implements CgroupManager {
 
   destroy(): void {
     if (!this.kept.has(this.dir)) destroyCgroups([this.dir]);
+  }
+
+  /**
+   * cgroup.freeze 1, then wait for "frozen 1" in cgroup.events: the kernel sets it once every
+   * task has stopped (a task in an uninterruptible sleep can delay it). Bounded, as runc's.
+   */
+  freeze(timeoutMs = FREEZE_TIMEOUT_MS): void {
+    const file = path.join(this.dir, 'cgroup.freeze');
+    writeOrThrow(this.files, file, '1');
+    if (waitUntil(() => this.eventsSay('frozen', '1'), timeoutMs)) return;
+    writeOrThrow(this.files, file, '0');
+    throw new BerthError(`timeout of ${timeoutMs} ms reached waiting for the cgroup to freeze (${this.dir})`);
+  }
+
+  thaw(): void {
+    writeOrThrow(this.files, path.join(this.dir, 'cgroup.freeze'), '0');
+  }
+
+  /** What was asked (cgroup.freeze), as runc reads it: a freeze still settling counts as paused. */
+  isFrozen(): boolean {
+    return this.files.read(path.join(this.dir, 'cgroup.freeze'))?.trim() === '1';
+  }
+
+  private eventsSay(key: string, value: string): boolean {
+    const text = this.files.read(path.join(this.dir, 'cgroup.events')) ?? '';
+    return text.split('\n').some((l) => l.trim() === `${key} ${value}`);
+  }
+
+  stats(): CgroupStats {
+    return v2Stats(this.dir, this.files, listCgroupDir);
+  }
+
+  oomKills(): bigint | undefined {
+    return v2OomKills(this.dir, this.files);
   }
 
   describe(): CgroupRecord {

@@ -79,12 +79,17 @@ function lookup(defs: readonly FlagDef[], name: string): FlagDef | undefined {
  * Scans `args`. In 'global' mode it stops at the first non-flag argument and returns the
  * index where the command starts; in 'command' mode it reads everything.
  */
-function scan(args: readonly string[], defs: readonly FlagDef[], mode: 'global' | 'command'): ParsedArgs & { stop: number } {
+function scan(args: readonly string[], defs: readonly FlagDef[], mode: 'global' | 'command', rawTail = false): ParsedArgs & { stop: number } {
   const flags: Record<string, FlagValue> = {};
   const positional: string[] = [];
   let i = 0;
   for (; i < args.length; i++) {
     const arg = args[i]!;
+    if (rawTail && positional.length > 0) {
+      positional.push(...args.slice(i));
+      i = args.length;
+      break;
+    }
     if (arg === '--') {
       if (mode === 'global') {
         i++;
@@ -123,9 +128,13 @@ function lookupToken(defs: readonly FlagDef[], arg: string): FlagDef | undefined
   }
 }
 
-/** A command's own arguments (everything after the command name). */
-export function parseCommandArgs(args: readonly string[], defs: readonly FlagDef[]): ParsedArgs {
-  const { flags, positional } = scan(args, [...defs, HELP_FLAG], 'command');
+/**
+ * A command's own arguments (everything after the command name). With rawTail, everything
+ * after the first positional argument is positional too, flags included (`ps ID -f`: the
+ * arguments are the host ps's, as runc passes them).
+ */
+export function parseCommandArgs(args: readonly string[], defs: readonly FlagDef[], rawTail = false): ParsedArgs {
+  const { flags, positional } = scan(args, [...defs, HELP_FLAG], 'command', rawTail);
   return { flags, positional };
 }
 

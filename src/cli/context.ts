@@ -24,6 +24,8 @@ export interface Command {
   description: string;
   flags: FlagDef[];
   args: ArgCount;
+  /** everything after the first positional argument is passed on verbatim (ps's arguments) */
+  rawTail?: boolean;
   /** returns the exit status */
   run(p: ParsedArgs, ctx: Context): Promise<number>;
 }

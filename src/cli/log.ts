@@ -1,8 +1,9 @@
 // The logger. Lines have runc's (logrus's) shapes:
 //   json: {"level":"error","msg":"...","time":"2026-11-22T13:42:48Z"}
 //   text: time="2026-11-22T13:42:48Z" level=error msg="..."
-// With --log every line goes to that file, appended, and nothing to stderr: during create,
-// stderr may be the container's own stderr pipe (engines read the error from the file).
+// With --log every line goes to that file, appended; the error that ends the command
+// (fatal) also goes to stderr as one bare line, as runc prints it (runc does so during create
+// too, where stderr may be the container's stderr pipe: engines then see the same line).
 // Without --log lines go to stderr; in text format on a terminal they read `berth: ...`,
 // the way logrus switches to a human form on a terminal. Debug lines only with --debug.
 //
@@ -17,6 +18,8 @@ export type LogFormat = 'text' | 'json';
 
 export interface Logger {
   error(msg: string): void;
+  /** the error that ends the command: logged, and with --log also printed bare on stderr */
+  fatal(msg: string): void;
   warn(msg: string): void;
   info(msg: string): void;
   debug(msg: string): void;
@@ -100,12 +103,13 @@ export function createLogger(opts: LogOptions): Logger {
     stderr(opts.format === 'text' && tty ? formatHuman(level, msg) : formatLine(level, msg, opts.format, now()));
   };
 
-  const write = (level: Level, msg: string) => {
+  /** true when the line went to the --log file, false when to stderr */
+  const write = (level: Level, msg: string): boolean => {
     if (opts.file && !fileFailed) {
       try {
         if (fd === undefined) fd = fs.openSync(opts.file, 'a', 0o644);
         writeAll(fd, formatLine(level, msg, opts.format, now()));
-        return;
+        return true;
       } catch (err) {
         // An unwritable --log must not swallow the message: say so once, then use stderr.
         fileFailed = true;
@@ -113,14 +117,18 @@ export function createLogger(opts: LogOptions): Logger {
       }
     }
     toStderr(level, msg);
+    return false;
   };
 
   return {
-    error: (msg) => write('error', msg),
-    warn: (msg) => write('warning', msg),
-    info: (msg) => write('info', msg),
+    error: (msg) => void write('error', msg),
+    fatal: (msg) => {
+      if (write('error', msg)) stderr(`${msg}\n`);
+    },
+    warn: (msg) => void write('warning', msg),
+    info: (msg) => void write('info', msg),
     debug: (msg) => {
-      if (opts.debug) write('debug', msg);
+      if (opts.debug) void write('debug', msg);
     },
     debugEnabled: opts.debug,
   };

@@ -29,12 +29,17 @@ const COMMANDS: Record<string, CommandEntry> = {
   list: { summary: 'list the containers under --root', load: async () => (await import('./commands/list.js')).command },
   kill: { summary: 'send a signal to the init (or, with --all, every process) of a container', load: async () => (await import('./commands/kill.js')).command },
   delete: { summary: 'delete a container and everything it holds', load: async () => (await import('./commands/delete.js')).command },
+  ps: { summary: 'list the processes of a container (host ps, or --format json: the pids)', load: async () => (await import('./commands/ps.js')).command },
+  pause: { summary: 'freeze every process of a container', load: async () => (await import('./commands/pause.js')).command },
+  resume: { summary: 'thaw a paused container', load: async () => (await import('./commands/resume.js')).command },
+  update: { summary: 'change the resource limits of a container', load: async () => (await import('./commands/update.js')).command },
+  events: { summary: 'print a container\'s statistics and OOM events as JSON lines', load: async () => (await import('./commands/events.js')).command },
   spec: { summary: 'write a default config.json', load: async () => (await import('./commands/spec.js')).command },
   features: { summary: 'print the features berth supports (runtime-spec features JSON)', load: async () => (await import('./commands/features.js')).command },
 };
 
 /** runc commands berth does not implement yet: a clean error engines can show. */
-export const NOT_YET = ['exec', 'ps', 'pause', 'resume', 'update', 'events', 'checkpoint', 'restore'];
+export const NOT_YET = ['exec', 'checkpoint', 'restore'];
 
 export const GLOBAL_FLAGS: FlagDef[] = [
   { name: 'root', type: 'string', value: 'DIR', help: `directory for container state (default "${DEFAULT_ROOT}")` },
@@ -83,7 +88,7 @@ const processIo: MainIo = { out: writeFd1, err: writeStderr, cwd: () => process.
 
 function reportError(err: unknown, log: Logger): void {
   const message = err instanceof Error ? err.message : String(err);
-  log.error(message);
+  log.fatal(message);
   if (!(err instanceof BerthError) && err instanceof Error && err.stack) log.debug(err.stack);
 }
 
@@ -106,7 +111,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
   }
   const format = (g.flags['log-format'] as string | undefined) ?? 'text';
   if (format !== 'text' && format !== 'json') {
-    early.error(`invalid log-format: ${format} (use text or json)`);
+    early.fatal(`invalid log-format: ${format} (use text or json)`);
     return 1;
   }
   const cwd = io.cwd();
@@ -135,7 +140,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!entry) throw new UsageError(`unknown command ${JSON.stringify(name)}; see "berth --help"`);
     const command = await entry.load();
-    const parsed = parseCommandArgs(rest, command.flags);
+    const parsed = parseCommandArgs(rest, command.flags, command.rawTail);
     if (helpOnly || parsed.flags.help === true) {
       io.out(commandHelp(command));
       return 0;

@@ -28,14 +28,17 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
   await withContainerLock(store, id, async () => {
     const st = store.read(id);
     const status = statusOf(store, st);
-    if (status === 'running' && !force) {
-      throw new InvalidState(`cannot delete container ${id} that is not stopped: running`);
+    if ((status === 'running' || status === 'paused') && !force) {
+      throw new InvalidState(`cannot delete container ${id} that is not stopped: ${status}`);
     }
     const cgroup = cgroupManagerFromRecord(st.cgroup);
     if (status !== 'stopped') {
       // A created container was never started: runc deletes it without --force, and
       // containerd's shim depends on that (docs/ARCHITECTURE.md, deviations).
       killAll([st.pid, ...cgroup.pids()]);
+      // A frozen task only acts on SIGKILL once thawed (v1 freezer): thaw after signalling,
+      // so nothing runs user code in between.
+      if (status === 'paused') cgroup.thaw();
       await waitGone(st.pid);
     }
     // Stragglers that outlived a pid-namespace-less init.

@@ -11,13 +11,19 @@ import { statusOf } from './status.js';
 export function killContainer(root: string, id: string, signal: number, all: boolean): void {
   const store = new StateStore(root);
   const st = store.read(id);
-  if (!all && statusOf(store, st) === 'stopped') throw new ContainerNotRunning(id);
+  const status = statusOf(store, st);
+  if (!all && status === 'stopped') throw new ContainerNotRunning(id);
   if (all) {
     for (const pid of cgroupManagerFromRecord(st.cgroup).pids()) signalQuietly(pid, signal);
   } else {
     process.kill(st.pid, signal);
   }
+  // Other signals to a paused container wait, queued, for resume (as with runc); SIGKILL is
+  // meant to end it now, and a frozen task only dies once thawed.
+  if (status === 'paused' && signal === SIGKILL) cgroupManagerFromRecord(st.cgroup).thaw();
 }
+
+const SIGKILL = 9;
 
 function signalQuietly(pid: number, signal: number): void {
   try {

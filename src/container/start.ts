@@ -22,6 +22,7 @@ export async function startContainer(root: string, id: string, warn: (msg: strin
     const status = statusOf(store, st);
     if (status === 'stopped') throw new InvalidState('cannot start a container that has stopped');
     if (status === 'running') throw new InvalidState('cannot start an already running container');
+    if (status === 'paused') throw new InvalidState('cannot start a container in the paused state');
     if (!st.startable) throw new BerthError('cannot start container: config.json has no process to run (process.args is required at start)');
     const failure = releaseInit(store.fifoPath(id));
     // The fifo's absence is what marks the container running (state/status.ts).

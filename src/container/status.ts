@@ -1,12 +1,26 @@
-// The status of a stored container, derived from the live system every time.
+// The status of a stored container, derived from the live system every time: the init and
+// the exec fifo (state/status.ts), and the freezer: a live container whose cgroup is frozen is
+// "paused", as runc reports it. Pausing is not recorded anywhere, so a container thawed by
+// someone else is simply running again.
 
 import fs from 'node:fs';
-import { deriveStatus } from '../state/status.js';
+import { cgroupManagerFromRecord } from '../cgroups/index.js';
+import { deriveStatus, type Status } from '../state/status.js';
 import type { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
 
-export type Status = 'created' | 'running' | 'stopped';
+export type { Status };
 
 export function statusOf(store: StateStore, st: StoredState): Status {
-  return deriveStatus(st, fs.existsSync(store.fifoPath(st.id)));
+  const live = deriveStatus(st, fs.existsSync(store.fifoPath(st.id)));
+  if (live === 'stopped') return live;
+  return isFrozen(st) ? 'paused' : live;
+}
+
+function isFrozen(st: StoredState): boolean {
+  try {
+    return cgroupManagerFromRecord(st.cgroup).isFrozen();
+  } catch {
+    return false; // a record without usable cgroup paths cannot have been paused by berth
+  }
 }

@@ -1,13 +1,15 @@
 // Status is derived, never trusted from the record: the init must be alive (not a zombie)
 // and have the start time recorded at create, so a reused pid never counts as the container.
-// A live init is "created" while the exec fifo exists (start removes it) and "running" after.
+// A live init is "created" while the exec fifo exists (start removes it) and "running" after;
+// either is "paused" while the container's cgroup is frozen (container/status.ts asks the
+// cgroup driver: the freezer is the truth, nothing about pausing is stored).
 //
 // /proc and the fifo check sit behind small interfaces so tests can feed any process table.
 
 import fs from 'node:fs';
 import type { StoredState } from './types.js';
 
-export type Status = 'created' | 'running' | 'stopped';
+export type Status = 'created' | 'running' | 'paused' | 'stopped';
 
 export interface ProcReader {
   /** contents of /proc/<pid>/stat, or null when there is no such process */

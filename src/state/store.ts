@@ -14,6 +14,8 @@ import type { StoredState } from './types.js';
 export const STATE_FILE = 'state.json';
 export const EXEC_FIFO = 'exec.fifo';
 export const LOCK_FILE = 'lock';
+/** the limits `update` set last (linux.resources-shaped), beside state.json */
+export const RESOURCES_FILE = 'resources.json';
 
 export interface StoreOptions {
   /**
@@ -114,18 +116,43 @@ export class StateStore {
    * never a partial one, and no temporary file is left behind, even on failure.
    */
   write(id: string, state: StoredState): void {
-    const dir = this.dir(id);
     if (state.id !== id) throw new BerthError(`internal: state record of ${state.id} written as ${id}`);
-    const tmp = path.join(dir, `.${STATE_FILE}.${process.pid}.tmp`);
+    this.replaceFile(id, STATE_FILE, JSON.stringify(state));
+  }
+
+  /** The resources `update` recorded, or undefined when there has been no update. */
+  readResources(id: string): Record<string, unknown> | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.dir(id), RESOURCES_FILE), 'utf8');
+    } catch (err) {
+      if (errno(err) === 'ENOENT') return undefined;
+      throw err;
+    }
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new BerthError(`recorded resources of container ${id} are unreadable: ${(err as Error).message}`);
+    }
+  }
+
+  /** Records the resources `update` applied, replacing the file atomically as state.json. */
+  writeResources(id: string, resources: object): void {
+    this.replaceFile(id, RESOURCES_FILE, JSON.stringify(resources));
+  }
+
+  private replaceFile(id: string, name: string, text: string): void {
+    const dir = this.dir(id);
+    const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
     try {
       const fd = fs.openSync(tmp, 'w', 0o600);
       try {
-        fs.writeSync(fd, JSON.stringify(state));
+        fs.writeSync(fd, text);
         if (this.durable) fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
       }
-      fs.renameSync(tmp, path.join(dir, STATE_FILE));
+      fs.renameSync(tmp, path.join(dir, name));
     } catch (err) {
       fs.rmSync(tmp, { force: true });
       if (errno(err) === 'ENOENT' && !fs.existsSync(dir)) throw new ContainerNotFound(id);

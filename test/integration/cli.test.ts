@@ -9,13 +9,13 @@ import { berth, berthBin, makeBundle, sleepMs, stateOf, uniqueId } from '../help
 import { minimalSpec } from '../helpers/specs.js';
 import { schemaValidators } from '../../src/spec/validate.js';
 
-test('--log with --log-format json: errors are JSON lines with level, msg, time; nothing on stderr', () => {
+test('--log with --log-format json: errors are JSON lines with level, msg, time; stderr has the bare message, as runc', () => {
   const b = makeBundle();
   const log = path.join(b.dir, 'log.json');
   try {
     const r = berth(b.root, ['--log', log, '--log-format', 'json', 'state', 'berth-t-missing']);
     assert.is(r.status, 1);
-    assert.is(r.stderr, '');
+    assert.is(r.stderr, 'container berth-t-missing does not exist\n');
     const last = JSON.parse(fs.readFileSync(log, 'utf8').trim().split('\n').at(-1)!);
     assert.is(last.level, 'error');
     assert.match(last.msg, 'does not exist');
@@ -25,10 +25,25 @@ test('--log with --log-format json: errors are JSON lines with level, msg, time;
   }
 });
 
+test('--log during create: the error is in the log and, as one bare line, on stderr (runc does the same)', () => {
+  const b = makeBundle(minimalSpec({ process: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'bogus' as never }] } }));
+  const log = path.join(b.dir, 'log.txt');
+  try {
+    const r = berth(b.root, ['--log', log, 'create', '--bundle', b.dir, uniqueId('log-create')]);
+    assert.is(r.status, 1);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.is(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /^config\.json \/linux\/namespaces\/1/);
+    assert.ok(fs.readFileSync(log, 'utf8').includes(`level=error msg=${JSON.stringify(lines[0])}`));
+  } finally {
+    b.cleanup();
+  }
+});
+
 test('--version, global and per-command --help', () => {
   const v = berth('/run/berth-test/none', ['--version']);
   assert.match(v.stdout, /^berth version \d+\.\d+\.\d+\ncommit: \S+\nspec: 1\.3\.0\n$/);
-  for (const cmd of ['create', 'start', 'run', 'state', 'list', 'kill', 'delete', 'spec', 'features']) {
+  for (const cmd of ['create', 'start', 'run', 'state', 'list', 'kill', 'delete', 'spec', 'features', 'ps', 'pause', 'resume', 'update', 'events']) {
     const h = berth('/run/berth-test/none', [cmd, '--help']);
     assert.is(h.status, 0, cmd);
     assert.match(h.stdout, `berth ${cmd}`);

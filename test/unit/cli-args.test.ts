@@ -85,6 +85,14 @@ test('known flags may follow the id; an unknown dash argument after it is positi
   assert.throws(() => parseCommandArgs(['--bogus', 'c1'], kill), usageError(/^flag provided but not defined: -bogus$/));
 });
 
+test('rawTail (ps): everything after the id is positional, known flags included', () => {
+  const ps: FlagDef[] = [{ name: 'format', short: 'f', type: 'string', help: '' }];
+  const p = parseCommandArgs(['-f', 'json', 'c1', '-f', '-o', 'pid', '--help'], ps, true);
+  assert.equal(p.flags, { format: 'json' });
+  assert.equal(p.positional, ['c1', '-f', '-o', 'pid', '--help']);
+  assert.equal(parseCommandArgs(['c1', '-f', 'x'], ps).flags, { format: 'x' }, 'without rawTail a known flag after the id is a flag');
+});
+
 test('"--" ends the flags; "-" alone is an argument', () => {
   const p = parseCommandArgs(['--', '--force', '-'], [{ name: 'force', type: 'bool', help: '' }]);
   assert.equal(p.flags, {});
@@ -137,7 +145,7 @@ test('main: unknown flags and missing ids exit 1 with a message naming them', as
     const unknownFlag = await berth(['--root', root, 'delete', '--frob', 'c1']);
     assert.is(unknownFlag.status, 1);
     assert.is(errorMessage(unknownFlag), 'flag provided but not defined: -frob');
-    for (const cmd of ['create', 'start', 'state', 'delete', 'kill', 'run']) {
+    for (const cmd of ['create', 'start', 'state', 'delete', 'kill', 'run', 'ps', 'pause', 'resume', 'update', 'events']) {
       const r = await berth(['--root', root, cmd]);
       assert.is(r.status, 1, cmd);
       assert.match(errorMessage(r), `"${cmd}" requires`);
@@ -156,7 +164,7 @@ test('main: unknown and not-yet-supported commands exit 1 with a clear message',
   const unknown = await berth(['frobnicate']);
   assert.is(unknown.status, 1);
   assert.match(errorMessage(unknown), 'unknown command "frobnicate"');
-  for (const cmd of ['exec', 'ps', 'pause', 'resume', 'update', 'events', 'checkpoint', 'restore']) {
+  for (const cmd of ['exec', 'checkpoint', 'restore']) {
     const r = await berth([cmd, 'c1']);
     assert.is(r.status, 1, cmd);
     assert.is(errorMessage(r), `${cmd} is not supported yet`);

@@ -33,7 +33,7 @@ function tmpFile(): { file: string; done(): void } {
   return { file: path.join(dir, 'log.json'), done: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-test('with --log every line is appended to the file and nothing goes to stderr', () => {
+test('with --log every line is appended to the file; only a fatal error is also printed bare on stderr', () => {
   const t = tmpFile();
   try {
     fs.writeFileSync(t.file, '{"level":"info","msg":"earlier","time":"x"}\n');
@@ -45,6 +45,9 @@ test('with --log every line is appended to the file and nothing goes to stderr',
     const lines = fs.readFileSync(t.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.map((l) => [l.level, l.msg]), [['info', 'earlier'], ['warning', 'w'], ['error', 'e']]);
     assert.is(stderr, '');
+    log.fatal('the end');
+    assert.is(stderr, 'the end\n');
+    assert.is(JSON.parse(fs.readFileSync(t.file, 'utf8').trim().split('\n').at(-1)!).msg, 'the end');
   } finally {
     t.done();
   }
@@ -73,7 +76,7 @@ test('debug lines only with --debug', () => {
 test('an unwritable --log falls back to stderr instead of losing the error', () => {
   let stderr = '';
   const log = createLogger({ file: '/nonexistent-dir/berth/log.json', format: 'json', debug: false, stderr: (s) => (stderr += s), now: () => T });
-  log.error('the real error');
+  log.fatal('the real error');
   const lines = stderr.trim().split('\n').map((l) => JSON.parse(l));
   assert.is(lines.length, 2);
   assert.is(lines[0].level, 'warning');
@@ -81,7 +84,7 @@ test('an unwritable --log falls back to stderr instead of losing the error', () 
   assert.equal([lines[1].level, lines[1].msg], ['error', 'the real error']);
 });
 
-test('main with --log --log-format json: the error is a JSON line in the file, stderr stays empty', async () => {
+test('main with --log --log-format json: the error is a JSON line in the file and, bare, one line on stderr (as runc)', async () => {
   const t = tmpFile();
   try {
     const { main } = await import('../../src/cli/main.js');
@@ -91,7 +94,8 @@ test('main with --log --log-format json: the error is a JSON line in the file, s
       out: (s) => (stdout += s), err: (s) => (stderr += s), cwd: () => '/',
     });
     assert.is(status, 1);
-    assert.is(stderr + stdout, '');
+    assert.is(stdout, '');
+    assert.is(stderr, 'container nosuch does not exist\n');
     const last = JSON.parse(fs.readFileSync(t.file, 'utf8').trim().split('\n').at(-1)!);
     assert.is(last.level, 'error');
     assert.is(last.msg, 'container nosuch does not exist');

@@ -13,6 +13,8 @@ export interface ApplyOptions {
   warn: (msg: string) => void;
   /** cgroup v2: load and attach a BPF_PROG_TYPE_CGROUP_DEVICE program (the addon) */
   attachDeviceProgram?: (cgroupDir: string, insns: Buffer) => void;
+  /** `update` changes limits of a live container: its device rules stay as create set them */
+  keepDevices?: boolean;
 }
 
 export type Obj = Record<string, unknown>;

@@ -25,9 +25,11 @@ export function applyV1Resources(paths: Readonly<Record<string, string>>, input:
   }
 
   // Devices are always restricted (the defaults at least); without the controller only an
-  // explicit rule list is an error.
-  if (paths['devices']) applyV1Devices(dirOf('devices', `${R}/devices`), resolveDeviceAccess(deviceRules(r.devices, input.devices)));
-  else if (r.devices?.length) dirOf('devices', `${R}/devices`);
+  // explicit rule list is an error. update (keepDevices) leaves a live container's rules alone.
+  if (!opts.keepDevices) {
+    if (paths['devices']) applyV1Devices(dirOf('devices', `${R}/devices`), resolveDeviceAccess(deviceRules(r.devices, input.devices)));
+    else if (r.devices?.length) dirOf('devices', `${R}/devices`);
+  }
 
   if (r.memory) applyMemory(() => dirOf('memory', `${R}/memory`), r.memory as Obj, opts);
   if (cpu) applyCpu(() => dirOf('cpu', `${R}/cpu`), cpu);

@@ -122,7 +122,7 @@ export function applyV2Resources(cgroupDir: string, input: ResourceInput, opts: 
     }
   }
   for (const w of writes) dir.write(w.at, w.file, w.value);
-  applyV2Devices(cgroupDir, input, opts);
+  if (!opts.keepDevices) applyV2Devices(cgroupDir, input, opts);
 }
 
 /** Always installed, as the defaults restrict even a config without device rules. */
