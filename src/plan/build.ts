@@ -120,7 +120,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id);
 
   planRootfs(w, spec, input.rootfs, ns.sharesMountNs, facts);
-  planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'), ns.created.has('user'));
+  planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'), inUserNs);
   // In any user namespace, created or joined, mknod is refused: devices are bound instead.
   planDevices(w, spec, inUserNs);
 

@@ -127,8 +127,9 @@ export function planMounts(
       const isDir = facts.isDirectory(source);
       if (isDir === undefined) throw new ConfigError(`${origin}/source`, `bind source "${source}" does not exist`);
       const bindFlags = MS.BIND | (opts.recursive ? MS.REC : 0);
-      // In a user namespace the source may be out of the container root's reach (a 0700
-      // directory of the host's root): then the parent binds it with its own privileges.
+      // In a user namespace (new or joined) the source may be out of the container root's
+      // reach (a 0700 directory of the host's root): then the parent binds it with its own
+      // privileges.
       const privilegedFallback = userNamespace ? [i + 1] : [];
       w.add(origin, OpCode.Mount, [bindFlags, 1, isDir ? 1 : 2, 0, ...privilegedFallback], [source, dest, '', '']);
       planBindExtras(w, origin, dest, opts);
