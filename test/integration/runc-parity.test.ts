@@ -49,6 +49,21 @@ test('a missing cwd is made, mode 0755', () => {
   assert.is(r.stdout, '/work/dir\n755\n755\n');
 });
 
+test('a cwd that cannot be made names /process/cwd and leaves nothing behind', () => {
+  const spec = withUser(minimalSpec(), 0, '/etc/passwd/sub', 'true');
+  const b = makeBundle(spec);
+  const id = uniqueId('badcwd');
+  try {
+    const r = berth(b.root, ['create', '--bundle', b.dir, id]);
+    assert.is.not(r.status, 0);
+    assert.match(r.stderr, 'config.json /process/cwd: mkdir /etc/passwd/sub: Not a directory');
+    assert.not.ok(fs.existsSync(path.join(b.root, id)), 'no state directory left');
+    assert.is(berth(b.root, ['list', '-q']).stdout.trim(), '');
+  } finally {
+    b.cleanup();
+  }
+});
+
 test('HOME comes from the container\'s /etc/passwd when process.env has none, else /', () => {
   const home = (uid: number, env?: string[]) => runIn('echo "$HOME"', withUser(minimalSpec(), uid, '/', 'echo "$HOME"', env));
   assert.is(home(0).stdout, '/root\n');
