@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
 
-export const HELPER_NAMES = ['probe', 'hook', 'nshold', 'hostmnt', 'fdrecv', 'netdev', 'crun-ns'] as const;
+export const HELPER_NAMES = ['probe', 'hook', 'nshold', 'hostmnt', 'fdrecv', 'netdev', 'crun-ns', 'sysprobe'] as const;
 export type HelperName = (typeof HELPER_NAMES)[number];
 export type HelperPaths = Record<HelperName, string>;
 

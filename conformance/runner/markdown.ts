@@ -55,7 +55,8 @@ How a run works:
   signals), \`hook\` (a lifecycle hook that logs its argv, environment, stdin state and
   namespaces), \`nshold\` (holds namespaces to join by path), \`hostmnt\` (host-side mount
   fixtures and cleanup), \`fdrecv\` (the receiving end of \`--console-socket\` and of the seccomp
-  listener), \`netdev\` (veth pairs over rtnetlink) and \`crun-ns\` (see below).
+  listener), \`netdev\` (veth pairs over rtnetlink), \`sysprobe\` (raw syscalls a seccomp
+  profile filters, used by berth's integration tests) and \`crun-ns\` (see below).
 - One busybox rootfs is built per run with \`bundles/build-rootfs.sh\`; each bundle gets a
   hard-linked copy (\`cp -al\`), so checks can write to their rootfs without touching others.
   The container's \`/out\` is a bind mount of a directory in the bundle, and its stdout goes to a

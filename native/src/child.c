@@ -98,9 +98,9 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
         if (syscall(SYS_setresuid, (uid_t)n[0], (uid_t)n[0], (uid_t)n[0]) < 0 && !unmapped_ok(op)) fail(step, errno, NULL);
         break;
       case OP_UMASK: syscall(SYS_umask, (mode_t)n[0]); break;
-      case OP_CHDIR:
-        if (syscall(SYS_chdir, s[0]) < 0) fail(step, errno, s[0]);
-        break;
+      case OP_CHDIR: op_chdir(step, op); break;
+      case OP_PASSWD_HOME: op_passwd_home(step, op); break;
+      case OP_HIDE_MOUNT: op_hide_mount(step, op); break;
       case OP_SCHED_SETATTR: op_sched_setattr(step, op); break;
       case OP_IOPRIO_SET:
         if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, (int)((n[0] << 13) | n[1])) < 0) fail(step, errno, NULL);

@@ -59,6 +59,8 @@ int open_parent_in_root(int step, const char *path);
 /* ---- Ops: the walk in child.c calls these; each fails the op itself. */
 /* child_sync.c */
 void op_wait_sync(const struct plan_op *op);
+/* Waits for one message of `type` (its payload, if any, becomes the state); anything else ends the child. */
+void wait_msg(uint32_t type);
 void op_write_file(int step, const struct plan_op *op);
 void op_fork_report(int step);
 void op_wait_start(int step, const struct plan_op *op);
@@ -75,7 +77,10 @@ void op_move_root(int step, const struct plan_op *op);
 void op_mask_path(int step, const struct plan_op *op);
 void op_readonly_path(int step, const struct plan_op *op);
 void op_mkdirs(int step, const struct plan_op *op);
+void op_hide_mount(int step, const struct plan_op *op);
 /* child_process.c */
+void op_chdir(int step, const struct plan_op *op);
+void op_passwd_home(int step, const struct plan_op *op);
 void drop_inherited_handlers(uint64_t parent_mask);
 void op_reset_signals(void);
 /* Setres[ug]id with n1 = 1: an id the user namespace does not map (EINVAL) is not an error. */

@@ -64,7 +64,17 @@ void op_mount(int step, const struct plan_op *op) {
     if ((err = resolve_for_mount(source, source_buf, &source_fd)) != 0) fail(step, err, source);
     source = source_buf;
   }
-  if (mount(source, mount_target, fstype, flags, data) < 0) fail(step, errno, target);
+  if (mount(source, mount_target, fstype, flags, data) < 0) {
+    int err = errno;
+    /* A bind source the user namespace cannot reach: the plan lets the parent's privileged
+     * helper bind it into this mount namespace instead (container/idmap-mounts.ts). */
+    if (op->n[4] > 0 && (err == EACCES || err == EPERM)) {
+      if (send_msg(SYNC_PRIVILEGED_BIND, step, err, op->n[4] - 1, NULL) < 0) die(1);
+      wait_msg(SYNC_BIND_DONE);
+    } else {
+      fail(step, err, target);
+    }
+  }
   if (target_fd >= 0) close(target_fd);
   if (source_fd >= 0) close(source_fd);
 }
@@ -87,9 +97,11 @@ void op_idmap_bind(int step, const struct plan_op *op) {
   unsigned tree_flags = BERTH_OPEN_TREE_CLONE | O_CLOEXEC | (op->n[1] == 1 ? BERTH_AT_RECURSIVE : 0);
   int tree = (int)syscall(SYS_open_tree, AT_FDCWD, source, tree_flags);
   if (tree < 0) fail(step, errno, source);
-  struct berth_mount_attr attr = { BERTH_MOUNT_ATTR_IDMAP, 0, 0, (uint64_t)op->n[0] };
-  unsigned at = AT_EMPTY_PATH | (op->n[2] == 1 ? BERTH_AT_RECURSIVE : 0);
-  if (syscall(SYS_mount_setattr, tree, "", at, &attr, sizeof attr) < 0) fail(step, errno, source);
+  if (op->n[0] >= 0) { /* n0 = -1: a plain bind of a source only the host's root can reach */
+    struct berth_mount_attr attr = { BERTH_MOUNT_ATTR_IDMAP, 0, 0, (uint64_t)op->n[0] };
+    unsigned at = AT_EMPTY_PATH | (op->n[2] == 1 ? BERTH_AT_RECURSIVE : 0);
+    if (syscall(SYS_mount_setattr, tree, "", at, &attr, sizeof attr) < 0) fail(step, errno, source);
+  }
   if (op->n[3] && (err = make_in_root(target, (int)op->n[3], 0755)) != 0) fail(step, err, target);
   if ((err = resolve_for_mount(target, target_buf, &target_fd)) != 0) fail(step, err, target);
   /* Onto the O_PATH fd itself: move_mount does not follow a /proc/self/fd magic link. */
@@ -192,6 +204,20 @@ void op_readonly_path(int step, const struct plan_op *op) {
     if (sfs.f_flags & ST_RELATIME) keep |= MS_RELATIME;
   }
   if (mount(path, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | keep, NULL) < 0) fail(step, errno, path);
+}
+
+/* runc's msMoveRoot: a full proc or sysfs mount of the host left reachable in this mount
+ * namespace would let a nested user namespace mount a fresh, unmasked one (the kernel only
+ * refuses when every such mount is covered). Only used before MoveRoot (--no-pivot). */
+void op_hide_mount(int step, const struct plan_op *op) {
+  const char *path = op->s[0];
+  if (mount(NULL, path, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+    if (errno == ENOENT) return; /* gone already, with a mount above it */
+    fail(step, errno, path);
+  }
+  if (umount2(path, MNT_DETACH) == 0) return;
+  if (errno != EINVAL && errno != EPERM) fail(step, errno, path);
+  if (mount("tmpfs", path, "tmpfs", 0, NULL) < 0) fail(step, errno, path);
 }
 
 void op_mkdirs(int step, const struct plan_op *op) {

@@ -178,8 +178,102 @@ void op_resolve_exec(int step, const struct plan_op *op) {
   fail(step, err, culprit);
 }
 
+/* A chdir the plan tried before the user switch and must try again after it (runc's order:
+ * a directory only root can enter is entered as root; one only the user can enter, as the user). */
+static int g_chdir_pending;
+
+void op_chdir(int step, const struct plan_op *op) {
+  const char *dir = op->s[0];
+  if (op->n[0] == 2 && !g_chdir_pending) return;
+  if (syscall(SYS_chdir, dir) == 0) {
+    g_chdir_pending = 0;
+    return;
+  }
+  if (op->n[0] == 1 && (errno == EACCES || errno == EPERM)) {
+    g_chdir_pending = 1;
+    return;
+  }
+  fail(step, errno, dir);
+}
+
+/* "HOME=" and a home directory: what Exec appends when the plan says so. */
+static char g_home_env[4096 + 5] = "HOME=/";
+static char g_passwd_line[4096];
+static char g_passwd_chunk[4096];
+
+/* One passwd line "name:password:uid:gid:gecos:home:shell": its home when its uid is `uid`. */
+static int passwd_match(char *line, size_t len, uint64_t uid) {
+  const char *field[7] = { 0 };
+  size_t count = 0;
+  field[count++] = line;
+  for (size_t i = 0; i < len && count < 7; i++) {
+    if (line[i] == ':') {
+      line[i] = 0;
+      field[count++] = line + i + 1;
+    }
+  }
+  line[len] = 0;
+  if (count < 6 || !field[2][0]) return 0;
+  uint64_t v = 0;
+  for (const char *c = field[2]; *c; c++) {
+    if (*c < '0' || *c > '9' || v > 0xffffffffULL) return 0;
+    v = v * 10 + (uint64_t)(*c - '0');
+  }
+  if (v != uid) return 0;
+  size_t home_len = str_len(field[5]);
+  memcpy(g_home_env + 5, field[5], home_len + 1); /* home_len < 4096: the line fit */
+  return 1;
+}
+
+void op_passwd_home(int step, const struct plan_op *op) {
+  const char *file = op->s[0];
+  uint64_t uid = (uint64_t)op->n[0];
+  /* O_NONBLOCK: a fifo planted at /etc/passwd must not hang the runtime. */
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return; /* no passwd: HOME=/ */
+    fail(step, errno, file);
+  }
+  struct stat st;
+  if (fstat(fd, &st) < 0) fail(step, errno, file);
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return;
+  }
+  size_t len = 0;
+  int too_long = 0;
+  for (;;) {
+    ssize_t got = read(fd, g_passwd_chunk, sizeof g_passwd_chunk);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) fail(step, errno, file);
+    for (ssize_t i = 0; i <= got; i++) {
+      int end_of_line = i == got ? got == 0 : g_passwd_chunk[i] == '\n';
+      if (i == got && !end_of_line) break;
+      if (!end_of_line) {
+        if (len < sizeof g_passwd_line - 1) g_passwd_line[len++] = g_passwd_chunk[i];
+        else too_long = 1;
+        continue;
+      }
+      if (!too_long && passwd_match(g_passwd_line, len, uid)) {
+        close(fd);
+        return;
+      }
+      len = 0;
+      too_long = 0;
+    }
+    if (got == 0) break;
+  }
+  close(fd);
+}
+
 __attribute__((noreturn)) void op_exec(int step, const struct plan_op *op) {
   const char *path = g_exec_path ? g_exec_path : op->s[0];
+  if (op->n[2] == 1) {
+    /* spawn.cc left a spare slot after the environment's terminating NULL. */
+    char **envp = (char **)op->envp;
+    envp[op->n[1]] = g_home_env;
+    envp[op->n[1] + 1] = NULL;
+  }
   syscall(SYS_execve, path, op->argv, op->envp);
   fail_status(step, errno, path, 127);
 }

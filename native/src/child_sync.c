@@ -20,7 +20,9 @@
 static unsigned char g_in[sizeof(struct sync_header) + SYNC_MAX_PAYLOAD];
 
 /* Waits for message type n0 from the parent. Abort, anything else, or EOF: exit quietly. */
-void op_wait_sync(const struct plan_op *op) {
+void op_wait_sync(const struct plan_op *op) { wait_msg((uint32_t)op->n[0]); }
+
+void wait_msg(uint32_t type) {
   long r;
   do {
     r = syscall(SYS_recvfrom, g_sync_fd, g_in, sizeof g_in, 0, NULL, NULL);
@@ -28,7 +30,7 @@ void op_wait_sync(const struct plan_op *op) {
   if (r < (long)sizeof(struct sync_header)) die(1); /* the parent is gone */
   struct sync_header h;
   memcpy(&h, g_in, sizeof h);
-  if (h.type != (uint32_t)op->n[0]) die(1); /* Abort, or out of step */
+  if (h.type != type) die(1); /* Abort, or out of step */
   uint32_t len = h.len;
   if (len > (uint32_t)r - sizeof h) len = (uint32_t)r - sizeof h;
   if (len) {

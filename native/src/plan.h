@@ -60,10 +60,12 @@ enum op_code {
   OP_IDMAP_BIND = 44,
   OP_CONSOLE = 45,
   OP_SECCOMP_LISTENER = 46,
+  OP_PASSWD_HOME = 47,
+  OP_HIDE_MOUNT = 48,
 };
 
 /* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
-#define OP_LAST OP_SECCOMP_LISTENER
+#define OP_LAST OP_HIDE_MOUNT
 
 /*
  * One converted op. Every pointer points into the arena. `n` and `s` have spare trailing

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -278,6 +279,26 @@ Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
     if (rc < 0) return ThrowAt(env, "ruleIndex", i, "cannot add the rule for syscall \"" + rule.syscall + "\"", -rc);
   }
 
+  // The highest syscall number the profile names, per architecture of the filter: src/seccomp/
+  // makes syscalls newer than that return ENOSYS (as runc and crun do), not the default action.
+  std::vector<uint32_t> arch_tokens{seccomp_arch_native()};
+  for (const auto& name : filter.architectures) {
+    uint32_t token = seccomp_arch_resolve_name(name.c_str());
+    if (std::find(arch_tokens.begin(), arch_tokens.end(), token) == arch_tokens.end()) arch_tokens.push_back(token);
+  }
+  Napi::Array last_syscalls = Napi::Array::New(env);
+  for (uint32_t token : arch_tokens) {
+    int64_t last = -1;
+    for (const Rule& rule : filter.rules) {
+      int nr = seccomp_syscall_resolve_name_arch(token, rule.syscall.c_str());
+      if (nr >= 0 && nr > last) last = nr;  // negative: unknown, or a multiplexed pseudo-syscall
+    }
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("arch", Napi::Number::New(env, token));
+    entry.Set("last", Napi::Number::New(env, static_cast<double>(last)));
+    last_syscalls.Set(last_syscalls.Length(), entry);
+  }
+
   std::vector<uint8_t> bpf;
   rc = ExportBpf(ctx.get(), &bpf);
   if (rc < 0) return ThrowAt(env, nullptr, 0, "cannot export the BPF program", -rc);
@@ -287,5 +308,6 @@ Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("bpf", Napi::Buffer<uint8_t>::Copy(env, bpf.data(), bpf.size()));
   out.Set("unknownSyscalls", unknown);
+  out.Set("lastSyscalls", last_syscalls);
   return out;
 }

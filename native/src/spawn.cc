@@ -150,7 +150,7 @@ size_t OpCost(const OpInput& in) {
   size_t bytes = Arena::Cost<int64_t>(in.n.size() + kSpareInts) + Arena::Cost<char*>(in.s.size() + kSpareStrings) +
                  Arena::Cost<uint8_t>(in.b.size());
   for (const std::string& str : in.s) bytes += Arena::Cost<char>(str.size() + 1);
-  if (in.code == OP_EXEC || in.code == OP_RUN_HOOK) bytes += 2 * Arena::Cost<char*>(in.s.size() + 1);
+  if (in.code == OP_EXEC || in.code == OP_RUN_HOOK) bytes += 2 * Arena::Cost<char*>(in.s.size() + 2);
   return bytes;
 }
 
@@ -185,8 +185,9 @@ bool Place(Arena* arena, const OpInput& in, plan_op* op) {
   if (in.code == OP_EXEC || in.code == OP_RUN_HOOK) {
     size_t first = in.code == OP_RUN_HOOK ? 1 : 0;
     size_t argc = static_cast<size_t>(in.n[0]), envc = static_cast<size_t>(in.n[1]);
-    char** argv = arena->take<char*>(in.s.size() + 1);
-    char** envp = arena->take<char*>(in.s.size() + 1);
+    // envp keeps one spare slot: Exec's n2 appends the HOME that PasswdHome found there.
+    char** argv = arena->take<char*>(in.s.size() + 2);
+    char** envp = arena->take<char*>(in.s.size() + 2);
     if (!argv || !envp) return false;
     for (size_t j = 0; j < argc; j++) argv[j] = s[first + j];
     argv[argc] = nullptr;

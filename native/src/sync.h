@@ -16,6 +16,8 @@ enum sync_msg {
   SYNC_IDMAP_DONE = 9,
   SYNC_CONSOLE_FD = 10,
   SYNC_SECCOMP_FD = 11,
+  SYNC_PRIVILEGED_BIND = 12,
+  SYNC_BIND_DONE = 13,
 };
 
 struct sync_header {

@@ -30,7 +30,7 @@ import { reapWithin, receiveFromChild } from './child-wait.js';
 import { checkConsoleOptions, connectConsoleSocket, containerProcessState, sendConsole, sendToSeccompListener } from './fd-passing.js';
 import { writeIdMaps } from './id-maps.js';
 import { launchError } from './launch-error.js';
-import { makeIdmappedMount, prepareIdmappedMounts } from './idmap-mounts.js';
+import { makeIdmappedMount, makePrivilegedBind, prepareIdmappedMounts } from './idmap-mounts.js';
 import { moveNetDevices } from './net-devices.js';
 import { removeHalfCreated } from './half-created.js';
 import { writePidFile } from './pid-file.js';
@@ -285,6 +285,11 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       if (!next) throw new LaunchError('the container process asked for an idmapped mount the config does not have', 0);
       await makeIdmappedMount(addon, next, initPid || child.pid, bundle, rootfs);
       addon.syncSend(child.syncFd, SyncMsg.IdmapDone);
+      continue;
+    }
+    if (msg.type === SyncMsg.PrivilegedBind) {
+      await makePrivilegedBind(addon, spec, msg.value, initPid || child.pid, bundle, rootfs);
+      addon.syncSend(child.syncFd, SyncMsg.BindDone);
       continue;
     }
     if (msg.type === SyncMsg.CreateHooks || msg.type === SyncMsg.Ready) {

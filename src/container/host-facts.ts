@@ -29,6 +29,7 @@ export function liveHostFacts(): HostFacts {
     lastCap,
     permittedCaps,
     mountPointOf,
+    mounts: () => parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')),
   };
 }
 

@@ -1,4 +1,5 @@
-// Idmapped bind mounts (the idmap and ridmap options). Idmapping needs privilege over the
+// Idmapped bind mounts (the idmap and ridmap options), and plain binds of sources the container's
+// user namespace cannot reach (makePrivilegedBind). Idmapping needs privilege over the
 // source filesystem, which the container's own user namespace does not have, and the kernel
 // attaches a cloned mount tree only in the mount namespace it was cloned in. So when the child
 // reaches such a mount it stops (SyncMsg.IdmapMount), and the parent starts a helper with the
@@ -73,8 +74,33 @@ export async function prepareIdmappedMounts(addon: NativeAddon, spec: Spec, fds:
 }
 
 /** Makes one idmapped mount inside the mount namespace of `pid` (the child, before pivot_root). */
-export async function makeIdmappedMount(addon: NativeAddon, m: IdmappedMount, pid: number, bundle: string, rootfs: string): Promise<void> {
-  const origin = `/mounts/${m.index}`;
+export function makeIdmappedMount(addon: NativeAddon, m: IdmappedMount, pid: number, bundle: string, rootfs: string): Promise<void> {
+  return bindInChildMountNs(addon, m.index, m.mount, m.usernsFd, pid, bundle, rootfs);
+}
+
+/**
+ * A bind whose source the container's user namespace cannot reach (SyncMsg.PrivilegedBind):
+ * the helper, with the host's privileges, binds it into the child's mount namespace, as runc
+ * does from the runtime's side. The child then applies the mount's flags itself.
+ */
+export function makePrivilegedBind(addon: NativeAddon, spec: Spec, index: number, pid: number, bundle: string, rootfs: string): Promise<void> {
+  const mount = spec.mounts?.[index];
+  if (!mount) throw new Error(`internal: the container process asked for a bind of mount ${index}, which the config does not have`);
+  return bindInChildMountNs(addon, index, mount, -1, pid, bundle, rootfs);
+}
+
+/** usernsFd -1: a plain bind. */
+async function bindInChildMountNs(
+  addon: NativeAddon,
+  index: number,
+  mount: Mount,
+  usernsFd: number,
+  pid: number,
+  bundle: string,
+  rootfs: string,
+): Promise<void> {
+  const origin = `/mounts/${index}`;
+  const m = { index, mount, usernsFd };
   const source = hostSource(m.mount, bundle);
   const options = m.mount.options ?? [];
   const mntFd = addon.open(`/proc/${pid}/ns/mnt`, fs.constants.O_RDONLY | O_CLOEXEC, 0);
@@ -107,5 +133,5 @@ export async function makeIdmappedMount(addon: NativeAddon, m: IdmappedMount, pi
     const what = opName(ops[msg.step]?.code ?? OpCode.IdmapBind);
     throw new ConfigError(origin, `${what}${detail ? ` ${detail}` : ''}: ${addon.strerror(msg.errno)}`);
   }
-  if (status.code !== 0) throw new ConfigError(origin, `the helper making the idmapped mount failed (status ${status.code ?? status.signal})`);
+  if (status.code !== 0) throw new ConfigError(origin, `the helper making the bind failed (status ${status.code ?? status.signal})`);
 }

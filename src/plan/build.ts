@@ -9,10 +9,12 @@ import { SyncMsg } from '../sys/sync.js';
 import { planDevices } from './devices.js';
 import { hasListener, planConsole, planSeccomp } from './fd-ops.js';
 import { MS, PR } from './linux-constants.js';
-import { type CgroupView, type HostFacts, planMounts, planRootfs, rootPropagation } from './mounts.js';
+import {
+  type CgroupView, type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, rootPropagation,
+} from './mounts.js';
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
 import { type LaunchPlan, OpCode } from './ops.js';
-import { execCandidates, planIdentityAndCapabilities, planPrivilegedAttributes } from './process.js';
+import { execCandidates, planHome, planPrivilegedAttributes, planUserAndCwd } from './process.js';
 import { PlanWriter } from './writer.js';
 import { sysctlProcPath } from '../spec/rules/sysctl.js';
 
@@ -118,7 +120,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id);
 
   planRootfs(w, spec, input.rootfs, ns.sharesMountNs, facts);
-  planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'));
+  planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'), inUserNs);
   // In any user namespace, created or joined, mknod is refused: devices are bound instead.
   planDevices(w, spec, inUserNs);
 
@@ -131,13 +133,18 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   }
 
   if (ns.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
-  else if (input.noPivot) w.add('/root/path', OpCode.MoveRoot, [], [input.rootfs]);
+  else if (input.noPivot) {
+    planHideHostMounts(w, input.rootfs, facts.mounts?.() ?? []);
+    w.add('/root/path', OpCode.MoveRoot, [], [input.rootfs]);
+  }
   else w.add('/root/path', OpCode.PivotRoot, [], [input.rootfs]);
   const prop = spec.linux?.rootfsPropagation;
   if (prop && !ns.sharesMountNs && (rootPropagation(spec) & (MS.SHARED | MS.UNBINDABLE)) !== 0) {
     w.add('/linux/rootfsPropagation', OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
   }
 
+  // A missing process.cwd is made (0755), as runc does, now that the mounts are in place.
+  if (proc) w.add('/process/cwd', OpCode.Mkdirs, [0o755], [proc.cwd]);
   if (proc?.terminal) planConsole(w, proc);
 
   if (spec.hostname !== undefined) w.add('/hostname', OpCode.Sethostname, [], [spec.hostname]);
@@ -148,6 +155,8 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   }
   (spec.linux?.readonlyPaths ?? []).forEach((p, i) => w.add(`/linux/readonlyPaths/${i}`, OpCode.ReadonlyPath, [], [p]));
   (spec.linux?.maskedPaths ?? []).forEach((p, i) => w.add(`/linux/maskedPaths/${i}`, OpCode.MaskPath, [], [p]));
+  // /dev/console (planConsole) was the last thing made in /dev.
+  planDevReadonly(w, spec);
   if (spec.root?.readonly) {
     w.add('/root/readonly', OpCode.Mount, [MS.REMOUNT | MS.BIND | MS.RDONLY | MS.REC, 0, 0, 0], ['', '/', '', '']);
   }
@@ -169,15 +178,15 @@ function refuseUnsupported(spec: Spec): void {
 }
 
 function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], inUserNs: boolean): void {
+  // Read as root, before seccomp and the user switch can stand in the way.
+  const { env, appendHome } = planHome(w, proc, input.extraEnv);
   // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability step may
   // drop: load it before (as runc does). With no_new_privs it comes last, right before exec.
   if (input.seccomp && !proc.noNewPrivileges) planSeccomp(w, input.seccomp);
   // In a user namespace of its own the process holds every capability there; otherwise no
   // more than the runtime has.
   const grantable = inUserNs ? undefined : input.facts.permittedCaps;
-  planIdentityAndCapabilities(w, proc, input.facts.lastCap, input.warn, grantable);
-  w.add('/process/user/umask', OpCode.Umask, [proc.user.umask ?? input.callerUmask ?? 0o022]);
-  w.add('/process/cwd', OpCode.Chdir, [], [proc.cwd]);
+  planUserAndCwd(w, proc, input.facts.lastCap, input.warn, grantable, proc.user.umask ?? input.callerUmask ?? 0o022);
   w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));
   if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);
 
@@ -196,6 +205,5 @@ function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks:
   // Node marks 0-2 close-on-exec; the container's stdio and preserved fds must survive execve.
   w.add('process setup', OpCode.PrepareStdio, [3 + input.preservedFds]);
   const args = proc.args ?? [];
-  const env = [...(proc.env ?? []), ...input.extraEnv];
-  w.add('/process/args', OpCode.Exec, [args.length, env.length], [...args, ...env]);
+  w.add('/process/args', OpCode.Exec, [args.length, env.length, appendHome ? 1 : 0], [...args, ...env]);
 }

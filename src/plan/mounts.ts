@@ -20,6 +20,16 @@ export interface HostFacts {
   permittedCaps?: bigint;
   /** the mount point of the mount that holds `hostPath` (from /proc/self/mountinfo) */
   mountPointOf?(hostPath: string): string;
+  /** the runtime's mount table (/proc/self/mountinfo), in order; asked for --no-pivot only */
+  mounts?(): readonly HostMount[];
+}
+
+/** One line of /proc/self/mountinfo, as far as the plan cares. */
+export interface HostMount {
+  mountPoint: string;
+  /** the path inside its filesystem that is mounted ("/" for a full mount) */
+  root: string;
+  fsType: string;
 }
 
 /** A cgroup hierarchy as the container should see it under a "cgroup" mount. */
@@ -85,6 +95,7 @@ export function planMounts(
   facts: HostFacts,
   cgroupViews: readonly CgroupView[],
   cgroupNamespace: boolean,
+  userNamespace = false,
 ): void {
   (spec.mounts ?? []).forEach((m, i) => {
     const origin = `/mounts/${i}`;
@@ -116,11 +127,18 @@ export function planMounts(
       const isDir = facts.isDirectory(source);
       if (isDir === undefined) throw new ConfigError(`${origin}/source`, `bind source "${source}" does not exist`);
       const bindFlags = MS.BIND | (opts.recursive ? MS.REC : 0);
-      w.add(origin, OpCode.Mount, [bindFlags, 1, isDir ? 1 : 2, 0], [source, dest, '', '']);
+      // In a user namespace (new or joined) the source may be out of the container root's
+      // reach (a 0700 directory of the host's root): then the parent binds it with its own
+      // privileges.
+      const privilegedFallback = userNamespace ? [i + 1] : [];
+      w.add(origin, OpCode.Mount, [bindFlags, 1, isDir ? 1 : 2, 0, ...privilegedFallback], [source, dest, '', '']);
       planBindExtras(w, origin, dest, opts);
     } else {
       const source = m.source ?? type;
-      w.add(origin, OpCode.Mount, [opts.flags, 1, 1, 0], [source, dest, type, opts.data]);
+      // A read-only /dev is filled first (pts, shm, device nodes) and made read-only at the
+      // end, by devReadonlyRemount, as runc does.
+      const flags = dest === '/dev' ? opts.flags & ~MS.RDONLY : opts.flags;
+      w.add(origin, OpCode.Mount, [flags, 1, 1, 0], [source, dest, type, opts.data]);
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });
@@ -181,6 +199,33 @@ function planCgroupMount(
   }
   if (flags & MS.RDONLY) {
     w.add(origin, OpCode.Mount, [MS.REMOUNT | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.RDONLY, 1, 0, 0], ['', dest, '', '']);
+  }
+}
+
+/**
+ * The last step for a config /dev mount (not a bind) with "ro": planMounts mounted it writable
+ * so the devices and mounts below it could be made; the remount keeps its other flags.
+ */
+export function planDevReadonly(w: PlanWriter, spec: Spec): void {
+  (spec.mounts ?? []).forEach((m, i) => {
+    if (containerPath(m.destination) !== '/dev') return;
+    const opts = parseMountOptions(m.options);
+    if (opts.bind || m.type === 'bind' || (opts.flags & MS.RDONLY) === 0) return;
+    w.add(`/mounts/${i}`, OpCode.Mount, [opts.flags | MS.REMOUNT, 0, 0, 0], ['', '/dev', '', '']);
+  });
+}
+
+/**
+ * For --no-pivot (runc's msMoveRoot): the host's full proc and sysfs mounts outside the rootfs,
+ * which would otherwise stay reachable in the container's mount namespace and let a nested
+ * user namespace mount an unmasked procfs. Deepest first is not needed: a detach takes the
+ * mounts below along, and HideMount skips what is gone.
+ */
+export function planHideHostMounts(w: PlanWriter, rootfs: string, hostMounts: readonly HostMount[]): void {
+  for (const m of hostMounts) {
+    if (m.root !== '/' || (m.fsType !== 'proc' && m.fsType !== 'sysfs')) continue;
+    if (m.mountPoint === rootfs || m.mountPoint.startsWith(rootfs + '/')) continue;
+    w.add('--no-pivot', OpCode.HideMount, [], [m.mountPoint]);
   }
 }
 

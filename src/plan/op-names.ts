@@ -49,6 +49,8 @@ const NAMES: Record<number, string> = {
   [OpCode.IdmapBind]: 'idmapped bind',
   [OpCode.Console]: 'set up the terminal',
   [OpCode.SeccompListener]: 'load seccomp (notify)',
+  [OpCode.PasswdHome]: 'read /etc/passwd',
+  [OpCode.HideMount]: 'hide host mount',
 };
 
 export function opName(code: number): string {

@@ -28,6 +28,9 @@ export const enum OpCode {
    * n0 = flags, n1 = target resolution (0 = plain host path, 1 = resolve s1 inside the root fd with
    * RESOLVE_IN_ROOT), n2 = create a missing target (0 = no, 1 = directory, 2 = empty file),
    * n3 = 1 if the source is a path inside the root fd (resolved the same safe way).
+   * n4 = config mount index + 1 of a bind the parent may make instead (0 = none): when the
+   * child's mount(2) fails with EACCES or EPERM (a source its user namespace cannot reach), it
+   * sends SyncMsg.PrivilegedBind with value = n4 - 1 and waits for SyncMsg.BindDone.
    */
   Mount = 8,
   /**
@@ -63,7 +66,10 @@ export const enum OpCode {
   Setresuid = 22,
   /** umask(n0). */
   Umask = 23,
-  /** chdir(s0). */
+  /**
+   * chdir(s0). n0 = 0: must succeed. n0 = 1 (before the user switch): EACCES/EPERM is not an
+   * error, it leaves the chdir pending. n0 = 2 (after it): only when one is pending, and must succeed.
+   */
   Chdir = 24,
   /** sched_setattr: n0 policy, n1 nice, n2 priority, n3 flags, n4 runtime, n5 deadline, n6 period. */
   SchedSetattr = 25,
@@ -97,7 +103,10 @@ export const enum OpCode {
    * n1 = envc, n2 = timeout seconds (0 = none). The hook's stdin is the state buffer received by WaitSync.
    */
   RunHook = 36,
-  /** execve(resolved path, s[0 .. n0-1], s[n0 .. n0+n1-1]). n0 = argc, n1 = envc. */
+  /**
+   * execve(resolved path, s[0 .. n0-1], s[n0 .. n0+n1-1]). n0 = argc, n1 = envc. n2 = 1: the
+   * HOME=... that PasswdHome found is appended to the environment.
+   */
   Exec = 37,
   /** dup3(n0, n1, 0). */
   Dup2 = 38,
@@ -119,6 +128,7 @@ export const enum OpCode {
    * MOUNT_ATTR_IDMAP with the user namespace fd n0 (AT_RECURSIVE when n2 = 1), then move_mount
    * onto s1 resolved inside the root (created as Mount's n2 says, from n3). Run by a helper
    * that joined the container's mount namespace with host privileges (container/idmap-mounts.ts).
+   * n0 = -1: no idmapping, a plain bind of a source the container's user namespace cannot reach.
    */
   IdmapBind = 44,
   /**
@@ -131,6 +141,18 @@ export const enum OpCode {
   Console = 45,
   /** Seccomp with SECCOMP_FILTER_FLAG_NEW_LISTENER in n0; the notify fd goes to the parent (SyncMsg.SeccompFd). */
   SeccompListener = 46,
+  /**
+   * n0 = uid: reads s0 (the container's /etc/passwd, after the root switch) and keeps
+   * "HOME=<home of the first entry with that uid>", or "HOME=/" when there is none, for Exec's n2.
+   * Only a regular file is read; lines past 4095 bytes are skipped.
+   */
+  PasswdHome = 47,
+  /**
+   * s0 = host path of a mount the container must not reach (before MoveRoot): made a recursive
+   * slave (ENOENT: already gone with a parent, skipped), detached; where detaching is refused
+   * (EINVAL, EPERM) a tmpfs covers it instead.
+   */
+  HideMount = 48,
 }
 
 export interface Op {

@@ -124,6 +124,38 @@ export function planIdentityAndCapabilities(
   }
 }
 
+/**
+ * HOME, as runc sets it: when process.env has no HOME (or an empty one), the home of the
+ * user's entry in the container's /etc/passwd, else /. The file is read by the child after
+ * the root switch, so it is the container's own, with the config's mounts over /etc in place.
+ * Returns the environment for Exec and whether Exec appends the HOME found.
+ */
+export function planHome(w: PlanWriter, proc: Process, extraEnv: readonly string[]): { env: string[]; appendHome: boolean } {
+  const env = [...(proc.env ?? []), ...extraEnv];
+  if (env.some((e) => e.startsWith('HOME=') && e.length > 5)) return { env, appendHome: false };
+  w.add('/process/env', OpCode.PasswdHome, [proc.user.uid], ['/etc/passwd']);
+  return { env: env.filter((e) => e !== 'HOME='), appendHome: true };
+}
+
+/**
+ * The user switch with the working directory around it, in runc's order: chdir first as the
+ * runtime's root, so a cwd only root can enter (/root, 0700) works for any user; when that is
+ * refused (a directory only the user may enter, e.g. root squashed on NFS), again after the switch.
+ */
+export function planUserAndCwd(
+  w: PlanWriter,
+  proc: Process,
+  lastCap: number,
+  warn: (msg: string) => void,
+  grantable: bigint | undefined,
+  umask: number,
+): void {
+  w.add('/process/cwd', OpCode.Chdir, [1], [proc.cwd]);
+  planIdentityAndCapabilities(w, proc, lastCap, warn, grantable);
+  w.add('/process/user/umask', OpCode.Umask, [umask]);
+  w.add('/process/cwd', OpCode.Chdir, [2], [proc.cwd]);
+}
+
 /** Where execve may find args[0]: itself when it has a slash, else each PATH entry in order. */
 export function execCandidates(proc: Process): string[] {
   const arg0 = proc.args?.[0];

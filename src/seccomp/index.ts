@@ -6,6 +6,7 @@
 import { ConfigError } from '../errors.js';
 import type { Seccomp } from '../spec/types.js';
 import type { NativeAddon, SeccompCompileResult } from '../sys/native.js';
+import { needsEnosysStub, withEnosysStub } from './enosys-stub.js';
 import { seccompFilterInput, type SeccompFilterInput } from './filter.js';
 
 export { ACTIONS, ARCHITECTURES, FLAGS, OPERATORS } from './names.js';
@@ -53,5 +54,6 @@ export function compileSeccompProgram(s: Seccomp, addon: Pick<NativeAddon, 'comp
   if (result.unknownSyscalls.length) {
     warnings.push(`/linux/seccomp/syscalls: skipped, not known to this host's libseccomp: ${result.unknownSyscalls.join(', ')}`);
   }
-  return { bpf: result.bpf, flags: input.flags, warnings };
+  const bpf = needsEnosysStub(input.filter.defaultAction) ? withEnosysStub(result.bpf, result.lastSyscalls) : result.bpf;
+  return { bpf, flags: input.flags, warnings };
 }

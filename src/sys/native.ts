@@ -64,6 +64,11 @@ export interface SeccompCompileResult {
   bpf: Buffer;
   /** syscall names libseccomp does not know on this host (skipped, as runc does) */
   unknownSyscalls: string[];
+  /**
+   * Per architecture of the filter (native first): its libseccomp token (the AUDIT_ARCH_*
+   * value, SCMP_ARCH_X32 aside) and the highest syscall number the profile names there (-1: none).
+   */
+  lastSyscalls: { arch: number; last: number }[];
 }
 
 /** One address of a network device, as rtnetlink reports it (ifaddrmsg + attributes). */

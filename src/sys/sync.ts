@@ -35,6 +35,14 @@ export const enum SyncMsg {
    * SCM_RIGHTS. The parent sends it with the container process state to linux.seccomp.listenerPath.
    */
   SeccompFd = 11,
+  /**
+   * child -> parent: value = index of a config bind mount whose source the child's user
+   * namespace cannot reach (EACCES/EPERM); a privileged helper makes it in the child's mount
+   * namespace, as for idmapped mounts.
+   */
+  PrivilegedBind = 12,
+  /** parent -> child: that bind is in place; go on. */
+  BindDone = 13,
 }
 
 export const SYNC_HEADER_BYTES = 24;

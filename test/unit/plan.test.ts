@@ -302,4 +302,99 @@ test('node masks are packed 32 bits a word', () => {
   assert.throws(() => nodeMaskWords('x'));
 });
 
+// ---- runc drop-in behaviours (cwd, HOME, read-only /dev, privileged binds, --no-pivot) ----
+
+const indexOf = (ops: { code: OpCode; n?: number[] }[], pred: (o: { code: OpCode; n?: number[]; s?: string[] }) => boolean) => ops.findIndex(pred);
+
+test('cwd: tried before the user switch (EACCES leaves it pending), again after it; a missing one is made 0755', () => {
+  const spec = minimalSpec();
+  spec.process!.user = { uid: 1000, gid: 1000 };
+  spec.process!.cwd = '/root/work';
+  const ops = buildLaunchPlan(input(spec)).ops;
+  const early = indexOf(ops, (o) => o.code === OpCode.Chdir && o.n?.[0] === 1);
+  const late = indexOf(ops, (o) => o.code === OpCode.Chdir && o.n?.[0] === 2);
+  const setuid = indexOf(ops, (o) => o.code === OpCode.Setresuid && o.n?.[0] === 1000);
+  const mkdirs = indexOf(ops, (o) => o.code === OpCode.Mkdirs && o.s?.[0] === '/root/work');
+  const pivot = ops.findIndex((o) => o.code === OpCode.PivotRoot);
+  assert.ok(early >= 0 && early < setuid && setuid < late, 'chdir, user switch, chdir');
+  assert.equal(ops[mkdirs]!.n, [0o755]);
+  assert.ok(pivot < mkdirs && mkdirs < early, 'made in the rootfs after the mounts and the root switch');
+  assert.is(ops.filter((o) => o.code === OpCode.Chdir).length, 2);
+});
+
+test('HOME: read from the container\'s /etc/passwd, as root, when process.env has none', () => {
+  const spec = minimalSpec();
+  spec.process!.user = { uid: 65534, gid: 65534 };
+  spec.process!.env = ['PATH=/bin', 'HOME='];
+  const ops = buildLaunchPlan(input(spec)).ops;
+  const home = indexOf(ops, (o) => o.code === OpCode.PasswdHome);
+  const pivot = ops.findIndex((o) => o.code === OpCode.PivotRoot);
+  const setuid = indexOf(ops, (o) => o.code === OpCode.Setresuid && o.n?.[0] === 65534);
+  assert.ok(pivot < home && home < setuid, 'after the root switch (and the mounts), before the user switch');
+  assert.equal(ops[home]!.n, [65534]);
+  assert.equal(ops[home]!.s, ['/etc/passwd']);
+  const exec = ops.find((o) => o.code === OpCode.Exec)!;
+  assert.equal(exec.n, [3, 1, 1], 'Exec appends the HOME found; the empty HOME= is dropped');
+  assert.equal(exec.s!.slice(3), ['PATH=/bin']);
+
+  spec.process!.env = ['PATH=/bin', 'HOME=/mine'];
+  const own = buildLaunchPlan(input(spec)).ops;
+  assert.not.ok(own.some((o) => o.code === OpCode.PasswdHome));
+  assert.equal(own.find((o) => o.code === OpCode.Exec)!.n, [3, 2, 0]);
+});
+
+test('a read-only /dev tmpfs is mounted writable and remounted read-only after the terminal and masks', () => {
+  const spec = minimalSpec({
+    mounts: [
+      { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'mode=755', 'ro'] },
+      { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid'] },
+    ],
+  });
+  spec.process!.terminal = true;
+  spec.linux = { ...spec.linux, maskedPaths: ['/proc/kcore'] };
+  const ops = buildLaunchPlan(input(spec)).ops;
+  const first = ops.find((o) => o.code === OpCode.Mount && o.s?.[1] === '/dev')!;
+  assert.equal(first.n, [MS.NOSUID, 1, 1, 0]);
+  const remount = indexOf(ops, (o) => o.code === OpCode.Mount && (o.n![0]! & MS.REMOUNT) !== 0 && o.s?.[1] === '/dev');
+  assert.equal(ops[remount]!.n, [MS.NOSUID | MS.RDONLY | MS.REMOUNT, 0, 0, 0]);
+  assert.ok(indexOf(ops, (o) => o.code === OpCode.Console) < remount);
+  assert.ok(indexOf(ops, (o) => o.code === OpCode.MaskPath) < remount);
+  assert.ok(remount < indexOf(ops, (o) => o.code === OpCode.Exec));
+
+  const rw = minimalSpec({ mounts: [{ destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid'] }] });
+  assert.not.ok(buildLaunchPlan(input(rw)).ops.some((o) => o.code === OpCode.Mount && (o.n![0]! & MS.REMOUNT) !== 0 && o.s?.[1] === '/dev'));
+});
+
+test('binds in a user namespace may be handed to the privileged helper; without one they may not', () => {
+  const mounts = [
+    { destination: '/proc', type: 'proc', source: 'proc' },
+    { destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind', 'ro'] },
+  ];
+  const map = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  const userns = minimalSpec({ mounts, linux: { namespaces: [{ type: 'mount' }, { type: 'user' }], uidMappings: map, gidMappings: map } });
+  const bind = buildLaunchPlan(input(userns)).ops.find((o) => o.code === OpCode.Mount && o.s?.[1] === '/data')!;
+  assert.equal(bind.n, [MS.BIND | MS.REC, 1, 1, 0, 2], 'n4 = mount index + 1');
+  const plain = buildLaunchPlan(input(minimalSpec({ mounts }))).ops.find((o) => o.code === OpCode.Mount && o.s?.[1] === '/data')!;
+  assert.equal(plain.n, [MS.BIND | MS.REC, 1, 1, 0]);
+});
+
+test('--no-pivot hides the host\'s full proc and sysfs mounts outside the rootfs before the move', () => {
+  const hostMounts = [
+    { mountPoint: '/', root: '/', fsType: 'ext4' },
+    { mountPoint: '/proc', root: '/', fsType: 'proc' },
+    { mountPoint: '/sys', root: '/', fsType: 'sysfs' },
+    { mountPoint: '/proc/sys/fs/binfmt_misc', root: '/', fsType: 'binfmt_misc' },
+    { mountPoint: '/srv/partial', root: '/sub', fsType: 'sysfs' },
+    { mountPoint: '/b/rootfs/proc', root: '/', fsType: 'proc' },
+  ];
+  const facts = { ...input(minimalSpec()).facts, mounts: () => hostMounts };
+  const ops = buildLaunchPlan(input(minimalSpec(), { noPivot: true, facts })).ops;
+  const hidden = ops.filter((o) => o.code === OpCode.HideMount).map((o) => o.s![0]);
+  assert.equal(hidden, ['/proc', '/sys']);
+  const move = ops.findIndex((o) => o.code === OpCode.MoveRoot);
+  assert.ok(ops.findIndex((o) => o.code === OpCode.HideMount) < move);
+  const pivoting = buildLaunchPlan(input(minimalSpec(), { facts })).ops;
+  assert.not.ok(pivoting.some((o) => o.code === OpCode.HideMount), 'pivot_root leaves the host\'s mounts behind anyway');
+});
+
 test.run();

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../../src/errors.js';
+import { needsEnosysStub, withEnosysStub } from '../../src/seccomp/enosys-stub.js';
 import { compileSeccompProgram, seccompFilterInput } from '../../src/seccomp/index.js';
 import type { Seccomp, Spec } from '../../src/spec/types.js';
 import { native } from '../../src/sys/addon.js';
 import type { NativeAddon, NativeSeccompFilter } from '../../src/sys/native.js';
+import { runSeccompProgram } from '../helpers/bpf-run.js';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const ALLOW = 0x7fff0000;
@@ -155,7 +157,7 @@ const twoRules: Seccomp = {
 
 test('one compile per call; bpf and flags pass through; unknown syscalls become one warning', () => {
   const bpf = Buffer.alloc(16, 1);
-  const { calls, addon } = fakeAddon(() => ({ bpf, unknownSyscalls: ['futex_waitv_2099'] }));
+  const { calls, addon } = fakeAddon(() => ({ bpf, unknownSyscalls: ['futex_waitv_2099'], lastSyscalls: [] }));
   const p = compileSeccompProgram(twoRules, addon);
   assert.is(calls.length, 1);
   assert.is(p.bpf, bpf);
@@ -233,8 +235,9 @@ if (fs.existsSync(addonPath) && process.arch === 'x64') {
   });
 
   test('addon: a rule that repeats the default action is skipped, not refused', () => {
-    const plain: Seccomp = { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] };
-    const redundant: Seccomp = { ...plain, syscalls: [...plain.syscalls!, { names: ['mkdir'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] };
+    // (read has the lowest number: the ENOSYS prefix, which counts every name, stays the same)
+    const plain: Seccomp = { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['mkdirat'], action: 'SCMP_ACT_ALLOW' }] };
+    const redundant: Seccomp = { ...plain, syscalls: [...plain.syscalls!, { names: ['read'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] };
     assert.equal(compileSeccompProgram(redundant, addon).bpf, compileSeccompProgram(plain, addon).bpf);
   });
 
@@ -281,5 +284,56 @@ if (fs.existsSync(addonPath) && process.arch === 'x64') {
 } else {
   console.log(`seccomp: ${addonPath} not built (or not x86_64); addon tests not run`);
 }
+
+
+// ---- the ENOSYS prefix for syscalls newer than the profile ----
+
+const X86_64 = 0xc000003e;
+const X32 = 0x4000003e;
+const AARCH64 = 0xc00000b7;
+const RET_EPERM = 0x00050001;
+const RET_ENOSYS = 0x00050026;
+/** A stand-in for libseccomp's program: deny everything with EPERM. */
+const denyAll = Buffer.alloc(8);
+denyAll.writeUInt16LE(0x06, 0);
+denyAll.writeUInt32LE(RET_EPERM, 4);
+
+test('ENOSYS above the highest syscall the profile names, per architecture; the filter decides the rest', () => {
+  const prog = withEnosysStub(denyAll, [{ arch: X86_64, last: 434 }, { arch: AARCH64, last: 300 }]);
+  assert.is(runSeccompProgram(prog, 435, X86_64), RET_ENOSYS, 'clone3 after a 5.2-era profile');
+  assert.is(runSeccompProgram(prog, 434, X86_64), RET_EPERM, 'the last named one is the filter\'s');
+  assert.is(runSeccompProgram(prog, 165, X86_64), RET_EPERM, 'an old unlisted syscall keeps the default action');
+  assert.is(runSeccompProgram(prog, 301, AARCH64), RET_ENOSYS);
+  assert.is(runSeccompProgram(prog, 435, 0x40000003), RET_EPERM, 'an architecture outside the filter is the filter\'s');
+  assert.is(runSeccompProgram(prog, 0x40000000 + 1, X86_64), RET_EPERM, 'x32 numbers without x32 in the profile: the filter\'s');
+});
+
+test('x32 numbers compare with the highest x32 syscall', () => {
+  const prog = withEnosysStub(denyAll, [{ arch: X86_64, last: 434 }, { arch: X32, last: 0x40000000 + 434 }]);
+  assert.is(runSeccompProgram(prog, 0x40000000 + 435, X86_64), RET_ENOSYS);
+  assert.is(runSeccompProgram(prog, 0x40000000 + 10, X86_64), RET_EPERM);
+  assert.is(runSeccompProgram(prog, 435, X86_64), RET_ENOSYS);
+});
+
+test('the prefix is only for denying default actions, and never when nothing is named', () => {
+  assert.ok(needsEnosysStub(RET_EPERM));
+  assert.ok(needsEnosysStub(0)); // SCMP_ACT_KILL
+  assert.not.ok(needsEnosysStub(0x7fff0000)); // ALLOW
+  assert.not.ok(needsEnosysStub(0x7ffc0000)); // LOG
+  assert.not.ok(needsEnosysStub(RET_ENOSYS));
+  assert.not.ok(needsEnosysStub(0x7ff00001)); // TRACE
+  assert.is(withEnosysStub(denyAll, [{ arch: X86_64, last: -1 }]), denyAll);
+});
+
+test('compileSeccompProgram puts the prefix in front for an errno default only', () => {
+  const bpf = Buffer.from(denyAll);
+  const lastSyscalls = [{ arch: X86_64, last: 1 }];
+  const deny = compileSeccompProgram(twoRules, fakeAddon(() => ({ bpf, unknownSyscalls: [], lastSyscalls })).addon);
+  assert.is(runSeccompProgram(deny.bpf, 2, X86_64), RET_ENOSYS);
+  assert.equal(deny.bpf.subarray(deny.bpf.length - 8), bpf);
+  const allow = compileSeccompProgram({ ...twoRules, defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO' }] },
+    fakeAddon(() => ({ bpf, unknownSyscalls: [], lastSyscalls })).addon);
+  assert.is(allow.bpf, bpf);
+});
 
 test.run();
