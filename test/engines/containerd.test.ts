@@ -3,11 +3,11 @@
 
 import fs from 'node:fs';
 import * as assert from 'uvu/assert';
-import { freezerState } from './cgroup-files.js';
-import { ContainerdEngine } from './containerd.js';
-import { imageName } from './images.js';
-import { ok, waitFor } from './run-cmd.js';
-import { defineScenarios } from './scenario.js';
+import { freezerState } from '../helpers/engines/cgroup-files.js';
+import { ContainerdEngine } from '../helpers/engines/containerd.js';
+import { imageName } from '../helpers/engines/images.js';
+import { ok, waitFor } from '../helpers/engines/run-cmd.js';
+import { defineScenarios } from '../helpers/engines/scenario.js';
 
 const cd = new ContainerdEngine();
 let counter = 0;

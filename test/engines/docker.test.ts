@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
-import { freezerState, resourceLimits } from './cgroup-files.js';
-import { DockerEngine } from './docker.js';
-import { imageName } from './images.js';
-import { ok, waitFor } from './run-cmd.js';
-import { defineScenarios } from './scenario.js';
+import { freezerState, resourceLimits } from '../helpers/engines/cgroup-files.js';
+import { DockerEngine } from '../helpers/engines/docker.js';
+import { imageName } from '../helpers/engines/images.js';
+import { ok, waitFor } from '../helpers/engines/run-cmd.js';
+import { defineScenarios } from '../helpers/engines/scenario.js';
 
 const dk = new DockerEngine();
 

@@ -2,11 +2,11 @@
 // unpause, top, kill and stop.
 
 import * as assert from 'uvu/assert';
-import { freezerState } from './cgroup-files.js';
-import { imageName } from './images.js';
-import { PodmanEngine } from './podman.js';
-import { ok, waitFor } from './run-cmd.js';
-import { defineScenarios } from './scenario.js';
+import { freezerState } from '../helpers/engines/cgroup-files.js';
+import { imageName } from '../helpers/engines/images.js';
+import { PodmanEngine } from '../helpers/engines/podman.js';
+import { ok, waitFor } from '../helpers/engines/run-cmd.js';
+import { defineScenarios } from '../helpers/engines/scenario.js';
 
 const pm = new PodmanEngine();
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { installed } from './run-cmd.js';
 
-export const repoRoot = path.resolve(__dirname, '../../..');
+export const repoRoot = path.resolve(__dirname, '../../../..');
 
 export interface Runtime {
   name: 'berth' | 'runc';
