@@ -42,6 +42,7 @@ export class ContainerdEngine implements Engine {
     if (this.dir) {
       unmountUnder(this.dir);
       fs.rmSync(this.dir, { recursive: true, force: true });
+      this.dir = '';
     }
   }
 

@@ -1,6 +1,7 @@
 // containerd and dockerd started by the tests themselves (no systemd): private sockets, state
 // and root directories under one temp dir, no network setup, logs in files the scenarios
-// quote when they fail. stop() is synchronous so it also runs from an 'exit' handler.
+// quote when they fail. stop() is synchronous so it also runs from an 'exit' handler
+// (scenario.ts stops the engines on exit and on SIGINT/SIGTERM).
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,9 +21,6 @@ export interface Daemon {
 }
 
 const running = new Set<Daemon>();
-process.on('exit', () => {
-  for (const d of running) d.stop();
-});
 
 function spawnDaemon(name: string, bin: string, args: string[], dir: string, ready: () => boolean): Daemon {
   const log = path.join(dir, `${name}.log`);

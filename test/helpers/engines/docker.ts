@@ -37,6 +37,7 @@ export class DockerEngine implements Engine {
     if (this.dir) {
       unmountUnder(this.dir);
       fs.rmSync(this.dir, { recursive: true, force: true });
+      this.dir = '';
     }
   }
 

@@ -80,6 +80,7 @@ export class PodmanEngine implements Engine {
     }
     unmountUnder(this.dir);
     fs.rmSync(this.dir, { recursive: true, force: true });
+    this.dir = '';
   }
 
   runtimeRoot(rt: Runtime): string {

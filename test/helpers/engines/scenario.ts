@@ -12,6 +12,7 @@ export interface Engine {
   /** Why this engine cannot run here (not installed, not root), or undefined. */
   missing(): string | undefined;
   start(): void;
+  /** Stops and removes everything start() made; safe to call again. */
   stop(): void;
   watched(rt: Runtime): Watched;
   /** The engine's log file, if it has one (podman has none: its stderr is in each error). */
@@ -31,12 +32,36 @@ export function defineScenarios(engine: Engine, scenarios: Record<string, Scenar
     test.run();
     return;
   }
-  test.before(() => engine.start());
+  test.before(() => {
+    stopOnExit(engine);
+    engine.start();
+  });
   test.after(() => engine.stop());
   for (const [name, body] of Object.entries(scenarios)) {
-    for (const rt of runtimes) test(`${engine.name}: ${name} [${rt.name}]`, () => runScenario(engine, rt, body));
+    for (const rt of runtimes) {
+      test(`${engine.name}: ${name} [${rt.name}]`, async () => {
+        // Scenarios are synchronous; one turn of the event loop between them lets a Ctrl-C
+        // handler run (and stop the engine) instead of waiting for the whole suite.
+        await new Promise((resolve) => setImmediate(resolve));
+        runScenario(engine, rt, body);
+      });
+    }
   }
   test.run();
+}
+
+/**
+ * The engine is stopped however the process ends: after the suite (uvu's after hook, which
+ * runs even when tests fail), at exit, or on Ctrl-C. stop() is idempotent.
+ */
+function stopOnExit(engine: Engine): void {
+  process.on('exit', () => engine.stop());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      engine.stop();
+      process.exit(130);
+    });
+  }
 }
 
 function whyNot(engine: Engine): string | undefined {
