@@ -9,6 +9,18 @@ apt-get update -qq
 # rootfs images; runc/crun only to compare against (bench/, conformance/).
 apt-get install -y -qq --no-install-recommends \
   g++ make python3 libseccomp-dev busybox-static file iproute2 runc crun >/dev/null
+# The engine suite (test/engines) drives berth through containerd, Docker and podman. The
+# tests start containerd and dockerd themselves, so the packages' services must not start
+# here: a policy-rc.d refuses them during the install (only if the machine has none).
+# Without recommends podman gets conmon, runc/crun and containernetworking-plugins: enough
+# for rootful containers with --network none (no slirp4netns, netavark or uidmap needed).
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
+apt-get install -y -qq --no-install-recommends containerd docker.io podman >/dev/null
 npm ci --no-audit --no-fund
 npm run --silent build
 bundles/build-rootfs.sh bundles/hello/rootfs
