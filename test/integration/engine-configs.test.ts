@@ -1,5 +1,5 @@
-// The config.json files containerd, Docker and podman really write (recorded in
-// ../shared/reference/engine-contract) run under berth: their mounts, masked paths, seccomp
+// The config.json files containerd, Docker and podman really write (the project's fixtures in
+// test/fixtures/engine-configs) run under berth: their mounts, masked paths, seccomp
 // profiles, capabilities and cgroup mounts. Bind sources from the recording machine are
 // replaced by local files, hooks dropped (they name binaries of that machine).
 
@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { berth, makeBundle, repoRoot, uniqueId } from '../helpers/berth.js';
 import type { Spec } from '../../src/spec/types.js';
 
-const contract = path.resolve(repoRoot, '../shared/reference/engine-contract');
+const contract = path.join(repoRoot, 'test/fixtures/engine-configs');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-engine-'));
 fs.mkdirSync(path.join(scratch, 'dir'));
 fs.writeFileSync(path.join(scratch, 'file'), 'x\n');

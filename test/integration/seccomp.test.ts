@@ -21,7 +21,7 @@ test('a denied syscall fails with the configured errno; the rest still works', (
 test('the default action applies to unlisted syscalls, with defaultErrnoRet', () => {
   const spec = minimalSpec();
   spec.process!.noNewPrivileges = true;
-  const docker = JSON.parse(fs.readFileSync(path.resolve(repoRoot, '../shared/reference/engine-contract/docker-run-d.config.json'), 'utf8')) as Spec;
+  const docker = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/engine-configs/docker-run-d.config.json'), 'utf8')) as Spec;
   const profile = docker.linux!.seccomp!;
   // Docker's profile without "mkdir": the default (ERRNO, EPERM unless defaultErrnoRet) decides.
   profile.syscalls = profile.syscalls!.map((s) => ({ ...s, names: s.names.filter((n) => n !== 'mkdir' && n !== 'mkdirat') }));

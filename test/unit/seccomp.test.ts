@@ -204,7 +204,7 @@ if (fs.existsSync(addonPath) && process.arch === 'x64') {
   const addon = native();
 
   test('addon: the Docker profile from the engine contract compiles to whole BPF instructions', () => {
-    const spec = JSON.parse(fs.readFileSync('/work/shared/reference/engine-contract/docker-run-d.config.json', 'utf8')) as Spec;
+    const spec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/engine-configs/docker-run-d.config.json'), 'utf8')) as Spec;
     const p = compileSeccompProgram(spec.linux!.seccomp!, addon);
     assert.ok(p.bpf.length > 8 * 100, `only ${p.bpf.length} bytes`);
     assert.is(p.bpf.length % 8, 0);

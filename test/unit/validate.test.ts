@@ -17,7 +17,8 @@ import type { SchemaError } from '../../src/spec/validators.js';
 import { fullSpec } from '../helpers/full-spec.js';
 import { minimalSpec } from '../helpers/specs.js';
 
-const engines = path.resolve(__dirname, '../../../../shared/reference/engine-contract');
+// The configs containerd, Docker and podman write (project fixtures, see test/fixtures/engine-configs).
+const engines = path.resolve(__dirname, '../../../test/fixtures/engine-configs');
 
 function caught<E extends Error>(kind: new (...a: never[]) => E, f: () => unknown): E {
   try {
