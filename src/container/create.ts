@@ -301,16 +301,16 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       const pid = initPid;
       // A failing hook stops the container and continues the lifecycle at delete: poststop runs.
       a.poststop = () => runHostHooks('poststop', hooks.poststop, JSON.stringify(hookState(spec, o.id, pid, bundle, 'stopped')), o.warn);
-      const creating = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'creating'));
-      runHostHooks('prestart', hooks.prestart, creating, o.warn);
-      runHostHooks('createRuntime', hooks.createRuntime, creating, o.warn);
+      // Status "created": runtime.md's lifecycle runs these hooks at steps 3-5, and "created" is
+      // the status "after step 2" ("creating" is step 2 itself). runc says "creating"; crun and
+      // the runtime-tools test hooks_stdin say "created". (docs/conformance.md)
+      const created = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'created'));
+      runHostHooks('prestart', hooks.prestart, created, o.warn);
+      runHostHooks('createRuntime', hooks.createRuntime, created, o.warn);
       // Hooks in the container's namespaces get the pid as seen there (1 in a pid namespace of its own).
-      const inside = pidInOwnNamespace(initPid);
-      if (hooks.createContainer?.length) {
-        await runHooksInContainer(addon, initPid, hooks.createContainer, JSON.stringify(hookState(spec, o.id, inside, bundle, 'creating')));
-      }
-      const created = JSON.stringify(hookState(spec, o.id, inside, bundle, 'created'));
-      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(created)); // stdin of the startContainer hooks
+      const inside = JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(initPid), bundle, 'created'));
+      if (hooks.createContainer?.length) await runHooksInContainer(addon, initPid, hooks.createContainer, inside);
+      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(inside)); // stdin of the startContainer hooks
       continue;
     }
     if (msg.type === SyncMsg.Ready) break;

@@ -52,6 +52,11 @@ test('every hook runs once, in lifecycle order, with the state on stdin', () => 
     assert.is(state.pid, pid);
     assert.is(state.bundle, b.dir);
     assert.is(state.annotations['org.example.key'], 'value');
+    // The create hooks run after lifecycle step 2, so they see "created" (runtime.md), as with crun.
+    for (const hook of ['prestart', 'createRuntime', 'createContainer', 'startContainer']) {
+      assert.is(JSON.parse(fs.readFileSync(path.join(log, `${hook}.json`), 'utf8')).status, 'created', hook);
+    }
+    assert.is(JSON.parse(fs.readFileSync(path.join(log, 'poststart.json'), 'utf8')).status, 'running');
     assert.is(JSON.parse(fs.readFileSync(path.join(log, 'poststop.json'), 'utf8')).status, 'stopped');
     // Hooks in the container's namespaces see the pid from there: 1 in its own pid namespace.
     assert.is(JSON.parse(fs.readFileSync(path.join(log, 'createContainer.json'), 'utf8')).pid, 1);
