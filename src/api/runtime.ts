@@ -20,6 +20,12 @@ import type {
 
 /** The installed package's executable: dist/berth beside lib/ (this file is lib/api/runtime.js). */
 export const DEFAULT_BINARY = path.resolve(__dirname, '../../dist/berth');
+/** In a repository checkout this file is build/src/api/runtime.js and the executable dist/berth. */
+const CHECKOUT_BINARY = path.resolve(__dirname, '../../../dist/berth');
+
+function defaultBinary(): string {
+  return !fs.existsSync(DEFAULT_BINARY) && fs.existsSync(CHECKOUT_BINARY) ? CHECKOUT_BINARY : DEFAULT_BINARY;
+}
 
 interface Invocation {
   args: string[];
@@ -52,7 +58,7 @@ export class Runtime {
     if (!opts || !opts.root) throw new TypeError('Runtime: root is required');
     this.opts = opts;
     this.root = opts.root;
-    this.binary = opts.binary ?? DEFAULT_BINARY;
+    this.binary = opts.binary ?? defaultBinary();
   }
 
   /** `create`: the container's init waits for start. */

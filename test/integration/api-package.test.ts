@@ -65,12 +65,15 @@ test('npm run pack: installs offline with no dependencies, type-checks, runs a c
     assert.match(execFileSync(path.join(project, 'node_modules/.bin/berth'), ['--version'], { encoding: 'utf8' }), /^berth version /);
 
     fs.writeFileSync(path.join(project, 'main.ts'), CONSUMER);
+    // docs/api.md's example must type-check against the package too (an ES module: .mts)
+    const example = /```ts\n([\s\S]*?)```/.exec(fs.readFileSync(path.join(repoRoot, 'docs/api.md'), 'utf8'))![1]!;
+    fs.writeFileSync(path.join(project, 'example.mts'), example);
     fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, esModuleInterop: true,
         outDir: 'out', typeRoots: [path.join(repoRoot, 'node_modules/@types')], types: ['node'],
       },
-      files: ['main.ts'],
+      files: ['main.ts', 'example.mts'],
     }));
     const tsc = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
     assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
