@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -271,6 +272,14 @@ Napi::Value open(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), fd);
 }
 
+// pidfd_open(pid, 0), close-on-exec: exec joins the namespaces of a container's init through it.
+Napi::Value pidfdOpen(const Napi::CallbackInfo& info) {
+  ARG_INT(0, "pid", pid);
+  int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return ThrowErrno(info.Env(), "pidfd_open", std::to_string(pid), errno);
+  return Napi::Number::New(info.Env(), fd);
+}
+
 Napi::Value errnoName(const Napi::CallbackInfo& info) {
   ARG_INT(0, "errno", err);
   return Napi::String::New(info.Env(), ErrnoName(err));
@@ -304,6 +313,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("memfdWithBytes", Napi::Function::New(env, memfdWithBytes));
   exports.Set("close", Napi::Function::New(env, close));
   exports.Set("open", Napi::Function::New(env, open));
+  exports.Set("pidfdOpen", Napi::Function::New(env, pidfdOpen));
   exports.Set("detachMount", Napi::Function::New(env, detachMount));
   exports.Set("netdevAddresses", Napi::Function::New(env, NetdevAddresses));
   exports.Set("netdevMove", Napi::Function::New(env, NetdevMove));

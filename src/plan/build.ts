@@ -169,17 +169,9 @@ function refuseUnsupported(spec: Spec): void {
 }
 
 function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], inUserNs: boolean): void {
-  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability step may
-  // drop: load it before (as runc does). With no_new_privs it comes last, right before exec.
-  if (input.seccomp && !proc.noNewPrivileges) planSeccomp(w, input.seccomp);
-  // In a user namespace of its own the process holds every capability there; otherwise no
-  // more than the runtime has.
-  const grantable = inUserNs ? undefined : input.facts.permittedCaps;
-  planIdentityAndCapabilities(w, proc, input.facts.lastCap, input.warn, grantable);
-  w.add('/process/user/umask', OpCode.Umask, [proc.user.umask ?? input.callerUmask ?? 0o022]);
-  w.add('/process/cwd', OpCode.Chdir, [], [proc.cwd]);
-  w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));
-  if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);
+  planProcessAttributes(w, proc, {
+    seccomp: input.seccomp, facts: input.facts, inUserNs, callerUmask: input.callerUmask, warn: input.warn,
+  });
 
   // A notify fd must reach the listener during create (as with runc): load before Ready.
   const listener = hasListener(input.seccomp);
@@ -193,9 +185,43 @@ function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks:
     w.add(`/hooks/startContainer/${i}`, OpCode.RunHook, [args.length, env.length, h.timeout ?? 0], [h.path, ...args, ...env]);
   });
   if (input.seccomp && proc.noNewPrivileges && !listener) planSeccomp(w, input.seccomp);
+  planExecve(w, proc, input.preservedFds, input.extraEnv);
+}
+
+export interface ProcessAttributeInput {
+  seccomp?: CompiledSeccomp;
+  facts: Pick<HostFacts, 'lastCap' | 'permittedCaps'>;
+  /** created or joined a user namespace */
+  inUserNs: boolean;
+  callerUmask?: number;
+  warn: (msg: string) => void;
+}
+
+/**
+ * What every process of a container gets, the init (create) and an exec'd one alike: the
+ * seccomp filter when it must precede the capability drop, user, groups and capabilities,
+ * umask, cwd, the executable's lookup and no_new_privs. A filter with no_new_privs is left to
+ * the caller: it comes as late as possible.
+ */
+export function planProcessAttributes(w: PlanWriter, proc: Process, input: ProcessAttributeInput): void {
+  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability step may
+  // drop: load it before (as runc does). With no_new_privs it comes last, right before exec.
+  if (input.seccomp && !proc.noNewPrivileges) planSeccomp(w, input.seccomp);
+  // In a user namespace of its own the process holds every capability there; otherwise no
+  // more than the runtime has.
+  const grantable = input.inUserNs ? undefined : input.facts.permittedCaps;
+  planIdentityAndCapabilities(w, proc, input.facts.lastCap, input.warn, grantable);
+  w.add('/process/user/umask', OpCode.Umask, [proc.user.umask ?? input.callerUmask ?? 0o022]);
+  w.add('/process/cwd', OpCode.Chdir, [], [proc.cwd]);
+  w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));
+  if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);
+}
+
+/** The last two steps: stdio and preserved fds survive execve, then execve itself. */
+export function planExecve(w: PlanWriter, proc: Process, preservedFds: number, extraEnv: readonly string[]): void {
   // Node marks 0-2 close-on-exec; the container's stdio and preserved fds must survive execve.
-  w.add('process setup', OpCode.PrepareStdio, [3 + input.preservedFds]);
+  w.add('process setup', OpCode.PrepareStdio, [3 + preservedFds]);
   const args = proc.args ?? [];
-  const env = [...(proc.env ?? []), ...input.extraEnv];
+  const env = [...(proc.env ?? []), ...extraEnv];
   w.add('/process/args', OpCode.Exec, [args.length, env.length], [...args, ...env]);
 }

@@ -97,6 +97,8 @@ export interface NativeAddon {
   close(fd: number): void;
   /** open(2) with raw flags (O_PATH and friends that node's fs does not expose). */
   open(path: string, flags: number, mode: number): number;
+  /** pidfd_open(2) (close-on-exec); throws (ENOSYS before Linux 5.3, ESRCH for a gone pid). */
+  pidfdOpen(pid: number): number;
   compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;
   /** umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW); false when nothing is mounted there. */
   detachMount(path: string): boolean;
