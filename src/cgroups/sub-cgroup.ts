@@ -13,7 +13,7 @@ export function subCgroupRecord(rec: CgroupRecord, specs: readonly string[]): Cg
     const sub = colon < 0 ? spec : spec.slice(colon + 1);
     const controllers = colon < 0 ? Object.keys(rec.paths) : spec.slice(0, colon).split(',');
     const clean = path.posix.normalize('/' + sub).slice(1);
-    if (!sub || !clean || clean.startsWith('..')) throw new UsageError(`--cgroup ${JSON.stringify(spec)}: the sub-cgroup must be a path inside the container's cgroup`);
+    if (!clean || sub.split('/').includes('..')) throw new UsageError(`--cgroup ${JSON.stringify(spec)}: the sub-cgroup must be a path inside the container's cgroup`);
     for (const c of controllers) {
       const key = rec.version === 2 || c === 'unified' ? (rec.paths[c] !== undefined ? c : '') : c;
       const base = rec.paths[key];
