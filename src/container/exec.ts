@@ -127,7 +127,11 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
       }
     }
   };
-  // The process may be a grandchild (forked into the pid namespace): become its reaper.
+  let proxy: ConsoleProxy | undefined;
+  // The process may be a grandchild (forked into the pid namespace): become its reaper. And
+  // berth forwards signals from now on, so none can end it while its process starts.
+  let ready = false;
+  const forwarding = o.detach ? undefined : forwardSignals(() => (ready ? pid : 0), () => proxy);
   if (!o.detach) addon.setChildSubreaper();
   try {
     const types = (st.namespaces ?? spec.linux?.namespaces ?? []).map((n) => n.type);
@@ -180,21 +184,18 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     succeeded = true;
   } finally {
     if (!succeeded) {
+      forwarding?.stop();
       closeFds();
       killAll([pid, childPid]);
       if (childPid) await reapWithin(addon, childPid);
       if (pid && pid !== childPid) await waitGone(pid);
     }
   }
-  if (o.detach) return 0;
-  return waitInForeground(addon, pid, consoleFd);
-}
-
-async function waitInForeground(addon: NativeAddon, pid: number, consoleFd: number): Promise<number> {
+  if (!forwarding) return 0;
   const exited = addon.waitPid(pid);
-  let proxy: ConsoleProxy | undefined;
   if (consoleFd >= 0) proxy = proxyConsole(addon, consoleFd, false);
-  const forwarding = forwardSignals(pid, proxy);
+  ready = true;
+  forwarding.flush();
   const status = await exited;
   forwarding.stop();
   await proxy?.finish();

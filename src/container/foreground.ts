@@ -13,10 +13,23 @@ export interface Forwarding {
   stop(): void;
 }
 
-export function forwardSignals(pid: number, proxy?: ConsoleProxy): Forwarding {
+/**
+ * Installs the handlers now. `target` may not be known yet (exec installs them before its
+ * process exists, so no signal can kill berth meanwhile): signals that arrive before then are
+ * held and delivered by `flush` once it is.
+ */
+export function forwardSignals(target: number | (() => number), proxy?: () => ConsoleProxy | undefined): Forwarding & { flush(): void } {
+  const pidOf = typeof target === 'number' ? () => target : target;
+  const held: NodeJS.Signals[] = [];
   const send = (sig: NodeJS.Signals) => {
     // With berth's own pty the kernel tells the process about size changes.
-    if (sig === 'SIGWINCH' && proxy) return proxy.resize();
+    const p = proxy?.();
+    if (sig === 'SIGWINCH' && p) return p.resize();
+    const pid = pidOf();
+    if (!pid) {
+      held.push(sig);
+      return;
+    }
     try {
       process.kill(pid, sig);
     } catch {
@@ -24,7 +37,11 @@ export function forwardSignals(pid: number, proxy?: ConsoleProxy): Forwarding {
     }
   };
   for (const sig of FORWARDED) process.on(sig, send);
-  return { send, stop: () => FORWARDED.forEach((sig) => process.off(sig, send)) };
+  return {
+    send,
+    flush: () => held.splice(0).forEach(send),
+    stop: () => FORWARDED.forEach((sig) => process.off(sig, send)),
+  };
 }
 
 export function exitCodeOf(status: ExitStatus): number {

@@ -29,7 +29,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   const exited = addon.waitPid(pid);
   let proxy: ConsoleProxy | undefined;
   if (consoleFd >= 0) proxy = proxyConsole(addon, consoleFd, consoleSized);
-  const forwarding = forwardSignals(pid, proxy);
+  const forwarding = forwardSignals(pid, () => proxy);
   try {
     await startContainer(o.root, o.id, o.warn);
   } catch (err) {
