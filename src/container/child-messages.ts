@@ -50,6 +50,8 @@ export interface CommonHandlerContext {
   onPid(pid: number): void;
   /** the pty master, when no console socket takes it (the caller then owns the fd) */
   onConsole(fd: number): void;
+  /** what the plan's JSON paths point into, for error messages (default config.json) */
+  source?: string;
   /** the process a seccomp agent is told about */
   pid(): number;
 }
@@ -58,7 +60,7 @@ export interface CommonHandlerContext {
 export function commonHandlers(c: CommonHandlerContext): SyncHandlers {
   return {
     [SyncMsg.Error]: (msg) => {
-      throw launchError(c.plan, msg, c.addon);
+      throw launchError(c.plan, msg, c.addon, c.source);
     },
     [SyncMsg.Pid]: (msg) => c.onPid(msg.value),
     [SyncMsg.ConsoleFd]: (msg) => {

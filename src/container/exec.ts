@@ -169,6 +169,8 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);
     const handlers = commonHandlers({
       addon, plan, spec: execSpec, id: o.id, bundle: st.bundle, consoleSocketFd, consoleSocket: o.consoleSocket,
+      // The process's fields came from the config, changed by flags, or from --process.
+      source: o.processFile ? `--process ${o.processFile}` : 'exec process (config.json with the exec flags)',
       onPid: (p) => (pid = p),
       onConsole: (fd) => (consoleFd = fd),
       pid: () => pid,

@@ -253,7 +253,7 @@ test('exec refusals leave nothing behind: stopped, paused, missing executable, b
     assert.match(missing.stderr, 'exec failed: exec: \\"no-such-program\\": executable file not found in $PATH');
     const cwd = berth(c.b.root, ['exec', '--pid-file', pidFile, '--cwd', '/nonexistent', c.id, 'true']);
     assert.is(cwd.status, 255);
-    assert.match(cwd.stderr, '/nonexistent');
+    assert.match(cwd.stderr, 'exec failed: exec process (config.json with the exec flags) /process/cwd: chdir /nonexistent: No such file or directory');
     assert.not.ok(fs.existsSync(pidFile), 'no pid file');
     assert.equal(cgroupPids(c), [c.pid], 'no process left');
 
