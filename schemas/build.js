@@ -200,6 +200,15 @@ const config = {
   $defs: { ...numbers, ...basics, ...wordLists, ...configParts },
 };
 
+// The process document of `berth exec --process FILE`: config.json's process, on its own.
+const processDoc = {
+  $schema: DRAFT,
+  $id: `${BASE}process.schema.json`,
+  title: 'berth: the process document of exec --process (config.json process, runtime-spec 1.3.0)',
+  $ref: '#/$defs/process',
+  $defs: { ...numbers, ...basics, ...wordLists, ...configParts },
+};
+
 // --- state and features ----------------------------------------------------------------------
 
 const state = {
@@ -255,9 +264,9 @@ const features = {
   },
 };
 
-/** The three documents, serialised exactly as the committed *.schema.json files. */
+/** The four documents, serialised exactly as the committed *.schema.json files. */
 function render() {
-  return Object.fromEntries(Object.entries({ config, state, features }).map(([name, schema]) => [`${name}.schema.json`, JSON.stringify(schema, null, 2) + '\n']));
+  return Object.fromEntries(Object.entries({ config, process: processDoc, state, features }).map(([name, schema]) => [`${name}.schema.json`, JSON.stringify(schema, null, 2) + '\n']));
 }
 
 module.exports = { render };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compiles schemas/*.schema.json with ajv into standalone validator code
-// (src/spec/generated/validators.js, CommonJS: validateConfig, validateState, validateFeatures),
+// (src/spec/generated/validators.js, CommonJS: validateConfig, validateProcess, validateState, validateFeatures),
 // so no schema is compiled when berth runs. src/spec/validators.d.ts describes its exports.
 'use strict';
 const fs = require('node:fs');
@@ -24,7 +24,7 @@ const ajv = new Ajv({
   messages: false,
 });
 const exportsMap = {};
-for (const [name, fn] of [['config', 'validateConfig'], ['state', 'validateState'], ['features', 'validateFeatures']]) {
+for (const [name, fn] of [['config', 'validateConfig'], ['process', 'validateProcess'], ['state', 'validateState'], ['features', 'validateFeatures']]) {
   const schema = load(name);
   ajv.addSchema(schema);
   exportsMap[fn] = schema.$id;

@@ -126,17 +126,20 @@ int berth_op_console(int sync_fd, int step, const struct plan_op *op, const char
   /* The process user owns its terminal (the group stays devpts' choice), as with runc. */
   if (op->n[2] > 0 && syscall(SYS_fchown, fds[1], (uid_t)op->n[2], (gid_t)-1) < 0) return keep_errno(fds, 4);
 
-  /* Bind the peer on /dev/console through fds only: no /proc is needed in the container. */
-  *detail = console;
-  fds[2] = open_console_target(console);
-  if (fds[2] < 0) return keep_errno(fds, 4);
-  fds[3] = (int)syscall(SYS_open_tree, fds[1], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-  if (fds[3] < 0) return keep_errno(fds, 4);
-  if (syscall(SYS_move_mount, fds[3], "", fds[2], "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-    return keep_errno(fds, 4);
-  close(fds[3]);
-  close(fds[2]);
-  fds[2] = fds[3] = -1;
+  /* Bind the peer on /dev/console through fds only: no /proc is needed in the container.
+   * An empty s1 (exec: the console belongs to the init) binds nothing. */
+  if (console[0]) {
+    *detail = console;
+    fds[2] = open_console_target(console);
+    if (fds[2] < 0) return keep_errno(fds, 4);
+    fds[3] = (int)syscall(SYS_open_tree, fds[1], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    if (fds[3] < 0) return keep_errno(fds, 4);
+    if (syscall(SYS_move_mount, fds[3], "", fds[2], "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return keep_errno(fds, 4);
+    close(fds[3]);
+    close(fds[2]);
+    fds[2] = fds[3] = -1;
+  }
 
   *detail = "pty master";
   int err = send_fd_to_parent(sync_fd, SYNC_CONSOLE_FD, step, fds[0], ptmx);

@@ -16,7 +16,8 @@
 
 import { UsageError } from '../errors.js';
 
-export type FlagType = 'bool' | 'string' | 'uint';
+/** 'strings': a string flag that may be repeated; every value is kept, in order. */
+export type FlagType = 'bool' | 'string' | 'uint' | 'strings';
 
 export interface FlagDef {
   name: string;
@@ -29,7 +30,7 @@ export interface FlagDef {
   value?: string;
 }
 
-export type FlagValue = string | boolean | number;
+export type FlagValue = string | boolean | number | string[];
 
 export interface ParsedArgs {
   /** by long name; only flags that were given */
@@ -114,7 +115,9 @@ function scan(args: readonly string[], defs: readonly FlagDef[], mode: 'global' 
       else if (i + 1 < args.length) raw = args[++i]!;
       else throw new UsageError(`flag needs an argument: -${tok.spelled}`);
     }
-    flags[def.name] = parseValue(def, tok.spelled, raw);
+    const value = parseValue(def, tok.spelled, raw);
+    if (def.type === 'strings') flags[def.name] = [...((flags[def.name] as string[] | undefined) ?? []), value as string];
+    else flags[def.name] = value;
   }
   return { flags, positional, stop: i };
 }
@@ -168,6 +171,12 @@ export function checkArgCount(command: string, positional: readonly string[], co
 export function stringFlag(p: ParsedArgs, name: string): string | undefined {
   const v = p.flags[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** Every value of a repeatable flag ('strings'), in order; [] when not given. */
+export function listFlag(p: ParsedArgs, name: string): string[] {
+  const v = p.flags[name];
+  return Array.isArray(v) ? v : [];
 }
 
 export function boolFlag(p: ParsedArgs, name: string): boolean {

@@ -26,10 +26,10 @@ import { SyncMsg } from '../sys/sync.js';
 import { hookState } from './hook-state.js';
 import { liveHostFacts } from './host-facts.js';
 import { checkCgroupBeforeUse } from './cgroup-checks.js';
-import { reapWithin, receiveFromChild } from './child-wait.js';
-import { checkConsoleOptions, connectConsoleSocket, containerProcessState, sendConsole, sendToSeccompListener } from './fd-passing.js';
+import { reapWithin } from './child-wait.js';
+import { commonHandlers, walkChildMessages, type SyncHandlers } from './child-messages.js';
+import { checkConsoleOptions, connectConsoleSocket } from './fd-passing.js';
 import { writeIdMaps } from './id-maps.js';
-import { launchError } from './launch-error.js';
 import { makeIdmappedMount, makePrivilegedBind, prepareIdmappedMounts } from './idmap-mounts.js';
 import { moveNetDevices } from './net-devices.js';
 import { removeHalfCreated } from './half-created.js';
@@ -261,43 +261,33 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);
 
   let devicesMoved = false;
-  for (;;) {
-    const msg = receiveFromChild(addon, child.syncFd);
-    if (!msg) throw new LaunchError('the container process exited before it was ready', 0);
-    if (msg.fd >= 0) a.fds.push(msg.fd); // closed below, or by undo
-    if (msg.type === SyncMsg.Error) throw launchError(plan, msg, addon);
-    if (msg.type === SyncMsg.ConsoleFd && msg.fd >= 0) {
-      if (consoleSocketFd >= 0) sendConsole(addon, consoleSocketFd, o.consoleSocket!, msg.fd, msg.payload);
-      else consoleFd = msg.fd;
-      continue;
-    }
-    if (msg.type === SyncMsg.SeccompFd && msg.fd >= 0) {
-      sendToSeccompListener(addon, spec, msg.fd, containerProcessState(spec, o.id, initPid, bundle));
-      continue;
-    }
-    if (msg.type === SyncMsg.Pid) {
-      initPid = msg.value;
-      a.initPid = initPid;
-      continue;
-    }
-    if (msg.type === SyncMsg.IdmapMount) {
+  // The init exists in its namespaces by now: the devices are there for the hooks too.
+  const moveDevicesOnce = () => {
+    if (!devicesMoved) moveNetDevices(addon, spec, initPid);
+    devicesMoved = true;
+  };
+  const handlers: SyncHandlers = {
+    ...commonHandlers({
+      addon, plan, spec, id: o.id, bundle, consoleSocketFd, consoleSocket: o.consoleSocket,
+      onPid: (pid) => {
+        initPid = pid;
+        a.initPid = pid;
+      },
+      onConsole: (fd) => (consoleFd = fd),
+      pid: () => initPid,
+    }),
+    [SyncMsg.IdmapMount]: async () => {
       const next = idmapped.shift();
       if (!next) throw new LaunchError('the container process asked for an idmapped mount the config does not have', 0);
       await makeIdmappedMount(addon, next, initPid || child.pid, bundle, rootfs);
       addon.syncSend(child.syncFd, SyncMsg.IdmapDone);
-      continue;
-    }
-    if (msg.type === SyncMsg.PrivilegedBind) {
+    },
+    [SyncMsg.PrivilegedBind]: async (msg) => {
       await makePrivilegedBind(addon, spec, msg.value, initPid || child.pid, bundle, rootfs);
       addon.syncSend(child.syncFd, SyncMsg.BindDone);
-      continue;
-    }
-    if (msg.type === SyncMsg.CreateHooks || msg.type === SyncMsg.Ready) {
-      // The init exists in its namespaces by now: the devices are there for the hooks too.
-      if (!devicesMoved) moveNetDevices(addon, spec, initPid);
-      devicesMoved = true;
-    }
-    if (msg.type === SyncMsg.CreateHooks) {
+    },
+    [SyncMsg.CreateHooks]: async () => {
+      moveDevicesOnce();
       const pid = initPid;
       // A failing hook stops the container and continues the lifecycle at delete: poststop runs.
       a.poststop = () => runHostHooks('poststop', hooks.poststop, JSON.stringify(hookState(spec, o.id, pid, bundle, 'stopped')), o.warn);
@@ -311,11 +301,15 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       const inside = JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(initPid), bundle, 'created'));
       if (hooks.createContainer?.length) await runHooksInContainer(addon, initPid, hooks.createContainer, inside);
       addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(inside)); // stdin of the startContainer hooks
-      continue;
-    }
-    if (msg.type === SyncMsg.Ready) break;
-    throw new LaunchError(`unexpected message ${msg.type} from the container process`, 0);
-  }
+    },
+    [SyncMsg.Ready]: () => {
+      moveDevicesOnce();
+      return 'done';
+    },
+  };
+  await walkChildMessages(addon, child.syncFd, handlers, a.fds, () => {
+    throw new LaunchError('the container process exited before it was ready', 0);
+  });
 
   const startTime = readStartTime(initPid);
   if (startTime === null) throw new LaunchError('the container process exited before it was ready', 0);

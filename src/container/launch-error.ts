@@ -7,7 +7,8 @@ import { OpCode } from '../plan/ops.js';
 import type { LaunchPlan } from '../plan/ops.js';
 import type { NativeAddon, SyncMessage } from '../sys/native.js';
 
-export function launchError(plan: LaunchPlan, msg: SyncMessage, addon: NativeAddon): LaunchError {
+/** `source` names the document the plan's JSON paths point into (config.json, or exec's process). */
+export function launchError(plan: LaunchPlan, msg: SyncMessage, addon: NativeAddon, source = 'config.json'): LaunchError {
   const op = plan.ops[msg.step];
   const origin = plan.describe[msg.step] ?? `step ${msg.step}`;
   const detail = msg.payload.toString('utf8').replace(/\0+$/, '');
@@ -17,7 +18,7 @@ export function launchError(plan: LaunchPlan, msg: SyncMessage, addon: NativeAdd
     const arg0 = plan.ops.find((o) => o.code === OpCode.Exec)?.s?.[0] ?? detail;
     return new LaunchError(`exec: "${arg0}": executable file not found in $PATH`, msg.errno);
   }
-  const where = origin.startsWith('/') ? `config.json ${origin}` : origin;
+  const where = origin.startsWith('/') ? `${source} ${origin}` : origin;
   const what = op ? opName(op.code) : 'setup';
   return new LaunchError(`${where}: ${what}${detail ? ` ${detail}` : ''}: ${reason}`, msg.errno);
 }

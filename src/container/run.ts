@@ -7,14 +7,13 @@ import { StateStore } from '../state/store.js';
 import { proxyConsole, type ConsoleProxy } from './console-proxy.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
+import { exitCodeOf, forwardSignals } from './foreground.js';
 import { startContainer } from './start.js';
 
 export interface RunOptions extends CreateOptions {
   detach: boolean;
   keep: boolean;
 }
-
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
 export async function runContainer(o: RunOptions): Promise<number> {
   const addon = native();
@@ -30,28 +29,19 @@ export async function runContainer(o: RunOptions): Promise<number> {
   const exited = addon.waitPid(pid);
   let proxy: ConsoleProxy | undefined;
   if (consoleFd >= 0) proxy = proxyConsole(addon, consoleFd, consoleSized);
-  const forward = (sig: NodeJS.Signals) => {
-    // With berth's own pty the kernel tells the container about size changes.
-    if (sig === 'SIGWINCH' && proxy) return proxy.resize();
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // gone already
-    }
-  };
-  for (const sig of FORWARDED) process.on(sig, forward);
+  const forwarding = forwardSignals(pid, () => proxy);
   try {
     await startContainer(o.root, o.id, o.warn);
   } catch (err) {
-    forward('SIGKILL');
+    forwarding.send('SIGKILL');
     await exited;
     await proxy?.finish(0);
     await deleteContainer(o.root, o.id, true, o.warn);
     throw err;
   }
   const status = await exited;
-  for (const sig of FORWARDED) process.off(sig, forward);
+  forwarding.stop();
   await proxy?.finish();
   if (!o.keep) await deleteContainer(o.root, o.id, true, o.warn);
-  return status.code ?? 128 + (status.signal ?? 0);
+  return exitCodeOf(status);
 }

@@ -178,17 +178,9 @@ function refuseUnsupported(spec: Spec): void {
 }
 
 function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], inUserNs: boolean): void {
-  // Read as root, before seccomp and the user switch can stand in the way.
-  const { env, appendHome } = planHome(w, proc, input.extraEnv);
-  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability step may
-  // drop: load it before (as runc does). With no_new_privs it comes last, right before exec.
-  if (input.seccomp && !proc.noNewPrivileges) planSeccomp(w, input.seccomp);
-  // In a user namespace of its own the process holds every capability there; otherwise no
-  // more than the runtime has.
-  const grantable = inUserNs ? undefined : input.facts.permittedCaps;
-  planUserAndCwd(w, proc, input.facts.lastCap, input.warn, grantable, proc.user.umask ?? input.callerUmask ?? 0o022);
-  w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));
-  if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);
+  const home = planProcessAttributes(w, proc, {
+    seccomp: input.seccomp, facts: input.facts, inUserNs, callerUmask: input.callerUmask, extraEnv: input.extraEnv, warn: input.warn,
+  });
 
   // A notify fd must reach the listener during create (as with runc): load before Ready.
   const listener = hasListener(input.seccomp);
@@ -202,8 +194,51 @@ function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks:
     w.add(`/hooks/startContainer/${i}`, OpCode.RunHook, [args.length, env.length, h.timeout ?? 0], [h.path, ...args, ...env]);
   });
   if (input.seccomp && proc.noNewPrivileges && !listener) planSeccomp(w, input.seccomp);
+  planExecve(w, proc, input.preservedFds, home);
+}
+
+export interface ProcessAttributeInput {
+  seccomp?: CompiledSeccomp;
+  facts: Pick<HostFacts, 'lastCap' | 'permittedCaps'>;
+  /** created or joined a user namespace */
+  inUserNs: boolean;
+  callerUmask?: number;
+  /** environment entries added after process.env (LISTEN_FDS, ...) */
+  extraEnv: readonly string[];
+  warn: (msg: string) => void;
+}
+
+/** The process's environment for execve, and whether the child appends the HOME it found. */
+export interface ExecEnv {
+  env: string[];
+  appendHome: boolean;
+}
+
+/**
+ * What every process of a container gets, the init (create) and an exec'd one alike: the
+ * seccomp filter when it must precede the capability drop, user, groups and capabilities,
+ * umask, cwd, the executable's lookup and no_new_privs. A filter with no_new_privs is left to
+ * the caller: it comes as late as possible.
+ */
+export function planProcessAttributes(w: PlanWriter, proc: Process, input: ProcessAttributeInput): ExecEnv {
+  // Read as root, before seccomp and the user switch can stand in the way.
+  const home = planHome(w, proc, input.extraEnv);
+  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability step may
+  // drop: load it before (as runc does). With no_new_privs it comes last, right before exec.
+  if (input.seccomp && !proc.noNewPrivileges) planSeccomp(w, input.seccomp);
+  // In a user namespace of its own the process holds every capability there; otherwise no
+  // more than the runtime has.
+  const grantable = input.inUserNs ? undefined : input.facts.permittedCaps;
+  planUserAndCwd(w, proc, input.facts.lastCap, input.warn, grantable, proc.user.umask ?? input.callerUmask ?? 0o022);
+  w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));
+  if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);
+  return home;
+}
+
+/** The last two steps: stdio and preserved fds survive execve, then execve itself. */
+export function planExecve(w: PlanWriter, proc: Process, preservedFds: number, { env, appendHome }: ExecEnv): void {
   // Node marks 0-2 close-on-exec; the container's stdio and preserved fds must survive execve.
-  w.add('process setup', OpCode.PrepareStdio, [3 + input.preservedFds]);
+  w.add('process setup', OpCode.PrepareStdio, [3 + preservedFds]);
   const args = proc.args ?? [];
   w.add('/process/args', OpCode.Exec, [args.length, env.length, appendHome ? 1 : 0], [...args, ...env]);
 }

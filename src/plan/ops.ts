@@ -135,7 +135,7 @@ export const enum OpCode {
    * process.terminal, after pivot_root: open s0 (the container's devpts ptmx, never through a
    * symlink), unlock it, open the peer (TIOCGPTPEER), set the size to n0 rows x n1 columns (when
    * both > 0), chown the peer to uid n2 (when > 0), bind the peer on s1 (/dev/console, created
-   * if missing), send the master to the parent (SyncMsg.ConsoleFd, payload s0), make the peer
+   * if missing; s1 = "" binds nothing: exec's terminal is not the container's console), send the master to the parent (SyncMsg.ConsoleFd, payload s0), make the peer
    * fds 0-2 and the controlling terminal (TIOCSCTTY; the plan did setsid before).
    */
   Console = 45,

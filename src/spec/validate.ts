@@ -154,6 +154,12 @@ function checkOther(name: string, validator: Validator, doc: unknown): void {
   if (v) throw new BerthError(`${name} ${v.jsonPath || '/'}: ${v.detail}`);
 }
 
+/** Throws a BerthError naming `file` and the JSON path when doc is not a valid process (exec --process). */
+export function validateProcessSchema(doc: unknown, file: string): void {
+  const v = violation(validators.validateProcess, doc);
+  if (v) throw new BerthError(`${file} ${v.jsonPath || '/'}: ${v.detail}`);
+}
+
 export const validateStateSchema = (doc: unknown) => checkOther('state', validators.validateState, doc);
 export const validateFeaturesSchema = (doc: unknown) => checkOther('features', validators.validateFeatures, doc);
 

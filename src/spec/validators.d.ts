@@ -21,6 +21,8 @@ export interface Validator {
 
 export interface GeneratedValidators {
   validateConfig: Validator;
+  /** config.json's process alone: exec --process */
+  validateProcess: Validator;
   validateState: Validator;
   validateFeatures: Validator;
 }

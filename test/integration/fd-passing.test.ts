@@ -1,57 +1,17 @@
 // Descriptors the runtime hands out: the pty master of a terminal container to --console-socket
 // and the seccomp notify fd (with the container process state) to linux.seccomp.listenerPath.
-// The receiving end is the conformance suite's fdrecv helper (conformance/helpers/fdrecv.c,
-// built static by conformance/lib/helpers.ts): Node itself cannot receive SCM_RIGHTS.
+// The receiving end is the conformance suite's fdrecv helper (test/helpers/fdrecv.ts).
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildHelpers } from '../../conformance/lib/helpers.js';
 import type { Spec } from '../../src/spec/types.js';
-import { berth, hostMounts, makeBundle, repoRoot, sleepMs, uniqueId } from '../helpers/berth.js';
+import { berth, hostMounts, makeBundle, uniqueId } from '../helpers/berth.js';
+import { buildFdrecv, receiver } from '../helpers/fdrecv.js';
 import { minimalSpec } from '../helpers/specs.js';
 
-let fdrecvBin = '';
-
-test.before(async () => {
-  const helpers = await buildHelpers(path.join(repoRoot, 'conformance/helpers'), path.join(repoRoot, 'build/conformance/bin'));
-  fdrecvBin = helpers.fdrecv;
-});
-
-interface Receiver {
-  socket: string;
-  meta: () => string;
-  data: () => string;
-  exited: Promise<void>;
-  stop(): void;
-  dir: string;
-}
-
-/** fdrecv listening on a fresh socket; resolves once it accepts connections. */
-function receiver(mode: 'console' | 'seccomp'): Receiver {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-fdrecv-'));
-  const socket = path.join(dir, `${mode}.sock`);
-  const stem = path.join(dir, mode);
-  const child: ChildProcess = spawn(fdrecvBin, [mode, socket, stem], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (let i = 0; i < 500 && !fs.existsSync(`${stem}.ready`); i++) sleepMs(10);
-  assert.ok(fs.existsSync(`${stem}.ready`), 'fdrecv did not come up');
-  const read = (p: string) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '');
-  return {
-    socket,
-    dir,
-    meta: () => read(`${stem}.meta`),
-    data: () => read(`${stem}.data`).replace(/\r/g, ''),
-    exited,
-    stop() {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+test.before(buildFdrecv);
 
 const within = (p: Promise<void>, ms: number) => Promise.race([p, new Promise<void>((r) => setTimeout(r, ms))]);
 

@@ -164,10 +164,24 @@ test('main: unknown and not-yet-supported commands exit 1 with a clear message',
   const unknown = await berth(['frobnicate']);
   assert.is(unknown.status, 1);
   assert.match(errorMessage(unknown), 'unknown command "frobnicate"');
-  for (const cmd of ['exec', 'checkpoint', 'restore']) {
+  for (const cmd of ['checkpoint', 'restore']) {
     const r = await berth([cmd, 'c1']);
     assert.is(r.status, 1, cmd);
     assert.is(errorMessage(r), `${cmd} is not supported yet`);
+  }
+});
+
+test('main: exec failures exit 255 with runc\'s "exec failed:" prefix; bad --user is named', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-unit-args-'));
+  try {
+    const missing = await berth(['--root', root, 'exec', 'c1', 'true']);
+    assert.is(missing.status, 255);
+    assert.match(errorMessage(missing), /^exec failed: container "?c1"? does not exist/);
+    const noCommand = await berth(['--root', root, 'exec', 'c1']);
+    assert.is(noCommand.status, 255);
+    assert.match(errorMessage(noCommand), 'exec failed: exec needs a command to run (or --process FILE)');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });
 

@@ -74,7 +74,7 @@ const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'ut
 test('schemas/*.schema.json are what schemas/build.js writes', () => {
   const { render } = require(path.join(repoRoot, 'schemas/build.js')) as { render(): Record<string, string> };
   const files = render();
-  assert.equal(Object.keys(files).sort(), ['config.schema.json', 'features.schema.json', 'state.schema.json']);
+  assert.equal(Object.keys(files).sort(), ['config.schema.json', 'features.schema.json', 'process.schema.json', 'state.schema.json']);
   for (const [file, text] of Object.entries(files)) {
     assert.is(fs.readFileSync(path.join(repoRoot, 'schemas', file), 'utf8'), text, `schemas/${file} is stale: run node schemas/build.js`);
   }
