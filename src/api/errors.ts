@@ -79,7 +79,8 @@ export function lastError(lines: readonly LogLine[]): string | undefined {
   return undefined;
 }
 
-const NOT_FOUND = /^container (\S+) does not exist$/;
+// exec words its own failures as runc does: "exec failed: <reason>".
+const NOT_FOUND = /^(?:exec failed: )?container (\S+) does not exist$/;
 /** berth's wording: "config.json /process/args: ..." or "(config.json /process/terminal is true: ...)" */
 const CONFIG_PATH = /\bconfig\.json (\/[^\s:]*)/;
 

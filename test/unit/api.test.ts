@@ -68,6 +68,10 @@ test('errors: "container ID does not exist" is a ContainerNotFoundError with the
   assert.instance(e, ContainerNotFoundError);
   assert.instance(e, BerthCommandError);
   assert.is((e as ContainerNotFoundError).id, 'nope');
+  // exec words its failures as runc does, behind "exec failed: "
+  const x = commandError([...G, 'exec', 'nope', 'true'], 255, null, line('error', 'exec failed: container nope does not exist'));
+  assert.instance(x, ContainerNotFoundError);
+  assert.is((x as ContainerNotFoundError).id, 'nope');
 });
 
 test('errors: a config.json message is a ConfigError with the JSON path, in both of berth\'s wordings', () => {
