@@ -44,7 +44,7 @@ export const knownDeviations: Record<string, Record<string, string>> = {
     'seccomp.errno-ret-unsupported': 'runc accepts errnoRet on SCMP_ACT_KILL.',
     'hooks.order': 'runc 1.1.5 runs poststart hooks during create, right after the init starts, so they come before startContainer.',
     'hooks.timing': 'runc 1.1.5 runs poststart hooks during create, not start.',
-    'hooks.state-status': 'runc gives prestart, createRuntime and createContainer hooks status "creating", although runtime.md runs them after step 2 (where the status is "created"); and runc 1.1.5 runs poststart hooks during create, so they see "created".',
+    'hooks.state-status': 'runc 1.1.5 runs poststart hooks during create, so they see status "created".',
     'hooks.poststart-after-exec': 'runc 1.1.5 runs poststart hooks before the user program is executed (the process is still `runc init`).',
     'hooks.poststart-failure': 'runc 1.1.5 runs poststart hooks during create, so the failure surfaces in create instead of start.',
     'hooks.startcontainer-failure': 'runc start only opens the exec fifo and returns; the failing startContainer hook ends the init afterwards, unreported.',

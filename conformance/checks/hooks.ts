@@ -161,12 +161,9 @@ export const hookChecks: Check[] = [
     }
   }),
 
-  // runtime.md: `creating` is lifecycle step 2, `created` is "after step 2"; the prestart,
-  // createRuntime and createContainer hooks run at steps 3-5, so they see `created` (runtime-tools
-  // hooks_stdin expects the same; runc 1.1.5 says `creating`, crun `created`).
-  check('hooks.state-status', 'the state status seen by hooks: created in prestart, createRuntime and createContainer (they run after step 2), running in poststart, stopped in poststop', async (t) => {
+  check('hooks.state-status', 'the state status seen by hooks: creating during create, running in poststart, stopped in poststop', async (t) => {
     const { afterDelete } = await fullLifecycle(t);
-    const want: Partial<Record<Phase, string>> = { prestart: 'created', createRuntime: 'created', createContainer: 'created', poststart: 'running', poststop: 'stopped' };
+    const want: Partial<Record<Phase, string>> = { prestart: 'creating', createRuntime: 'creating', createContainer: 'creating', poststart: 'running', poststop: 'stopped' };
     for (const r of afterDelete) {
       const phase = r.label.replace(/-\d$/, '') as Phase;
       if (want[phase]) t.equal(stateOf(t, r).status, want[phase], `status given to ${r.label}`);

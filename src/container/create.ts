@@ -301,17 +301,16 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       const pid = initPid;
       // A failing hook stops the container and continues the lifecycle at delete: poststop runs.
       a.poststop = () => runHostHooks('poststop', hooks.poststop, JSON.stringify(hookState(spec, o.id, pid, bundle, 'stopped')), o.warn);
-      // runtime.md: `creating` is step 2 (building the environment), `created` is "after step 2";
-      // these hooks run at steps 3-5, so they see `created`, as crun gives them (runc says
-      // `creating`: docs/conformance.md, hook status).
-      const created = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'created'));
-      runHostHooks('prestart', hooks.prestart, created, o.warn);
-      runHostHooks('createRuntime', hooks.createRuntime, created, o.warn);
+      const creating = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'creating'));
+      runHostHooks('prestart', hooks.prestart, creating, o.warn);
+      runHostHooks('createRuntime', hooks.createRuntime, creating, o.warn);
       // Hooks in the container's namespaces get the pid as seen there (1 in a pid namespace of its own).
       const inside = pidInOwnNamespace(initPid);
-      const createdInside = JSON.stringify(hookState(spec, o.id, inside, bundle, 'created'));
-      if (hooks.createContainer?.length) await runHooksInContainer(addon, initPid, hooks.createContainer, createdInside);
-      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(createdInside)); // stdin of the startContainer hooks
+      if (hooks.createContainer?.length) {
+        await runHooksInContainer(addon, initPid, hooks.createContainer, JSON.stringify(hookState(spec, o.id, inside, bundle, 'creating')));
+      }
+      const created = JSON.stringify(hookState(spec, o.id, inside, bundle, 'created'));
+      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(created)); // stdin of the startContainer hooks
       continue;
     }
     if (msg.type === SyncMsg.Ready) break;
