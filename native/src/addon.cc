@@ -26,6 +26,7 @@
 
 #include "bpf.h"
 #include "netdev.h"
+#include "probe.h"
 #include "seccomp.h"
 #include "sockets.h"
 #include "spawn.h"
@@ -336,6 +337,17 @@ Napi::Value strerror(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), ::strerror(err));
 }
 
+// One harmless kernel probe for `berth check` (probe.cc): the errno it got, 0 on success.
+Napi::Value probeKernel(const Napi::CallbackInfo& info) {
+  ARG_STRING(0, "name", name);
+  int err = RunProbe(name);
+  if (err < 0) {
+    Napi::TypeError::New(info.Env(), "probeKernel: unknown probe " + name).ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  return Napi::Number::New(info.Env(), err);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spawn", Napi::Function::New(env, Spawn));
   exports.Set("syncSend", Napi::Function::New(env, syncSend));
@@ -355,6 +367,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("netdevMove", Napi::Function::New(env, NetdevMove));
   exports.Set("errnoName", Napi::Function::New(env, errnoName));
   exports.Set("strerror", Napi::Function::New(env, strerror));
+  exports.Set("probeKernel", Napi::Function::New(env, probeKernel));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
   RegisterSockets(env, exports);

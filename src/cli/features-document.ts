@@ -6,6 +6,7 @@
 import { KNOWN_MOUNT_OPTIONS } from '../plan/mount-options.js';
 import { CAPABILITIES } from '../plan/linux-constants.js';
 import { ACTIONS, ARCHITECTURES, FLAGS, OPERATORS } from '../seccomp/index.js';
+import { BERTH_SUPPORT } from '../host/support.js';
 import { BERTH_VERSION, SPEC_VERSION } from './version.js';
 
 /**
@@ -40,20 +41,21 @@ export function featuresDocument(commit: string | undefined = process.env.BERTH_
       namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'],
       capabilities: [...CAPABILITIES],
       // cgroupfs v1 and v2 (and hybrid) with linux.resources, rdma.max included; no systemd driver.
-      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
+      cgroup: { v1: BERTH_SUPPORT.cgroupV1, v2: BERTH_SUPPORT.cgroupV2, systemd: BERTH_SUPPORT.systemdCgroup, systemdUser: BERTH_SUPPORT.systemdCgroup, rdma: true },
       seccomp: {
         enabled: true,
-        actions: Object.keys(ACTIONS).sort(),
+        // SCMP_ACT_NOTIFY only where berth has the listener (`berth check` probes the kernel for it).
+        actions: Object.keys(ACTIONS).filter((a) => a !== 'SCMP_ACT_NOTIFY' || BERTH_SUPPORT.seccompNotify).sort(),
         operators: Object.keys(OPERATORS).sort(),
         archs: Object.keys(ARCHITECTURES).filter((a) => LIBSECCOMP_2_5_ARCHS.has(a)).sort(),
         knownFlags: flags,
         // Flags that need a notify listener apply when a rule uses SCMP_ACT_NOTIFY.
         supportedFlags: flags,
       },
-      apparmor: { enabled: false },
-      selinux: { enabled: false },
+      apparmor: { enabled: BERTH_SUPPORT.apparmor },
+      selinux: { enabled: BERTH_SUPPORT.selinux },
       intelRdt: { enabled: false },
-      mountExtensions: { idmap: { enabled: true } },
+      mountExtensions: { idmap: { enabled: BERTH_SUPPORT.idmapMounts } },
       netDevices: { enabled: true },
     },
     annotations: {

@@ -37,6 +37,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   events: { summary: 'print a container\'s statistics and OOM events as JSON lines', load: async () => (await import('./commands/events.js')).command },
   spec: { summary: 'write a default config.json', load: async () => (await import('./commands/spec.js')).command },
   features: { summary: 'print the features berth supports (runtime-spec features JSON)', load: async () => (await import('./commands/features.js')).command },
+  check: { summary: 'check whether this host is ready for berth, and what will not work here', load: async () => (await import('./commands/check.js')).command },
 };
 
 /** runc commands berth does not implement yet: a clean error engines can show. */

@@ -110,6 +110,11 @@ export interface NativeAddon {
   /** pidfd_open(2) (close-on-exec); throws (ENOSYS before Linux 5.3, ESRCH for a gone pid). */
   pidfdOpen(pid: number): number;
   compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;
+  /**
+   * One harmless kernel probe for `berth check` (native/src/probe.cc): the errno the call gave,
+   * 0 on success. The probes change nothing on the host.
+   */
+  probeKernel(name: KernelProbe): number;
   /** umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW); false when nothing is mounted there. */
   detachMount(path: string): boolean;
   /** The addresses of a network device of this namespace (rtnetlink RTM_GETADDR). */
@@ -133,3 +138,6 @@ export interface NativeAddon {
   /** strerror(3) text */
   strerror(errno: number): string;
 }
+
+/** The probes native/src/probe.cc knows. */
+export type KernelProbe = 'clone3' | 'clone_into_cgroup' | 'pidfd_open' | 'openat2' | 'close_range' | 'mount_setattr' | 'seccomp_notify';
