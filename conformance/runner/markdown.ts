@@ -23,6 +23,25 @@ function shorten(s: string | undefined, n = 220): string {
   return one.length > n ? `${one.slice(0, n)}…` : one;
 }
 
+/** berth's decisions where the spec's words and runc part ways, argued once. */
+const DECISIONS = `## The status the create hooks see
+
+runtime.md (1.3) defines \`creating\` as "the container is being created (step 2 in the
+lifecycle)" and \`created\` as "the runtime has finished the create operation (after step 2 in
+the lifecycle)". The prestart, createRuntime and createContainer hooks run at steps 3 to 5,
+after the environment of step 2 exists, so by the spec's own words the state on their stdin
+says \`created\`. berth follows the spec, as crun does, and as the OCI runtime-tools test
+\`hooks_stdin\` expects. **runc deviates**: it hands these hooks \`"status": "creating"\` (and, in
+1.1.5, also runs poststart during create, so those see \`created\`).
+
+Nothing the engines install depends on the old word: Docker's prestart hook
+(\`libnetwork-setkey\`) reads only \`id\` and \`pid\` from the state, to find the container's network
+namespace; the OCI hooks podman installs from its hooks directories (for example NVIDIA's)
+read \`pid\`, \`bundle\` and annotations, not \`status\`. The seccomp listener is different: the runtime sends the
+container process state during step 2 (the filter is loaded while the environment is built),
+so its \`state.status\` stays \`creating\`, as config-linux.md shows.
+`;
+
 const HOW_TO = `## Running it
 
 As root, on a Linux host with gcc (static glibc), busybox-static and the runtimes to measure:
@@ -183,6 +202,7 @@ check runc fails is listed below with the reason, found in runc's source or erro
     out.push(`### ${r.runtime.name}: failures (${failed.length})`, '', ...r.runtime.notes.map((n) => `Note: ${n}.`), '');
     out.push(failed.map((x) => `- \`${x.id}\` — ${known[x.id] ? `${known[x.id]} ` : ''}${cell(shorten(x.reason))}`).join('\n') || 'None.', '');
   }
+  out.push(DECISIONS, '');
   out.push('## Every check, side by side', '', `| check | ${reports.map((r) => r.runtime.name).join(' | ')} | what it verifies |`, `|---|${reports.map(() => '---|').join('')}---|`);
   for (const id of ids) out.push(`| \`${id}\` | ${byRuntime.map((m) => mark(m.get(id))).join(' | ')} | ${cell(titles.get(id) ?? '')} |`);
   out.push('', `Totals: ${reports.map((r) => `${r.runtime.name} ${r.totals.passed} passed, ${r.totals.failed} failed, ${r.totals.skipped} skipped`).join('; ')}.`, '');

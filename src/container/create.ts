@@ -33,6 +33,7 @@ import { writeIdMaps } from './id-maps.js';
 import { makeIdmappedMount, makePrivilegedBind, prepareIdmappedMounts } from './idmap-mounts.js';
 import { moveNetDevices } from './net-devices.js';
 import { removeHalfCreated } from './half-created.js';
+import { sealExecutable } from './sealed-exe.js';
 import { writePidFile } from './pid-file.js';
 import { killAll, waitGone } from './processes.js';
 import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
@@ -146,6 +147,9 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   const loaded = loadBundle(o.bundle, { startable: false }); // process is optional at create; start refuses (runtime.md)
   loaded.warnings.forEach(o.warn);
   checkConsoleOptions(loaded.spec, o.consoleSocket, !!o.consoleProxy);
+  // Joining an existing pid namespace shows the child to that namespace before its execve:
+  // run from read-only views of berth and its libraries first, as exec does (sealed-exe.ts).
+  if (loaded.spec.linux?.namespaces?.some((n) => n.type === 'pid' && n.path)) sealExecutable();
   const addon = native();
   const store = new StateStore(o.root);
   try {

@@ -3,11 +3,12 @@
 // into it, and tries to get a writable handle to berth: /proc/PID/exe and /proc/PID/map_files/*
 // opened for writing on sight, and a handle kept until berth has exited and then reopened for
 // writing through /proc/self/fd. dist/berth and dist/berth.node must come out unchanged, and no
-// open for writing may have succeeded (cli/sealed-exe.ts; docs/ARCHITECTURE.md "Threat model").
-// Known and not covered yet (see the threat model): the host's shared libraries the child maps
-// (libc, libstdc++, libseccomp ...) are still reachable through map_files; the log shows them
-// as "library-opened-for-writing" and the test does not fail on them.
+// open for writing may have succeeded (container/sealed-exe.ts; docs/ARCHITECTURE.md "Threat model").
+// The host's shared libraries the child maps (libc, libstdc++, libseccomp, the loader) count
+// too: a container that could write them would own the host as surely. The same attack is made
+// during a create whose config joins the attacker's pid namespace.
 
+import type { SpawnSyncReturns } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,7 +36,7 @@ while [ ! -e /shared/stop ]; do
         if true 2>/dev/null >>"$f"; then
           case "$(readlink "$f")" in
             *berth*) echo "MAP-OPENED-FOR-WRITING $(readlink "$f")" >> /shared/log ;;
-            *) echo "library-opened-for-writing $(readlink "$f")" >> /shared/log ;;
+            *) echo "LIBRARY-OPENED-FOR-WRITING $(readlink "$f")" >> /shared/log ;;
           esac
         fi
       done
@@ -50,7 +51,12 @@ fi
 echo done >> /shared/log
 `;
 
-test('a privileged container cannot get a writable handle to dist/berth or dist/berth.node during exec', () => {
+/**
+ * Runs the attacker (a privileged container) and lets `provoke` start berth processes it can
+ * see, until it has met three; then checks that nothing was opened for writing, that the kept
+ * handle cannot be reopened for writing after berth exited, and that berth is unchanged.
+ */
+function attack(tag: string, provoke: (root: string, attackerId: string, attackerPid: number, round: number) => SpawnSyncReturns<string>): void {
   const addonFile = path.join(path.dirname(berthBin), 'berth.node');
   const before = [hash(berthBin), hash(addonFile)];
   const lastCap = Number(fs.readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
@@ -67,13 +73,14 @@ test('a privileged container cannot get a writable handle to dist/berth or dist/
   const config = JSON.parse(fs.readFileSync(path.join(b.dir, 'config.json'), 'utf8'));
   config.mounts.push({ destination: '/shared', type: 'bind', source: shared, options: ['rbind', 'rw'] });
   fs.writeFileSync(path.join(b.dir, 'config.json'), JSON.stringify(config));
-  const id = uniqueId('cve');
+  const id = uniqueId(tag);
   try {
     const r = berth(b.root, ['run', '-d', '--bundle', b.dir, id]);
     assert.is(r.status, 0, r.stderr);
+    const pid = stateOf(b.root, id).pid;
     let sightings = 0;
     for (let i = 0; i < 60 && sightings < 3; i++) {
-      const e = berth(b.root, ['exec', id, 'true']);
+      const e = provoke(b.root, id, pid, i);
       const log = fs.existsSync(path.join(shared, 'log')) ? fs.readFileSync(path.join(shared, 'log'), 'utf8') : '';
       assert.is(e.status, 0, e.stderr + log);
       sightings = (log.match(/^saw /gm) ?? []).length;
@@ -90,6 +97,24 @@ test('a privileged container cannot get a writable handle to dist/berth or dist/
     berth(b.root, ['delete', '--force', id]);
     b.cleanup();
   }
+}
+
+test('a privileged container cannot get a writable handle to berth or its libraries during exec', () => {
+  attack('cve-exec', (root, id) => berth(root, ['exec', id, 'true']));
+});
+
+test('... nor during a create that joins its pid namespace', () => {
+  attack('cve-create', (root, _id, pid, round) => {
+    const spec = minimalSpec();
+    spec.process!.args = ['true'];
+    spec.linux!.namespaces = spec.linux!.namespaces!.map((n) => (n.type === 'pid' ? { type: 'pid', path: `/proc/${pid}/ns/pid` } : n));
+    const joiner = makeBundle(spec);
+    try {
+      return berth(joiner.root, ['run', '--bundle', joiner.dir, uniqueId(`cve-join-${round}`)]);
+    } finally {
+      joiner.cleanup();
+    }
+  });
 });
 
 test.run();

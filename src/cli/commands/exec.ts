@@ -43,7 +43,7 @@ Options go before <container-id>; everything after it is the command.`,
     const { execInContainer } = await import('../../container/exec.js');
     try {
       // Before anything else: the container must never reach a writable berth (sealed-exe.ts).
-      (await import('../sealed-exe.js')).sealExecutable();
+      (await import('../../container/sealed-exe.js')).sealExecutable();
       const processFile = abs('process');
       const args = p.positional.slice(1);
       if (!processFile && !args.length) throw new BerthError('exec needs a command to run (or --process FILE)');
