@@ -6,6 +6,7 @@
 // runc and every library are simply there; it runs the items of tests.txt (guest.js) as root
 // and leaves its log and counts on a writable 9p share that this script reads back.
 //   node test/vm/run.js [PATTERN]   (PATTERN keeps only the plan items that match)
+//   node test/vm/run.js --item 'integration ^idmap' [--item ...]   (these items instead)
 // Last line: "vm: N passed, N failed, N skipped" (test/run.js counts it), or "vm: skipped: ...".
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -78,7 +79,10 @@ function buildInitramfs(work) {
 }
 
 function planItems() {
-  const pattern = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
+  const argv = process.argv.slice(2);
+  const given = argv.flatMap((a, i) => (argv[i - 1] === '--item' ? [a] : []));
+  if (given.length) return given;
+  const pattern = argv[0] ? new RegExp(argv[0]) : undefined;
   return fs.readFileSync(path.join(__dirname, 'tests.txt'), 'utf8').split('\n').map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#') && (!pattern || pattern.test(l)));
 }
