@@ -21,6 +21,10 @@ if [ ! -e "$policy" ]; then
   trap 'rm -f "$policy"' EXIT
 fi
 apt-get install -y -qq --no-install-recommends containerd docker.io podman >/dev/null
+# The VM suite (test/vm) boots Debian 12's kernel under qemu with pure cgroup v2: qemu, and the
+# kernel package extracted into .cache/vm (not installed).
+apt-get install -y -qq --no-install-recommends qemu-system-x86 >/dev/null
+test/vm/fetch-kernel.sh
 npm ci --no-audit --no-fund
 npm run --silent build
 bundles/build-rootfs.sh bundles/hello/rootfs

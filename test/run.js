@@ -2,9 +2,10 @@
 // The test command: builds everything, runs the uvu suites (unit, then, as root, integration
 // and the engine scenarios: containerd, Docker and podman driving berth and runc), then the
 // conformance comparison (berth against runc on this host: every check runc passes
-// counts as one test, failed when berth fails it), and prints the closing line
-// `N passed, N failed` that CI reads.
-//   node test/run.js [unit|integration|engines|conformance] [pattern]
+// counts as one test, failed when berth fails it), then the VM suite (test/vm: the cgroup
+// tests again inside a pure cgroup v2 guest on Debian 12's 6.1 kernel), and prints the closing
+// line `N passed, N failed` that CI reads.
+//   node test/run.js [unit|integration|engines|conformance|vm] [pattern]
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -12,7 +13,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const only = process.argv[2];
 const pattern = process.argv[3];
-const suites = only ? [only] : ['unit', 'integration', 'engines', 'conformance'];
+const suites = only ? [only] : ['unit', 'integration', 'engines', 'conformance', 'vm'];
 
 function run(cmd, args, opts = {}) {
   return spawnSync(cmd, args, { cwd: root, encoding: 'utf8', ...opts });
@@ -31,8 +32,15 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const suite of suites) {
-  if ((suite === 'integration' || suite === 'engines') && process.getuid && process.getuid() !== 0) {
+  if ((suite === 'integration' || suite === 'engines' || suite === 'vm') && process.getuid && process.getuid() !== 0) {
     console.log(`${suite} tests need root: skipped`);
+    continue;
+  }
+  if (suite === 'vm') {
+    const r = vmSuite(pattern);
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
     continue;
   }
   if (suite === 'conformance') {
@@ -68,6 +76,23 @@ try {
   // not there, or something was left in it (then it stays, to be noticed)
 }
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+
+/**
+ * test/vm/run.js: boots the guest and runs test/vm/tests.txt in it (PATTERN keeps the matching
+ * items). Its last line gives the counts, or says what is missing when it skips.
+ */
+function vmSuite(itemPattern) {
+  console.log('\n== vm (pure cgroup v2 guest, Debian 12 kernel, under qemu)');
+  const args = [path.join(root, 'test/vm/run.js')];
+  if (itemPattern) args.push(itemPattern);
+  const res = run(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  process.stdout.write(res.stdout);
+  const last = res.stdout.trim().split('\n').pop() || '';
+  if (/^vm: skipped:/.test(last)) return { passed: 0, failed: 0, skipped: 0 };
+  const m = /^vm: (\d+) passed, (\d+) failed, (\d+) skipped/.exec(last);
+  if (!m) return { passed: 0, failed: 1, skipped: 0 };
+  return { passed: Number(m[1]), failed: Number(m[2]) + (res.status !== 0 && m[2] === '0' ? 1 : 0), skipped: Number(m[3]) };
+}
 
 /**
  * npm run conformance:compare, into a scratch report (docs/conformance.md is rewritten only

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { cgroupManagerFor } from '../../src/cgroups/index.js';
 import { berth, berthBin, makeBundle, sleepMs, stateOf, uniqueId, type Bundle } from '../helpers/berth.js';
 import { minimalSpec } from '../helpers/specs.js';
-import { keepingRootControl } from '../helpers/unified-root.js';
+import { keepingRootControl, V2_MOUNT } from '../helpers/unified-root.js';
 
 function sleeper(tag: string): { b: Bundle; id: string; pid: number; paths: Record<string, string> } {
   const spec = minimalSpec();
@@ -291,11 +291,11 @@ test('events: a stats line every interval, an oom event when the OOM killer stri
   }
 });
 
-test('v2 freezer on the real cgroup2 mount: a process in a child cgroup is frozen and thawed', async () => keepingRootControl('/sys/fs/cgroup/unified', async () => {
+test('v2 freezer on the real cgroup2 mount: a process in a child cgroup is frozen and thawed', async () => keepingRootControl(V2_MOUNT, async () => {
   const name = `berth-it-freeze-${process.pid}`;
-  const cg = cgroupManagerFor({ id: name, cgroupsPath: `/${name}`, fsRoot: '/sys/fs/cgroup/unified' });
+  const cg = cgroupManagerFor({ id: name, cgroupsPath: `/${name}`, fsRoot: V2_MOUNT });
   const child = spawn('sleep', ['30'], { stdio: 'ignore' });
-  const dir = path.join('/sys/fs/cgroup/unified', name);
+  const dir = path.join(V2_MOUNT, name);
   try {
     assert.is(cg.version, 2);
     cg.create();
