@@ -27,11 +27,6 @@ function onReadOnlyMount(file: string): boolean {
   }
 }
 
-/** Whether the running binary cannot be written through its own mount. */
-export function exeIsReadOnly(exe = '/proc/self/exe'): boolean {
-  return onReadOnlyMount(exe);
-}
-
 /**
  * The directories of the executable and of every file this process maps (the addon and the
  * host's libraries it pulls in): what a container could reach through /proc/PID/map_files.
