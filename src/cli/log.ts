@@ -8,9 +8,10 @@
 // the way logrus switches to a human form on a terminal. Debug lines only with --debug.
 //
 // Writes are synchronous writes to the fd: no stream objects, so stdio stays blocking for
-// the container and nothing is lost at process.exit.
+// the container and nothing is lost at process.exit. node:fs is required on the first write
+// only: a command that logs nothing (`--version`) does not pay for loading it.
 
-import fs from 'node:fs';
+import type * as NodeFs from 'node:fs';
 import { rfc3339Seconds } from '../state/time.js';
 
 export type Level = 'debug' | 'info' | 'warning' | 'error';
@@ -58,7 +59,10 @@ export function formatHuman(level: Level, msg: string): string {
   return level === 'error' ? `berth: ${msg}\n` : `berth: ${level}: ${msg}\n`;
 }
 
+const nodeFs = () => require('node:fs') as typeof NodeFs;
+
 function writeAll(fd: number, text: string): void {
+  const fs = nodeFs();
   const buf = Buffer.from(text);
   let off = 0;
   while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
@@ -84,7 +88,7 @@ export function isTerminalMajor(major: number): boolean {
  */
 function stderrIsTerminal(): boolean {
   try {
-    const st = fs.fstatSync(2);
+    const st = nodeFs().fstatSync(2);
     return st.isCharacterDevice() && isTerminalMajor(Math.floor(st.rdev / 256) & 0xfff);
   } catch {
     return false;
@@ -107,7 +111,7 @@ export function createLogger(opts: LogOptions): Logger {
   const write = (level: Level, msg: string): boolean => {
     if (opts.file && !fileFailed) {
       try {
-        if (fd === undefined) fd = fs.openSync(opts.file, 'a', 0o644);
+        if (fd === undefined) fd = nodeFs().openSync(opts.file, 'a', 0o644);
         writeAll(fd, formatLine(level, msg, opts.format, now()));
         return true;
       } catch (err) {

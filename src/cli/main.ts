@@ -5,9 +5,12 @@
 // Nothing here touches process.stdout/stderr/stdin: creating those streams lets libuv switch
 // the shared stdio descriptions to non-blocking mode under the container. Output is written
 // with synchronous writes to fds 1 and 2.
+//
+// Start-up cost (docs/ARCHITECTURE.md, "Speed"): node:fs and node:path are required only when
+// first used (node:fs alone costs ~10 ms in the compiled executable).
 
-import fs from 'node:fs';
-import path from 'node:path';
+import type * as NodeFs from 'node:fs';
+import type * as NodePath from 'node:path';
 import { BerthError, UsageError } from '../errors.js';
 import { checkArgCount, parseCommandArgs, parseGlobalArgs, type FlagDef, formatFlagHelp } from './args.js';
 import { commandHelp, type Command, type Context } from './context.js';
@@ -80,7 +83,10 @@ export interface MainIo {
   stderrIsTTY?: boolean;
 }
 
+const nodePath = () => require('node:path') as typeof NodePath;
+
 function writeFd1(text: string): void {
+  const fs = require('node:fs') as typeof NodeFs;
   const buf = Buffer.from(text);
   let off = 0;
   while (off < buf.length) off += fs.writeSync(1, buf, off, buf.length - off);
@@ -117,7 +123,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     return 1;
   }
   const cwd = io.cwd();
-  const logFile = g.flags.log ? path.resolve(cwd, g.flags.log as string) : undefined;
+  const logFile = g.flags.log ? nodePath().resolve(cwd, g.flags.log as string) : undefined;
   const log = createLogger({ file: logFile, format: format as LogFormat, debug: g.flags.debug === true, stderr: io.err, stderrIsTTY: io.stderrIsTTY });
   try {
     log.debug(`berth ${argv.join(' ')}`);
@@ -151,7 +157,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     const root = (g.flags.root as string | undefined) ?? DEFAULT_ROOT;
     if (!root) throw new UsageError('--root must not be empty');
     const ctx: Context = {
-      root: path.resolve(cwd, root),
+      root: nodePath().resolve(cwd, root),
       log,
       systemdCgroup: g.flags['systemd-cgroup'] === true,
       cwd,

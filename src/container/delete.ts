@@ -4,7 +4,6 @@
 
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
 import { ContainerNotFound, InvalidState } from '../errors.js';
-import { runHostHooks } from '../hooks/run.js';
 import { withContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
 import { killAll, waitGone } from './processes.js';
@@ -45,7 +44,11 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     const left = cgroup.pids();
     killAll(left);
     if (st.rootfsMountBelow !== undefined) detachRootfsBind(native(), st.rootfs, st.rootfsMountBelow);
-    runHostHooks('poststop', st.hooks?.poststop, JSON.stringify(hookState(st, id, st.pid, st.bundle, 'stopped')), warn);
+    if (st.hooks?.poststop?.length) {
+      // node:child_process only when there is a hook to run: most deletes have none.
+      const { runHostHooks } = await import('../hooks/run.js');
+      runHostHooks('poststop', st.hooks.poststop, JSON.stringify(hookState(st, id, st.pid, st.bundle, 'stopped')), warn);
+    }
     cgroup.destroy();
     store.remove(id);
   });
