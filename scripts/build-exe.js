@@ -10,23 +10,32 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 
 /**
- * `bun build` flags, also used by scripts/bench-startup.js for its trivial executable. The
- * executable does not read bunfig.toml or .env from the working directory: the runtime's
- * behaviour must not depend on where an engine happens to start it.
+ * `bun build` arguments, also used by test/unit/startup-graph.test.ts. Two entry points: the
+ * CLI (main.ts, what the executable runs) and heavy-commands.ts, embedded beside it and
+ * imported at run time (its specifier is external, so the bundler does not inline it) only by
+ * the commands that create or change containers. Everything a command like `state` does not
+ * need then stays out of the bytecode deserialized at every start (docs/ARCHITECTURE.md,
+ * "Speed"). The executable does not read bunfig.toml or .env from the working directory: the
+ * runtime's behaviour must not depend on where an engine happens to start it.
  */
 const BUN_FLAGS = [
   '--compile', '--bytecode', '--minify-syntax', '--minify-whitespace',
   '--no-compile-autoload-bunfig', '--no-compile-autoload-dotenv',
 ];
 
+const ENTRY_POINTS = [path.join(root, 'src/cli/main.ts'), path.join(root, 'src/cli/heavy-commands.ts')];
+/** how main.ts names heavy-commands.ts in its import(): left to run time */
+const HEAVY_SPECIFIER = './heavy-commands.js';
+
 function bunBuildArgs(commit) {
   return [
     'build', ...BUN_FLAGS,
     '--define', `process.env.BERTH_COMMIT=${JSON.stringify(commit)}`,
-    path.join(root, 'src/cli/main.ts'),
+    '--external', HEAVY_SPECIFIER,
+    ...ENTRY_POINTS,
   ];
 }
-module.exports = { BUN_FLAGS, bunBuildArgs };
+module.exports = { BUN_FLAGS, ENTRY_POINTS, HEAVY_SPECIFIER, bunBuildArgs };
 
 function build() {
   const dist = path.join(root, 'dist');

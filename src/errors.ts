@@ -1,8 +1,18 @@
 // Typed errors. Everything below cli/ throws these and never prints; cli/ turns them into a
 // log line and an exit status.
 
+// The executable holds two copies of this module (one per entry point, see cli/main.ts), so
+// a class test across them goes by a brand in the global symbol registry, not instanceof.
+const BERTH_ERROR = Symbol.for('berth.BerthError');
+
 export class BerthError extends Error {
   override name = 'BerthError';
+}
+Object.defineProperty(BerthError.prototype, BERTH_ERROR, { value: true });
+
+/** err is a BerthError, from either entry point's copy of this module. */
+export function isBerthError(err: unknown): err is BerthError {
+  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BERTH_ERROR] === true;
 }
 
 /** config.json is malformed or breaks a rule; `path` is the JSON path (e.g. "/process/args"). */

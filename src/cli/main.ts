@@ -7,11 +7,14 @@
 // with synchronous writes to fds 1 and 2.
 //
 // Start-up cost (docs/ARCHITECTURE.md, "Speed"): node:fs and node:path are required only when
-// first used (node:fs alone costs ~10 ms in the compiled executable).
+// first used (node:fs alone costs ~10 ms in the compiled executable), and the commands that
+// create or change containers live in heavy-commands.ts, a second entry point of the
+// executable that only they load: `state`, `kill`, `list`, `delete` and `--version` never
+// deserialize the validators, the plan builder or seccomp.
 
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
-import { BerthError, UsageError } from '../errors.js';
+import { BerthError, isBerthError, UsageError } from '../errors.js';
 import { checkArgCount, parseCommandArgs, parseGlobalArgs, type FlagDef, formatFlagHelp } from './args.js';
 import { commandHelp, type Command, type Context } from './context.js';
 import { createLogger, writeStderr, type LogFormat, type Logger } from './log.js';
@@ -24,23 +27,33 @@ interface CommandEntry {
   load(): Promise<Command>;
 }
 
+// A specifier the bundler does not follow (scripts/build-exe.js marks it external and
+// embeds heavy-commands.ts as a second entry point): in the executable it resolves to the
+// embedded copy, under Node to the compiled file beside this one.
+const HEAVY_COMMANDS = './heavy-commands.js';
+
+async function heavy(name: string): Promise<Command> {
+  const mod = (await import(HEAVY_COMMANDS)) as typeof import('./heavy-commands.js');
+  return mod.loadHeavyCommand(name);
+}
+
 const COMMANDS: Record<string, CommandEntry> = {
-  create: { summary: 'create a container (its init waits for "start")', load: async () => (await import('./commands/create.js')).command },
-  start: { summary: 'run the user program of a created container', load: async () => (await import('./commands/start.js')).command },
-  exec: { summary: 'run a new process in a running container', load: async () => (await import('./commands/exec.js')).command },
-  run: { summary: 'create and start a container, wait for it and delete it', load: async () => (await import('./commands/run.js')).command },
+  create: { summary: 'create a container (its init waits for "start")', load: () => heavy('create') },
+  start: { summary: 'run the user program of a created container', load: () => heavy('start') },
+  exec: { summary: 'run a new process in a running container', load: () => heavy('exec') },
+  run: { summary: 'create and start a container, wait for it and delete it', load: () => heavy('run') },
   state: { summary: 'print the state of a container as JSON', load: async () => (await import('./commands/state.js')).command },
   list: { summary: 'list the containers under --root', load: async () => (await import('./commands/list.js')).command },
   kill: { summary: 'send a signal to the init (or, with --all, every process) of a container', load: async () => (await import('./commands/kill.js')).command },
   delete: { summary: 'delete a container and everything it holds', load: async () => (await import('./commands/delete.js')).command },
-  ps: { summary: 'list the processes of a container (host ps, or --format json: the pids)', load: async () => (await import('./commands/ps.js')).command },
-  pause: { summary: 'freeze every process of a container', load: async () => (await import('./commands/pause.js')).command },
-  resume: { summary: 'thaw a paused container', load: async () => (await import('./commands/resume.js')).command },
-  update: { summary: 'change the resource limits of a container', load: async () => (await import('./commands/update.js')).command },
-  events: { summary: 'print a container\'s statistics and OOM events as JSON lines', load: async () => (await import('./commands/events.js')).command },
-  spec: { summary: 'write a default config.json', load: async () => (await import('./commands/spec.js')).command },
-  features: { summary: 'print the features berth supports (runtime-spec features JSON)', load: async () => (await import('./commands/features.js')).command },
-  check: { summary: 'check whether this host is ready for berth, and what will not work here', load: async () => (await import('./commands/check.js')).command },
+  ps: { summary: 'list the processes of a container (host ps, or --format json: the pids)', load: () => heavy('ps') },
+  pause: { summary: 'freeze every process of a container', load: () => heavy('pause') },
+  resume: { summary: 'thaw a paused container', load: () => heavy('resume') },
+  update: { summary: 'change the resource limits of a container', load: () => heavy('update') },
+  events: { summary: 'print a container\'s statistics and OOM events as JSON lines', load: () => heavy('events') },
+  spec: { summary: 'write a default config.json', load: () => heavy('spec') },
+  features: { summary: 'print the features berth supports (runtime-spec features JSON)', load: () => heavy('features') },
+  check: { summary: 'check whether this host is ready for berth, and what will not work here', load: () => heavy('check') },
 };
 
 /** runc commands berth does not implement yet: a clean error engines can show. */
@@ -97,7 +110,9 @@ const processIo: MainIo = { out: writeFd1, err: writeStderr, cwd: () => process.
 function reportError(err: unknown, log: Logger): void {
   const message = err instanceof Error ? err.message : String(err);
   log.fatal(message);
-  if (!(err instanceof BerthError) && err instanceof Error && err.stack) log.debug(err.stack);
+  // isBerthError, not instanceof: a heavy command's errors come from the other entry point's
+  // copy of errors.ts in the executable.
+  if (!isBerthError(err) && err instanceof Error && err.stack) log.debug(err.stack);
 }
 
 /** rootless: runc's values are true, false and auto (its default). */

@@ -1,0 +1,99 @@
+// What the executable's first entry point holds: every berth command pays for deserializing
+// it at start-up, so it must not carry what only the container-changing commands need (the
+// schema validators, config validation, the plan builder, seccomp, the host report). Bundles
+// both entry points with the same Bun, entry points and external specifier as
+// scripts/build-exe.js (without --compile, minification or bytecode, so Bun's per-module
+// comments name what each output holds) and reads the module list of each.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const root = path.resolve(__dirname, '../../..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const build = require(path.join(root, 'scripts/build-exe.js')) as { ENTRY_POINTS: string[]; HEAVY_SPECIFIER: string };
+
+interface Output {
+  modules: string[];
+  /** module -> its text */
+  text: Map<string, string>;
+}
+
+function bundle(): { light: Output; heavy: Output } {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-unit-graph-'));
+  try {
+    const bun = require.resolve('@oven/bun-linux-x64/bin/bun', { paths: [root] });
+    const r = spawnSync(bun, ['build', '--target=bun', '--format=cjs', '--external', build.HEAVY_SPECIFIER, ...build.ENTRY_POINTS, '--outdir', out], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.is(r.status, 0, r.stderr);
+    const read = (file: string): Output => {
+      const text = new Map<string, string>();
+      let current = '';
+      for (const line of fs.readFileSync(path.join(out, file), 'utf8').split('\n')) {
+        const m = /^\/\/ (src\/\S+)$/.exec(line);
+        if (m) current = m[1]!;
+        if (current) text.set(current, (text.get(current) ?? '') + line + '\n');
+      }
+      return { modules: [...text.keys()], text };
+    };
+    return { light: read('main.js'), heavy: read('heavy-commands.js') };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const { light, heavy } = bundle();
+const HEAVY_ONLY = [/^src\/spec\/(generated\/|validate|load|semantic|rules\/|json-syntax)/, /^src\/plan\//, /^src\/seccomp\//, /^src\/host\//, /^src\/container\/(create|exec|start|run)\.ts$/];
+
+test('the output names its modules (the other checks would pass on an empty list)', () => {
+  assert.ok(light.modules.includes('src/cli/main.ts'), light.modules.join(' '));
+  assert.ok(light.modules.includes('src/cli/commands/state.ts'));
+  assert.ok(heavy.modules.includes('src/spec/generated/validators.js'), heavy.modules.join(' '));
+  assert.ok(heavy.modules.includes('src/container/create.ts'));
+});
+
+test('state, kill, list and delete are in the first entry point, without validators, plan, seccomp or host report', () => {
+  for (const c of ['state', 'kill', 'list', 'delete']) assert.ok(light.modules.includes(`src/cli/commands/${c}.ts`), c);
+  const misplaced = light.modules.filter((m) => HEAVY_ONLY.some((re) => re.test(m)));
+  assert.equal(misplaced, []);
+});
+
+test('the commands that create or change containers are only in the second entry point', () => {
+  for (const c of ['create', 'start', 'exec', 'run', 'ps', 'pause', 'resume', 'update', 'events', 'spec', 'features', 'check']) {
+    assert.not.ok(light.modules.includes(`src/cli/commands/${c}.ts`), c);
+    assert.ok(heavy.modules.includes(`src/cli/commands/${c}.ts`), c);
+  }
+});
+
+test('in the first entry point only the hook runner needs node:child_process, and nothing loads it eagerly (delete imports it for poststop hooks only)', () => {
+  const users = light.modules.filter((m) => /require\("(node:)?child_process"\)|from "(node:)?child_process"/.test(light.text.get(m)!));
+  assert.equal(users, ['src/hooks/run.ts']);
+  // Bun wraps a lazily loaded module in `var init_x = __esm(...)`; a static import of it is a
+  // bare `init_x();` line in the importer's own init, a dynamic one `(init_x(), exports_x)`.
+  const init = /var (init_\w+) = __esm\(/.exec(light.text.get('src/hooks/run.ts')!)?.[1];
+  assert.ok(init, 'hooks/run.ts is wrapped for lazy loading');
+  const eager = light.modules.filter((m) => new RegExp(`^\\s*${init}\\(\\);\\s*$`, 'm').test(light.text.get(m)!));
+  assert.equal(eager, []);
+});
+
+test('an error from the other entry point\'s copy of errors.ts is still a BerthError to main (no stack under --debug)', () => {
+  const errorsJs = path.join(root, 'build/src/errors.js');
+  const ours = require(errorsJs) as typeof import('../../src/errors.js');
+  const key = require.resolve(errorsJs);
+  const cached = require.cache[key];
+  delete require.cache[key];
+  const theirs = require(errorsJs) as typeof import('../../src/errors.js');
+  require.cache[key] = cached; // the other test files keep the one copy
+  const err = new theirs.ConfigError('/process', 'missing');
+  assert.not.ok(err instanceof ours.BerthError, 'two copies, as in the executable');
+  assert.ok(ours.isBerthError(err));
+  assert.not.ok(ours.isBerthError(new Error('plain')));
+  assert.not.ok(ours.isBerthError(undefined));
+});
+
+test.run();
