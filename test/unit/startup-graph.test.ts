@@ -13,7 +13,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 const root = path.resolve(__dirname, '../../..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const build = require(path.join(root, 'scripts/build-exe.js')) as { ENTRY_POINTS: string[]; HEAVY_SPECIFIER: string };
 
 interface Output {
