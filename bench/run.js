@@ -76,8 +76,10 @@ async function main() {
   let interrupted = false;
   try {
     const total = opts.warmup + opts.rounds;
+    const t0 = Date.now();
     for (let round = 0; round < total; round++) {
-      log(`round ${round + 1}/${total}${round < opts.warmup ? ' (warm-up)' : ''}`);
+      const left = round ? `, about ${Math.round((((Date.now() - t0) / round) * (total - round)) / 1000)} s left` : '';
+      log(`round ${round + 1}/${total}${round < opts.warmup ? ' (warm-up)' : ''}${left}`);
       const order = runtimes.map((_, i) => runtimes[(i + round) % runtimes.length]);
       for (const row of rows) {
         for (const rt of order.filter((r) => applies(row, r))) {

@@ -4,7 +4,8 @@
 'use strict';
 const { median, p90 } = require('./stats.js');
 
-const RUNTIMES = ['berth', 'runc', 'crun'];
+const ALL = ['berth', 'runc', 'crun'];
+const RUNTIMES = ALL;
 
 function fmt(x, unit) {
   if (x === undefined || Number.isNaN(x)) return '—';
@@ -33,12 +34,14 @@ function targetText(t, floor) {
   return ['', undefined];
 }
 
-/** The main table: one line per row that is not part of a curve. */
+/** The main table: one line per row that is not part of a curve (without crun's columns if no row has crun). */
 function mainTable(rows, results, errors) {
   const floor = summary(results.floor?.berth);
+  const withCrun = rows.some((row) => results[row.key]?.crun || errors[row.key]?.crun);
+  const RUNTIMES = withCrun ? ALL : ALL.filter((r) => r !== 'crun');
   const out = [
-    '| measured | berth | runc | crun | berth/runc | berth/crun | target | met |',
-    '|---|---|---|---|---|---|---|---|',
+    `| measured | ${RUNTIMES.join(' | ')} | berth/runc |${withCrun ? ' berth/crun |' : ''} target | met |`,
+    `|---|${RUNTIMES.map(() => '---|').join('')}---|${withCrun ? '---|' : ''}---|---|`,
   ];
   for (const row of rows) {
     const s = Object.fromEntries(RUNTIMES.map((r) => [r, summary(results[row.key]?.[r])]));
@@ -46,7 +49,8 @@ function mainTable(rows, results, errors) {
     const met = check ? (check(s.berth, s) ? 'yes' : s.berth ? 'no' : '—') : '';
     const unit = row.unit ?? 'ms';
     const cells = RUNTIMES.map((r) => cell(s[r], unit, errors[row.key]?.[r]));
-    out.push(`| ${row.label}${unit === 'MiB' ? ' (MiB)' : ''} | ${cells.join(' | ')} | ${ratio(s.berth, s.runc)} | ${ratio(s.berth, s.crun)} | ${text} | ${met} |`);
+    const crunRatio = withCrun ? ` ${ratio(s.berth, s.crun)} |` : '';
+    out.push(`| ${row.label}${unit === 'MiB' ? ' (MiB)' : ''} | ${cells.join(' | ')} | ${ratio(s.berth, s.runc)} |${crunRatio} ${text} | ${met} |`);
   }
   return out;
 }
