@@ -23,15 +23,27 @@ function cell(s, unit, err) {
 
 const ratio = (a, b) => (a && b ? `${(a.median / b.median).toFixed(2)}×` : '—');
 
+/** Summaries per runtime; none for a runtime whose row failed (its few samples would mislead). */
+function summaries(runtimes, key, results, errors) {
+  return Object.fromEntries(runtimes.map((r) => [r, errors[key]?.[r] ? undefined : summary(results[key]?.[r])]));
+}
+
 function targetText(t, floor) {
   if (!t) return ['', undefined];
-  if (t.vs) return [`≤ ${t.max}× ${t.vs}`, (b, o) => b && o[t.vs] && b.median <= t.max * o[t.vs].median];
-  if (t.abs) return [`≤ ${t.abs} MiB`, (b) => b && b.median <= t.abs];
+  // A check answers true or false, or undefined when a number it needs is missing.
+  if (t.vs) return [`≤ ${t.max}× ${t.vs}`, (b, o) => (b && o[t.vs] ? b.median <= t.max * o[t.vs].median : undefined)];
+  if (t.abs) return [`≤ ${t.abs} MiB`, (b) => (b ? b.median <= t.abs : undefined)];
   if (t.floorPlus) {
     const limit = floor && floor.median + t.floorPlus;
-    return [`≤ floor + ${t.floorPlus} ms${limit ? ` (${fmt(limit)})` : ''}`, (b) => b && limit && b.median <= limit];
+    return [`≤ floor + ${t.floorPlus} ms${limit ? ` (${fmt(limit)})` : ''}`, (b) => (b && limit ? b.median <= limit : undefined)];
   }
   return ['', undefined];
+}
+
+function metText(check, s) {
+  if (!check) return '';
+  const ok = check(s.berth, s);
+  return ok === undefined ? '—' : ok ? 'yes' : 'no';
 }
 
 /** The main table: one line per row that is not part of a curve (without crun's columns if no row has crun). */
@@ -44,9 +56,9 @@ function mainTable(rows, results, errors) {
     `|---|${RUNTIMES.map(() => '---|').join('')}---|${withCrun ? '---|' : ''}---|---|`,
   ];
   for (const row of rows) {
-    const s = Object.fromEntries(RUNTIMES.map((r) => [r, summary(results[row.key]?.[r])]));
+    const s = summaries(ALL, row.key, results, errors);
     const [text, check] = targetText(row.target, floor);
-    const met = check ? (check(s.berth, s) ? 'yes' : s.berth ? 'no' : '—') : '';
+    const met = metText(check, s);
     const unit = row.unit ?? 'ms';
     const cells = RUNTIMES.map((r) => cell(s[r], unit, errors[row.key]?.[r]));
     const crunRatio = withCrun ? ` ${ratio(s.berth, s.crun)} |` : '';
@@ -63,10 +75,10 @@ function curveTable(name, rows, results, errors) {
   const out = [`| ${label} | berth | runc | crun | berth/runc | berth/crun | target | met |`, '|---|---|---|---|---|---|---|---|'];
   const med = {};
   for (const row of points) {
-    const s = Object.fromEntries(RUNTIMES.map((r) => [r, summary(results[row.key]?.[r])]));
+    const s = summaries(RUNTIMES, row.key, results, errors);
     med[row.curve.n] = s;
     const [text, check] = targetText(row.target);
-    const met = check ? (check(s.berth, s) ? 'yes' : s.berth ? 'no' : '—') : '';
+    const met = metText(check, s);
     out.push(`| ${row.curve.n} | ${RUNTIMES.map((r) => cell(s[r], 'ms', errors[row.key]?.[r])).join(' | ')} | ${ratio(s.berth, s.runc)} | ${ratio(s.berth, s.crun)} | ${text} | ${met} |`);
   }
   for (let i = 1; i < points.length; i++) {

@@ -38,6 +38,12 @@ test('main table: medians with p90, ratios to runc and crun, targets against run
   assert.ok(lines[4].endsWith('| ≤ floor + 3 ms (13.0) | no |'), lines[4]);
 });
 
+test('a row that failed with a runtime shows "failed" and no ratio from its few samples', () => {
+  const rows = [{ key: 'exec', label: 'exec', target: { vs: 'runc', max: 1.0 } }];
+  const lines: string[] = mainTable(rows, { exec: { berth: [40], runc: [50] } }, { exec: { runc: 'exited 1' } });
+  assert.is(lines[2], '| exec | 40.0 (40.0) | failed | — | ≤ 1× runc | — |');
+});
+
 test('curve: one line per point, then the cost per added item between points', () => {
   const rows = [10, 100].map((n) => ({ key: `list-${n}`, curve: { name: 'list', n } }));
   const results = { 'list-10': { berth: [20], runc: [10] }, 'list-100': { berth: [29], runc: [19] } };
