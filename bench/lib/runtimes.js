@@ -14,6 +14,14 @@ function firstLine(cmd) {
   return r.status === 0 ? r.stdout.split('\n')[0].trim() : undefined;
 }
 
+/** The first line of --version, with the commit line when there is one (berth's names the build). */
+function versionOf(cmd) {
+  const r = spawnSync(cmd[0], [...cmd.slice(1), '--version'], { encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  const [first, second] = r.stdout.split('\n').map((l) => l.trim());
+  return second?.startsWith('commit:') ? `${first} (${second})` : first;
+}
+
 function findRunc() {
   return ['/usr/bin/runc', '/usr/sbin/runc', '/usr/local/bin/runc', '/usr/local/sbin/runc'].find((p) => fs.existsSync(p));
 }
@@ -43,7 +51,7 @@ function findRuntimes(work, berth) {
   ];
   const found = [];
   for (const c of candidates) {
-    const version = c.cmd && firstLine([...c.cmd, '--version']);
+    const version = c.cmd && versionOf(c.cmd);
     if (!version) {
       console.error(`bench: ${c.name} skipped: ${c.cmd ? `${c.cmd.join(' ')} --version failed` : c.why}`);
       continue;
