@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { parseOptions } = require('./lib/options.js');
+const { parseOptions, UsageError } = require('./lib/options.js');
 const { onCleanup, cleanupAll, checkpoint, Interrupted } = require('./lib/cleanup.js');
 const { findRuntimes, buildFloor, bunVersion } = require('./lib/runtimes.js');
 const { buildRootfs } = require('./lib/bundles.js');
@@ -132,8 +132,8 @@ async function main() {
 
 main()
   .catch((e) => {
-    console.error(`bench: ${e instanceof Interrupted ? 'interrupted' : e.stack}`);
-    process.exitCode = e instanceof Interrupted ? 130 : 1;
+    console.error(`bench: ${e instanceof Interrupted ? 'interrupted' : e instanceof UsageError ? e.message : e.stack}`);
+    process.exitCode = e instanceof Interrupted ? 130 : e instanceof UsageError ? 2 : 1;
   })
   .finally(() => {
     log('cleaning up');

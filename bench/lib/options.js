@@ -13,6 +13,9 @@ const usage = `usage: npm run bench -- [options]
   --berth PATH    the berth executable (default dist/berth)
   --no-write      print only; leave docs/performance.md alone`;
 
+/** A mistake on the command line: printed without a stack. */
+class UsageError extends Error {}
+
 function parseOptions(argv, repoRoot) {
   const a = minimist(argv, {
     string: ['rounds', 'only', 'berth'],
@@ -21,7 +24,7 @@ function parseOptions(argv, repoRoot) {
     alias: { h: 'help' },
     unknown: (arg) => {
       if (!arg.startsWith('-')) return true;
-      throw new Error(`unknown option ${arg}\n${usage}`);
+      throw new UsageError(`unknown option ${arg}\n${usage}`);
     },
   });
   if (a.help) {
@@ -29,7 +32,7 @@ function parseOptions(argv, repoRoot) {
     process.exit(0);
   }
   const rounds = a.rounds === undefined ? (a.quick ? 3 : 20) : Number(a.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: a positive integer, not ${a.rounds}`);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds: a positive integer, not ${a.rounds}`);
   return {
     rounds,
     warmup: 2,
@@ -45,4 +48,4 @@ function parseOptions(argv, repoRoot) {
   };
 }
 
-module.exports = { parseOptions, usage };
+module.exports = { parseOptions, usage, UsageError };
