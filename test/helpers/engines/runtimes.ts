@@ -1,6 +1,7 @@
 // The runtimes every engine scenario runs with: berth (dist/berth, the runtime under test)
 // and runc, the reference that proves the scenario and the harness are right.
-// BERTH_ENGINE_RUNTIMES=berth (or runc) narrows the list.
+// BERTH_ENGINE_RUNTIMES=berth (or runc) narrows the list; BERTH_ENGINE_BERTH=PATH measures or
+// tests another berth executable (npm run bench -- --berth PATH sets it).
 
 import path from 'node:path';
 import { installed } from './run-cmd.js';
@@ -13,7 +14,7 @@ export interface Runtime {
 }
 
 const all: Runtime[] = [
-  { name: 'berth', bin: path.join(repoRoot, 'dist/berth') },
+  { name: 'berth', bin: process.env.BERTH_ENGINE_BERTH || path.join(repoRoot, 'dist/berth') },
   { name: 'runc', bin: ['/usr/bin/runc', '/usr/sbin/runc', '/usr/local/bin/runc', '/usr/local/sbin/runc'].find(installed) ?? '/usr/bin/runc' },
 ];
 
