@@ -112,7 +112,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     const offsets = spec.linux?.timeOffsets ?? {};
     const lines = Object.entries(offsets).map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}`);
     // Offsets can only be written before any process enters the namespace: before the fork.
-    for (const line of lines) w.add('/linux/timeOffsets', OpCode.WriteFile, [], ['/proc/self/timens_offsets', line]);
+    for (const line of lines) w.add('/linux/timeOffsets', OpCode.WriteProc, [], ['self/timens_offsets', line]);
   }
   if (ns.fork) w.add('/linux/namespaces', OpCode.ForkReport);
   w.add('process setup', OpCode.Setsid);
@@ -151,7 +151,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
   // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
-    w.add(`/linux/sysctl/${key}`, OpCode.WriteFile, [], ['/proc/sys/' + sysctlProcPath(key), value]);
+    w.add(`/linux/sysctl/${key}`, OpCode.WriteProc, [], ['sys/' + sysctlProcPath(key), value]);
   }
   (spec.linux?.readonlyPaths ?? []).forEach((p, i) => w.add(`/linux/readonlyPaths/${i}`, OpCode.ReadonlyPath, [], [p]));
   (spec.linux?.maskedPaths ?? []).forEach((p, i) => w.add(`/linux/maskedPaths/${i}`, OpCode.MaskPath, [], [p]));
