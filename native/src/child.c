@@ -14,8 +14,9 @@
  * it sends SyncMsg.Error {step = op index, err = errno, payload = detail} and exits 1.
  *
  * This file is the walk; the ops live by concern in child_mounts.c, child_process.c,
- * child_sync.c and child_hooks.c (paths inside the root: child_paths.c; shared state, error
- * reports and messages: child_core.c; ops that hand a descriptor out: child_fds.c).
+ * child_sync.c and child_hooks.c (paths inside the root: child_paths.c; writes into procfs:
+ * child_procfs.c; shared state, error reports and messages: child_core.c; ops that hand a
+ * descriptor out: child_fds.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -63,7 +64,7 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
       case OP_UNSHARE:
         if (syscall(SYS_unshare, (unsigned long)n[0]) < 0) fail(step, errno, NULL);
         break;
-      case OP_WRITE_FILE: op_write_file(step, op); break;
+      case OP_WRITE_PROC: op_write_proc(step, op); break;
       case OP_FORK_REPORT: op_fork_report(step); break;
       case OP_OPEN_ROOT: op_open_root(step, op); break;
       case OP_MOUNT: op_mount(step, op); break;

@@ -1,7 +1,7 @@
 /*
  * What the clone child's files share (child.c walks the plan; child_core.c, child_paths.c,
- * child_mounts.c, child_process.c, child_sync.c and child_hooks.c hold the ops by concern).
- * Everything here has hidden visibility: it is the child's own, never the addon's interface.
+ * child_mounts.c, child_process.c, child_procfs.c, child_sync.c and child_hooks.c hold the
+ * ops by concern). Everything here has hidden visibility: it is the child's own, never the addon's interface.
  */
 #ifndef BERTH_CHILD_INTERNAL_H
 #define BERTH_CHILD_INTERNAL_H
@@ -61,9 +61,10 @@ int open_parent_in_root(int step, const char *path);
 void op_wait_sync(const struct plan_op *op);
 /* Waits for one message of `type` (its payload, if any, becomes the state); anything else ends the child. */
 void wait_msg(uint32_t type);
-void op_write_file(int step, const struct plan_op *op);
 void op_fork_report(int step);
 void op_wait_start(int step, const struct plan_op *op);
+/* child_procfs.c: every write into procfs, through a procfs instance of the child's own */
+void op_write_proc(int step, const struct plan_op *op);
 /* child_mounts.c */
 void op_open_root(int step, const struct plan_op *op);
 void op_mount(int step, const struct plan_op *op);

@@ -40,16 +40,6 @@ void wait_msg(uint32_t type) {
   }
 }
 
-void op_write_file(int step, const struct plan_op *op) {
-  const char *path = op->s[0], *content = op->s[1];
-  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) fail(step, errno, path);
-  size_t len = str_len(content);
-  long w = syscall(SYS_write, fd, content, len);
-  if (w != (long)len) fail(step, w < 0 ? errno : EIO, path);
-  close(fd);
-}
-
 /* fork(); the parent half reports the new pid and exits, the child half goes on. */
 void op_fork_report(int step) {
   /* The new process waits on this pipe until Pid is sent: it must never speak on the shared

@@ -18,7 +18,7 @@ enum op_code {
   OP_SEND_SYNC = 2,
   OP_SETNS = 3,
   OP_UNSHARE = 4,
-  OP_WRITE_FILE = 5,
+  OP_WRITE_PROC = 5,
   OP_FORK_REPORT = 6,
   OP_OPEN_ROOT = 7,
   OP_MOUNT = 8,

@@ -7,6 +7,7 @@ import { KNOWN_MOUNT_OPTIONS } from '../plan/mount-options.js';
 import { CAPABILITIES } from '../plan/linux-constants.js';
 import { ACTIONS, ARCHITECTURES, FLAGS, OPERATORS } from '../seccomp/index.js';
 import { BERTH_SUPPORT } from '../host/support.js';
+import type { LsmHost } from '../host/lsm.js';
 import { BERTH_VERSION, SPEC_VERSION } from './version.js';
 
 /**
@@ -30,7 +31,11 @@ export interface FeaturesDocument {
   annotations: Record<string, string>;
 }
 
-export function featuresDocument(commit: string | undefined = process.env.BERTH_COMMIT): FeaturesDocument {
+/**
+ * @param lsm this host's security modules: AppArmor and SELinux are reported enabled only where
+ *   berth applies them here, as runc reports them (features.md: "enabled" on this host).
+ */
+export function featuresDocument(commit: string | undefined = process.env.BERTH_COMMIT, lsm?: LsmHost): FeaturesDocument {
   const flags = Object.keys(FLAGS).sort();
   return {
     ociVersionMin: '1.0.0',
@@ -52,8 +57,8 @@ export function featuresDocument(commit: string | undefined = process.env.BERTH_
         // Flags that need a notify listener apply when a rule uses SCMP_ACT_NOTIFY.
         supportedFlags: flags,
       },
-      apparmor: { enabled: BERTH_SUPPORT.apparmor },
-      selinux: { enabled: BERTH_SUPPORT.selinux },
+      apparmor: { enabled: BERTH_SUPPORT.apparmor && !!lsm?.apparmor.enabled },
+      selinux: { enabled: BERTH_SUPPORT.selinux && !!lsm?.selinux.enabled },
       intelRdt: { enabled: false },
       mountExtensions: { idmap: { enabled: BERTH_SUPPORT.idmapMounts } },
       netDevices: { enabled: true },

@@ -3,9 +3,26 @@
 import fs from 'node:fs';
 import { parseMountinfo } from '../cgroups/detect.js';
 import type { HostFacts } from '../plan/mounts.js';
+import { detectLsm, type LsmHost } from '../host/lsm.js';
 
 let lastCap: number | undefined;
 let permittedCaps: bigint | undefined;
+let lsm: LsmHost | undefined;
+
+/** Read only when a config names a profile or label: most creates never ask. */
+function liveLsm(): LsmHost {
+  lsm ??= detectLsm({
+    read(file) {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    exists: (file) => fs.existsSync(file),
+  });
+  return lsm;
+}
 
 /** CapPrm of this process: capset(2) cannot grant the container more. */
 function readPermittedCaps(): bigint | undefined {
@@ -30,6 +47,7 @@ export function liveHostFacts(): HostFacts {
     permittedCaps,
     mountPointOf,
     mounts: () => parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')),
+    lsm: liveLsm,
   };
 }
 

@@ -5,6 +5,7 @@
 import type { HostLayout } from '../cgroups/detect.js';
 import { CAPABILITIES } from '../plan/linux-constants.js';
 import type { KernelProbe } from '../sys/native.js';
+import { detectLsm } from './lsm.js';
 import type { HostProbe } from './probe.js';
 import { BERTH_SUPPORT } from './support.js';
 
@@ -163,19 +164,18 @@ function seccompFacts(host: HostProbe): Fact[] {
 }
 
 function lsmFacts(host: HostProbe): Fact[] {
-  const apparmor = host.read('/sys/module/apparmor/parameters/enabled')?.trim() === 'Y';
-  const selinux = host.exists('/sys/fs/selinux/enforce');
+  const lsm = detectLsm(host);
   const out: Fact[] = [];
-  if (apparmor && !BERTH_SUPPORT.apparmor) {
-    out.push(fact('apparmor', 'warn', 'enabled on the host', 'berth does not apply process.apparmorProfile (features: apparmor disabled): containers run unconfined by AppArmor; engines that ask for docker-default get no profile'));
+  if (lsm.apparmor.enabled) {
+    out.push(fact('apparmor', 'ok', 'enabled', `process.apparmorProfile is applied (through /proc/${lsm.apparmor.execAttr})`));
   } else {
-    out.push(fact('apparmor', 'ok', apparmor ? 'enabled' : 'not enabled', apparmor ? 'profiles are applied' : 'nothing to do: no profile is expected here'));
+    out.push(fact('apparmor', 'ok', 'not enabled', 'a config with process.apparmorProfile is refused, as with runc; engines send none on such hosts'));
   }
-  if (selinux && !BERTH_SUPPORT.selinux) {
+  if (lsm.selinux.enabled) {
     const enforcing = host.read('/sys/fs/selinux/enforce')?.trim() === '1';
-    out.push(fact('selinux', 'warn', enforcing ? 'enforcing' : 'permissive', 'berth does not apply process.selinuxLabel or linux.mountLabel (features: selinux disabled): containers keep the runtime\'s label'));
+    out.push(fact('selinux', 'ok', enforcing ? 'enforcing' : 'permissive', 'process.selinuxLabel and linux.mountLabel are applied'));
   } else {
-    out.push(fact('selinux', 'ok', selinux ? 'enabled' : 'not enabled', selinux ? 'labels are applied' : 'nothing to do: no label is expected here'));
+    out.push(fact('selinux', 'ok', 'not enabled', 'process.selinuxLabel and linux.mountLabel are skipped with a warning'));
   }
   return out;
 }

@@ -3,10 +3,10 @@
 // the two commands cannot disagree about what berth does.
 
 export const BERTH_SUPPORT = {
-  /** process.apparmorProfile is not applied */
-  apparmor: false,
-  /** process.selinuxLabel / linux.mountLabel are not applied */
-  selinux: false,
+  /** process.apparmorProfile is applied where the host has AppArmor (refused where it has not) */
+  apparmor: true,
+  /** process.selinuxLabel / linux.mountLabel are applied where the host has SELinux (skipped with a warning elsewhere) */
+  selinux: true,
   /** mounts with idmap / ridmap and uidMappings (mount_setattr MOUNT_ATTR_IDMAP) */
   idmapMounts: true,
   /** SCMP_ACT_NOTIFY with linux.seccomp.listenerPath */

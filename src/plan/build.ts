@@ -17,6 +17,7 @@ import { type LaunchPlan, OpCode } from './ops.js';
 import { execCandidates, planHome, planPrivilegedAttributes, planUserAndCwd } from './process.js';
 import { PlanWriter } from './writer.js';
 import { sysctlProcPath } from '../spec/rules/sysctl.js';
+import { effectiveMountLabel, planProcessLabels } from './lsm.js';
 
 /** A process with something to execute; anything less parks the container and `start` refuses it. */
 export function isStartable(spec: Spec): boolean {
@@ -112,7 +113,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     const offsets = spec.linux?.timeOffsets ?? {};
     const lines = Object.entries(offsets).map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}`);
     // Offsets can only be written before any process enters the namespace: before the fork.
-    for (const line of lines) w.add('/linux/timeOffsets', OpCode.WriteFile, [], ['/proc/self/timens_offsets', line]);
+    for (const line of lines) w.add('/linux/timeOffsets', OpCode.WriteProc, [], ['self/timens_offsets', line]);
   }
   if (ns.fork) w.add('/linux/namespaces', OpCode.ForkReport);
   w.add('process setup', OpCode.Setsid);
@@ -120,7 +121,8 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id);
 
   planRootfs(w, spec, input.rootfs, ns.sharesMountNs, facts);
-  planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'), inUserNs);
+  const mountLabel = effectiveMountLabel(spec.linux?.mountLabel, facts.lsm, input.warn);
+  planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'), inUserNs, mountLabel);
   // In any user namespace, created or joined, mknod is refused: devices are bound instead.
   planDevices(w, spec, inUserNs);
 
@@ -151,7 +153,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
   // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
-    w.add(`/linux/sysctl/${key}`, OpCode.WriteFile, [], ['/proc/sys/' + sysctlProcPath(key), value]);
+    w.add(`/linux/sysctl/${key}`, OpCode.WriteProc, [], ['sys/' + sysctlProcPath(key), value]);
   }
   (spec.linux?.readonlyPaths ?? []).forEach((p, i) => w.add(`/linux/readonlyPaths/${i}`, OpCode.ReadonlyPath, [], [p]));
   (spec.linux?.maskedPaths ?? []).forEach((p, i) => w.add(`/linux/maskedPaths/${i}`, OpCode.MaskPath, [], [p]));
@@ -199,7 +201,7 @@ function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks:
 
 export interface ProcessAttributeInput {
   seccomp?: CompiledSeccomp;
-  facts: Pick<HostFacts, 'lastCap' | 'permittedCaps'>;
+  facts: Pick<HostFacts, 'lastCap' | 'permittedCaps' | 'lsm'>;
   /** created or joined a user namespace */
   inUserNs: boolean;
   callerUmask?: number;
@@ -223,6 +225,9 @@ export interface ExecEnv {
 export function planProcessAttributes(w: PlanWriter, proc: Process, input: ProcessAttributeInput): ExecEnv {
   // Read as root, before seccomp and the user switch can stand in the way.
   const home = planHome(w, proc, input.extraEnv);
+  // AppArmor profile and SELinux label for the execve: while still privileged (the procfs
+  // write needs CAP_SYS_ADMIN) and before any seccomp filter.
+  planProcessLabels(w, proc, input.facts.lsm, input.warn);
   // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability step may
   // drop: load it before (as runc does). With no_new_privs it comes last, right before exec.
   if (input.seccomp && !proc.noNewPrivileges) planSeccomp(w, input.seccomp);

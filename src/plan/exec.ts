@@ -107,7 +107,7 @@ export interface ExecPlanInput {
   spec: Spec;
   process: Process;
   rootfs: string;
-  facts: Pick<HostFacts, 'lastCap' | 'permittedCaps'>;
+  facts: Pick<HostFacts, 'lastCap' | 'permittedCaps' | 'lsm'>;
   namespaces: NamespaceEntry;
   /** the container shares the runtime's mount namespace (chrooted into rootfs) */
   sharesMountNs: boolean;

@@ -9,6 +9,8 @@ import { type MountOptions, parseMountOptions, PROPAGATION, UNSUPPORTED_MOUNT_OP
 import { OpCode } from './ops.js';
 import { SyncMsg } from '../sys/sync.js';
 import type { PlanWriter } from './writer.js';
+import type { LsmHost } from '../host/lsm.js';
+import { takesMountLabel, withMountLabel } from './lsm.js';
 
 /** Facts about the host the plan needs; injected so planning stays pure and testable. */
 export interface HostFacts {
@@ -22,6 +24,8 @@ export interface HostFacts {
   mountPointOf?(hostPath: string): string;
   /** the runtime's mount table (/proc/self/mountinfo), in order; asked for --no-pivot only */
   mounts?(): readonly HostMount[];
+  /** the host's security modules; asked only when the config names a label or profile */
+  lsm?(): LsmHost;
 }
 
 /** One line of /proc/self/mountinfo, as far as the plan cares. */
@@ -96,6 +100,8 @@ export function planMounts(
   cgroupViews: readonly CgroupView[],
   cgroupNamespace: boolean,
   userNamespace = false,
+  /** linux.mountLabel, when SELinux applies it on this host (plan/lsm.ts) */
+  mountLabel?: string,
 ): void {
   (spec.mounts ?? []).forEach((m, i) => {
     const origin = `/mounts/${i}`;
@@ -138,7 +144,8 @@ export function planMounts(
       // A read-only /dev is filled first (pts, shm, device nodes) and made read-only at the
       // end, by devReadonlyRemount, as runc does.
       const flags = dest === '/dev' ? opts.flags & ~MS.RDONLY : opts.flags;
-      w.add(origin, OpCode.Mount, [flags, 1, 1, 0], [source, dest, type, opts.data]);
+      const data = mountLabel && takesMountLabel(m) ? withMountLabel(opts.data, mountLabel) : opts.data;
+      w.add(origin, OpCode.Mount, [flags, 1, 1, 0], [source, dest, type, data]);
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });

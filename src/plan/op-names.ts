@@ -7,7 +7,7 @@ const NAMES: Record<number, string> = {
   [OpCode.SendSync]: 'signal parent',
   [OpCode.Setns]: 'setns',
   [OpCode.Unshare]: 'unshare',
-  [OpCode.WriteFile]: 'write',
+  [OpCode.WriteProc]: 'write',
   [OpCode.ForkReport]: 'fork',
   [OpCode.OpenRoot]: 'open rootfs',
   [OpCode.Mount]: 'mount',

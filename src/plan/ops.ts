@@ -17,8 +17,13 @@ export const enum OpCode {
   Setns = 3,
   /** n0 = CLONE_NEW* flags. */
   Unshare = 4,
-  /** s0 = absolute path, s1 = content. Opened O_WRONLY (no create, no truncate), written once. */
-  WriteFile = 5,
+  /**
+   * A write into procfs. s0 = path below the procfs root ("sys/kernel/domainname",
+   * "self/oom_score_adj", "thread-self/attr/exec"), s1 = content. The child opens it beneath a
+   * procfs instance of its own, never by path (native/src/child_procfs.c), so nothing mounted
+   * over /proc can redirect it; written once, no create, no truncate.
+   */
+  WriteProc = 5,
   /** fork(); the parent half sends SyncMsg.Pid with the new pid and exits 0; the child goes on. */
   ForkReport = 6,
   /** s0 = path; the "root" directory fd used by ops that resolve paths in the rootfs. */

@@ -29,7 +29,7 @@ export function planRlimits(w: PlanWriter, proc: Process): void {
 /** Attributes that need privileges the user switch takes away, so they come first. */
 export function planPrivilegedAttributes(w: PlanWriter, spec: Spec, proc: Process, noNewKeyring: boolean, id: string): void {
   if (proc.oomScoreAdj !== undefined) {
-    w.add('/process/oomScoreAdj', OpCode.WriteFile, [], ['/proc/self/oom_score_adj', String(proc.oomScoreAdj)]);
+    w.add('/process/oomScoreAdj', OpCode.WriteProc, [], ['self/oom_score_adj', String(proc.oomScoreAdj)]);
   }
   planRlimits(w, proc);
   const sched = proc.scheduler;

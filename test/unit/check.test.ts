@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkHost, hostReady, type Fact } from '../../src/host/facts.js';
 import { checkJson, checkText } from '../../src/cli/commands/check.js';
+import { detectLsm } from '../../src/host/lsm.js';
 import { featuresDocument } from '../../src/cli/features-document.js';
 import { EINVAL, ENOSYS, fakeHost, FULL_BOUNDING } from '../helpers/check-fake-host.js';
 
@@ -57,14 +58,26 @@ test('a hybrid host names both halves and the controllers in each', () => {
   assert.is(byName(facts, 'clone-into-cgroup').status, 'ok');
 });
 
-test('AppArmor and SELinux enabled: warnings, since berth applies neither (as features says)', () => {
-  const facts = checkHost(fakeHost({ files: { '/sys/module/apparmor/parameters/enabled': 'Y\n', '/sys/fs/selinux/enforce': '1\n' } }));
-  const features = featuresDocument('x').linux as { apparmor: { enabled: boolean }; selinux: { enabled: boolean } };
+test('AppArmor and SELinux enabled: applied, and features says so for this host', () => {
+  const host = fakeHost({ files: { '/sys/module/apparmor/parameters/enabled': 'Y\n', '/sys/fs/selinux/enforce': '1\n' } });
+  const facts = checkHost(host);
+  const features = featuresDocument('x', detectLsm(host)).linux as { apparmor: { enabled: boolean }; selinux: { enabled: boolean } };
+  assert.is(features.apparmor.enabled, true);
+  assert.is(features.selinux.enabled, true);
+  assert.equal([byName(facts, 'apparmor').status, byName(facts, 'apparmor').detail], ['ok', 'enabled']);
+  assert.match(byName(facts, 'apparmor').advice, '/proc/thread-self/attr/exec');
+  assert.equal([byName(facts, 'selinux').status, byName(facts, 'selinux').detail], ['ok', 'enforcing']);
+  assert.ok(hostReady(facts));
+});
+
+test('AppArmor and SELinux absent: features says disabled, check says what happens to a profile or label', () => {
+  const host = fakeHost({ files: { '/sys/module/apparmor/parameters/enabled': 'N\n' } });
+  const facts = checkHost(host);
+  const features = featuresDocument('x', detectLsm(host)).linux as { apparmor: { enabled: boolean }; selinux: { enabled: boolean } };
   assert.is(features.apparmor.enabled, false);
   assert.is(features.selinux.enabled, false);
-  assert.is(byName(facts, 'apparmor').status, 'warn');
-  assert.match(byName(facts, 'selinux').detail, /enforcing/);
-  assert.ok(hostReady(facts), 'an LSM berth does not use does not stop it');
+  assert.match(byName(facts, 'apparmor').advice, 'refused');
+  assert.match(byName(facts, 'selinux').advice, 'skipped with a warning');
 });
 
 test('an old kernel (5.10) without mount_setattr: idmapped mounts missing, still ready', () => {

@@ -164,7 +164,7 @@ test('sysctls are written before readonlyPaths, masks after, and the read-only r
     hostname: undefined,
   });
   const ops = buildLaunchPlan(input(spec)).ops;
-  const iSysctl = ops.findIndex((o) => o.code === OpCode.WriteFile && o.s?.[0] === '/proc/sys/kernel/msgmax');
+  const iSysctl = ops.findIndex((o) => o.code === OpCode.WriteProc && o.s?.[0] === 'sys/kernel/msgmax');
   const iRo = ops.findIndex((o) => o.code === OpCode.ReadonlyPath);
   const iMask = ops.findIndex((o) => o.code === OpCode.MaskPath);
   const iRoot = ops.findIndex((o) => o.code === OpCode.Mount && o.s?.[1] === '/' && ((o.n![0]! & MS.RDONLY) !== 0));
@@ -291,10 +291,10 @@ test('time namespace offsets are written before the fork', () => {
   });
   const plan = buildLaunchPlan(input(spec));
   const ops = plan.ops.map((o) => o.code);
-  const w = plan.ops.find((o) => o.code === OpCode.WriteFile)!;
-  assert.equal(w.s, ['/proc/self/timens_offsets', 'monotonic 10 5']);
-  assert.ok(ops.indexOf(OpCode.Unshare) < ops.indexOf(OpCode.WriteFile));
-  assert.ok(ops.indexOf(OpCode.WriteFile) < ops.indexOf(OpCode.ForkReport));
+  const w = plan.ops.find((o) => o.code === OpCode.WriteProc)!;
+  assert.equal(w.s, ['self/timens_offsets', 'monotonic 10 5']);
+  assert.ok(ops.indexOf(OpCode.Unshare) < ops.indexOf(OpCode.WriteProc));
+  assert.ok(ops.indexOf(OpCode.WriteProc) < ops.indexOf(OpCode.ForkReport));
 });
 
 test('node masks are packed 32 bits a word', () => {
