@@ -9,6 +9,7 @@ import { createContainer, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
 import { exitCodeOf, forwardSignals } from './foreground.js';
 import { startContainer } from './start.js';
+import { phase } from '../profile.js';
 
 export interface RunOptions extends CreateOptions {
   detach: boolean;
@@ -22,6 +23,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   // In the foreground without --console-socket, a terminal's pty master stays with berth.
   const { consoleFd, consoleSized } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket });
   const pid = new StateStore(o.root).read(o.id).pid;
+  phase('state read back');
   if (o.detach) {
     await startContainer(o.root, o.id, o.warn);
     return 0;
@@ -32,6 +34,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   const forwarding = forwardSignals(pid, () => proxy);
   try {
     await startContainer(o.root, o.id, o.warn);
+    phase('started');
   } catch (err) {
     forwarding.send('SIGKILL');
     await exited;
@@ -40,8 +43,10 @@ export async function runContainer(o: RunOptions): Promise<number> {
     throw err;
   }
   const status = await exited;
+  phase('container exited (wait)');
   forwarding.stop();
   await proxy?.finish();
   if (!o.keep) await deleteContainer(o.root, o.id, true, o.warn);
+  phase('deleted');
   return exitCodeOf(status);
 }
