@@ -43,11 +43,12 @@ Options go before <container-id>; everything after it is the command.`,
       const v = stringFlag(p, name);
       return v ? path.resolve(ctx.cwd, v) : undefined;
     };
-    const { execInContainer } = await import('../../container/exec.js');
     try {
       // Before anything else: the container must never reach a writable berth (sealed-exe.ts).
+      // And before exec's own modules load: the first process may be replaced by a re-execution.
       (await import('../../container/sealed-exe.js')).sealExecutable();
       phase('exec: running from read-only binds (sealed-exe)');
+      const { execInContainer } = await import('../../container/exec.js');
       const processFile = abs('process');
       const args = p.positional.slice(1);
       if (!processFile && !args.length) throw new BerthError('exec needs a command to run (or --process FILE)');
