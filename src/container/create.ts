@@ -59,6 +59,8 @@ export interface CreateResult {
   consoleFd: number;
   /** process.consoleSize was given (the proxy then leaves the pty's size alone) */
   consoleSized: boolean;
+  /** the container's init, as recorded in state.json (run waits for it without reading the record back) */
+  pid: number;
 }
 
 const O_CLOEXEC = 0o2000000;
@@ -350,5 +352,5 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   a.closeFds();
   if (plan.forks) await reapWithin(addon, child.pid); // the first stage exits after reporting
   phase('create done');
-  return { consoleFd, consoleSized: !!spec.process?.consoleSize };
+  return { consoleFd, consoleSized: !!spec.process?.consoleSize, pid: initPid };
 }

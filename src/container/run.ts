@@ -3,7 +3,6 @@
 // afterwards unless --keep; --detach returns right after start.
 
 import { native } from '../sys/addon.js';
-import { StateStore } from '../state/store.js';
 import { proxyConsole, type ConsoleProxy } from './console-proxy.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
@@ -21,9 +20,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   // The init may be a grandchild (after the child forks into a pid namespace): become its reaper.
   if (!o.detach) addon.setChildSubreaper();
   // In the foreground without --console-socket, a terminal's pty master stays with berth.
-  const { consoleFd, consoleSized } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket });
-  const pid = new StateStore(o.root).read(o.id).pid;
-  phase('state read back');
+  const { consoleFd, consoleSized, pid } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket });
   if (o.detach) {
     await startContainer(o.root, o.id, o.warn);
     return 0;
