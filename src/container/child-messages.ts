@@ -10,6 +10,7 @@ import { SyncMsg } from '../sys/sync.js';
 import { receiveFromChild } from './child-wait.js';
 import { containerProcessState, sendConsole, sendToSeccompListener } from './fd-passing.js';
 import { launchError } from './launch-error.js';
+import { phase } from '../profile.js';
 
 /** 'done' ends the walk; anything else waits for the next message. */
 export type SyncHandler = (msg: SyncMessage) => void | 'done' | Promise<void | 'done'>;
@@ -29,6 +30,7 @@ export async function walkChildMessages(
 ): Promise<void> {
   for (;;) {
     const msg = receiveFromChild(addon, syncFd);
+    phase(`sync message ${msg ? msg.type : 'end'} received`);
     if (!msg) return onEnd();
     if (msg.fd >= 0) fds.push(msg.fd); // closed by the caller, unless a handler takes it
     const handler = handlers[msg.type as SyncMsg];

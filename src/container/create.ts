@@ -37,6 +37,7 @@ import { sealExecutable } from './sealed-exe.js';
 import { writePidFile } from './pid-file.js';
 import { killAll, waitGone } from './processes.js';
 import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
+import { phase } from '../profile.js';
 
 export interface CreateOptions {
   root: string;
@@ -58,6 +59,8 @@ export interface CreateResult {
   consoleFd: number;
   /** process.consoleSize was given (the proxy then leaves the pty's size alone) */
   consoleSized: boolean;
+  /** the container's init, as recorded in state.json (run waits for it without reading the record back) */
+  pid: number;
 }
 
 const O_CLOEXEC = 0o2000000;
@@ -143,8 +146,10 @@ function listenFds(): number {
 }
 
 export async function createContainer(o: CreateOptions): Promise<CreateResult> {
+  phase('create: modules loaded');
   validateId(o.id);
   const loaded = loadBundle(o.bundle, { startable: false }); // process is optional at create; start refuses (runtime.md)
+  phase('config loaded and validated');
   loaded.warnings.forEach(o.warn);
   checkConsoleOptions(loaded.spec, o.consoleSocket, !!o.consoleProxy);
   // Joining an existing pid namespace shows the child to that namespace before its execve:
@@ -171,6 +176,7 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   // Held until create returns: others see a create in progress, not a leftover (half-created.ts).
   const lock = lockContainer(store, o.id);
   acquired.lockFd = lock.fd;
+  phase('state directory and lock');
   try {
     return await launch(o, loaded.spec, loaded.bundle, loaded.rootfs, acquired);
   } catch (err) {
@@ -200,6 +206,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     { warn: o.warn, attachDeviceProgram: (dir, insns) => attachDeviceProgram(addon, dir, insns) },
   );
   const cgroupFd = cgroup.openForClone();
+  phase('cgroups made and limited');
   if (cgroupFd >= 0) a.fds.push(cgroupFd);
 
   const namespaceFds = new Map<number, number>();
@@ -218,6 +225,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
 
   const seccomp = spec.linux?.seccomp && isStartable(spec) ? compileSeccompProgram(spec.linux.seccomp, addon) : undefined;
   seccomp?.warnings.forEach(o.warn);
+  phase('seccomp compiled');
 
   const listen = listenFds();
   const hooks = spec.hooks ?? {};
@@ -242,12 +250,14 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     warn: o.warn,
   });
 
+  phase('plan built');
   if (plan.sharesMountNs) {
     a.hostRootfs = { path: rootfs, mountIdBelow: mountIdAt(addon, rootfs) };
     o.warn('config.json /linux/namespaces: no mount namespace, so the container shares the host\'s mounts and is only chrooted (a process with CAP_SYS_CHROOT can leave a chroot)');
   }
   const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops });
   a.childPid = child.pid;
+  phase('child spawned (clone3)');
   a.fds.push(child.syncFd);
   let initPid = plan.forks ? 0 : child.pid;
   a.initPid = initPid;
@@ -262,6 +272,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   if (spec.linux?.namespaces?.some((n) => n.type === 'user' && !n.path)) {
     writeIdMaps(child.pid, spec.linux.uidMappings ?? [], spec.linux.gidMappings ?? []);
   }
+  phase('child placed in cgroups, id maps');
   if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);
 
   let devicesMoved = false;
@@ -315,6 +326,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     throw new LaunchError('the container process exited before it was ready', 0);
   });
 
+  phase('child ready (parked on the exec fifo)');
   const startTime = readStartTime(initPid);
   if (startTime === null) throw new LaunchError('the container process exited before it was ready', 0);
   const state: StoredState = {
@@ -334,9 +346,11 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     ...(a.hostRootfs ? { rootfsMountBelow: a.hostRootfs.mountIdBelow } : {}),
   };
   store.write(o.id, state);
+  phase('state written');
   if (o.pidFile) writePidFile(o.pidFile, initPid);
   if (consoleFd >= 0) a.fds.splice(a.fds.indexOf(consoleFd), 1); // the caller's now
   a.closeFds();
   if (plan.forks) await reapWithin(addon, child.pid); // the first stage exits after reporting
-  return { consoleFd, consoleSized: !!spec.process?.consoleSize };
+  phase('create done');
+  return { consoleFd, consoleSized: !!spec.process?.consoleSize, pid: initPid };
 }

@@ -12,6 +12,7 @@ import { native } from '../sys/addon.js';
 import { detachRootfsBind } from './shared-mount-ns.js';
 import { removeHalfCreated } from './half-created.js';
 import { statusOf } from './status.js';
+import { phase } from '../profile.js';
 
 export async function deleteContainer(root: string, id: string, force: boolean, warn: (msg: string) => void): Promise<void> {
   const store = new StateStore(root);
@@ -30,6 +31,7 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     if ((status === 'running' || status === 'paused') && !force) {
       throw new InvalidState(`cannot delete container ${id} that is not stopped: ${status}`);
     }
+    phase('delete: state read, status known');
     const cgroup = cgroupManagerFromRecord(st.cgroup);
     if (status !== 'stopped') {
       // A created container was never started: runc deletes it without --force, and
@@ -49,7 +51,9 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
       const { runHostHooks } = await import('../hooks/run.js');
       runHostHooks('poststop', st.hooks.poststop, JSON.stringify(hookState(st, id, st.pid, st.bundle, 'stopped')), warn);
     }
+    phase('delete: processes gone, poststop hooks');
     cgroup.destroy();
+    phase('delete: cgroups removed');
     store.remove(id);
   });
 }

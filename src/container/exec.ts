@@ -29,6 +29,7 @@ import { liveHostFacts } from './host-facts.js';
 import { writePidFile } from './pid-file.js';
 import { killAll, waitGone } from './processes.js';
 import { statusOf } from './status.js';
+import { phase } from '../profile.js';
 
 export interface ExecOptions extends ExecProcessFlags {
   root: string;
@@ -101,6 +102,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   const store = new StateStore(o.root);
   const st = store.read(o.id);
   checkRunnable(store, st, o.ignorePaused);
+  phase('exec: state read, status known');
   // The container's config as create saw it (runc also reads the bundle's config.json).
   const loaded = loadBundle(st.bundle, { startable: false });
   const spec = loaded.spec;
@@ -111,6 +113,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   for (const dir of Object.values(cgroupRecord.paths)) {
     if (!fs.existsSync(dir)) throw new BerthError(`--cgroup: ${dir} does not exist`);
   }
+  phase('exec: config loaded and validated');
   const seccomp = spec.linux?.seccomp ? compileSeccompProgram(spec.linux.seccomp, addon) : undefined;
 
   const fds: number[] = [];
@@ -157,10 +160,12 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
       warn: o.warn,
     });
     seccomp?.warnings.forEach(o.warn);
+    phase('exec: namespaces opened, seccomp, plan built');
     // The init must still be the one the record names: a pid reused since then is someone else.
     checkRunnable(store, st, o.ignorePaused);
     const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops });
     childPid = child.pid;
+    phase('exec: child spawned (clone3)');
     pid = plan.forks ? 0 : child.pid;
     fds.push(child.syncFd);
     const consoleSocketFd = proc.terminal && o.consoleSocket ? connectConsoleSocket(addon, o.consoleSocket) : -1;
@@ -184,6 +189,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     closeFds();
     if (o.pidFile) writePidFile(o.pidFile, pid);
     succeeded = true;
+    phase('exec: process executed');
   } finally {
     if (!succeeded) {
       forwarding?.stop();
@@ -199,6 +205,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   ready = true;
   forwarding.flush();
   const status = await exited;
+  phase('exec: process exited (wait)');
   forwarding.stop();
   await proxy?.finish();
   return exitCodeOf(status);

@@ -3,12 +3,12 @@
 // afterwards unless --keep; --detach returns right after start.
 
 import { native } from '../sys/addon.js';
-import { StateStore } from '../state/store.js';
 import { proxyConsole, type ConsoleProxy } from './console-proxy.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
 import { exitCodeOf, forwardSignals } from './foreground.js';
 import { startContainer } from './start.js';
+import { phase } from '../profile.js';
 
 export interface RunOptions extends CreateOptions {
   detach: boolean;
@@ -20,8 +20,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   // The init may be a grandchild (after the child forks into a pid namespace): become its reaper.
   if (!o.detach) addon.setChildSubreaper();
   // In the foreground without --console-socket, a terminal's pty master stays with berth.
-  const { consoleFd, consoleSized } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket });
-  const pid = new StateStore(o.root).read(o.id).pid;
+  const { consoleFd, consoleSized, pid } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket });
   if (o.detach) {
     await startContainer(o.root, o.id, o.warn);
     return 0;
@@ -32,6 +31,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   const forwarding = forwardSignals(pid, () => proxy);
   try {
     await startContainer(o.root, o.id, o.warn);
+    phase('started');
   } catch (err) {
     forwarding.send('SIGKILL');
     await exited;
@@ -40,8 +40,10 @@ export async function runContainer(o: RunOptions): Promise<number> {
     throw err;
   }
   const status = await exited;
+  phase('container exited (wait)');
   forwarding.stop();
   await proxy?.finish();
   if (!o.keep) await deleteContainer(o.root, o.id, true, o.warn);
+  phase('deleted');
   return exitCodeOf(status);
 }

@@ -14,12 +14,14 @@ import { native } from '../sys/addon.js';
 import { killAll, waitGone } from './processes.js';
 import { hookState } from './hook-state.js';
 import { statusOf } from './status.js';
+import { phase } from '../profile.js';
 
 export async function startContainer(root: string, id: string, warn: (msg: string) => void): Promise<void> {
   const store = new StateStore(root);
   await withContainerLock(store, id, async () => {
     const st = store.read(id);
     const status = statusOf(store, st);
+    phase('start: state read, status known');
     if (status === 'stopped') throw new InvalidState('cannot start a container that has stopped');
     if (status === 'running') throw new InvalidState('cannot start an already running container');
     if (status === 'paused') throw new InvalidState('cannot start a container in the paused state');
@@ -27,6 +29,7 @@ export async function startContainer(root: string, id: string, warn: (msg: strin
     const failure = releaseInit(store.fifoPath(id));
     // The fifo's absence is what marks the container running (state/status.ts).
     fs.unlinkSync(store.fifoPath(id));
+    phase('start: init released, program executed');
     if (failure) {
       await stop(st);
       throw new BerthError(`the container process failed before running the program, and is stopped: ${failure}`);

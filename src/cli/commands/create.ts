@@ -5,6 +5,7 @@ import type { CreateOptions } from '../../container/create.js';
 import { validateId } from '../../state/id.js';
 import { boolFlag, stringFlag, uintFlag, type FlagDef, type ParsedArgs } from '../args.js';
 import type { Command, Context } from '../context.js';
+import { reportProfileAtExit } from '../profile-report.js';
 
 export const CREATE_FLAGS: FlagDef[] = [
   { name: 'bundle', short: 'b', type: 'string', value: 'DIR', help: 'the bundle directory (default: the current directory)' },
@@ -44,6 +45,7 @@ container's status is "created" meanwhile. Errors in config.json name the JSON p
   flags: CREATE_FLAGS,
   args: { min: 1, max: 1 },
   async run(p, ctx) {
+    reportProfileAtExit();
     const options = createOptions(p, ctx);
     const { createContainer } = await import('../../container/create.js');
     await createContainer(options);

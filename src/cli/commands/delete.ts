@@ -4,6 +4,7 @@ import { ContainerNotFound } from '../../errors.js';
 import { validateId } from '../../state/id.js';
 import { boolFlag } from '../args.js';
 import type { Command } from '../context.js';
+import { reportProfileAtExit } from '../profile-report.js';
 
 export const command: Command = {
   name: 'delete',
@@ -15,6 +16,7 @@ which containerd relies on.`,
   flags: [{ name: 'force', short: 'f', type: 'bool', help: 'kill a running container first; a missing one is not an error' }],
   args: { min: 1, max: 1 },
   async run(p, ctx) {
+    reportProfileAtExit();
     const id = validateId(p.positional[0]!);
     const force = boolFlag(p, 'force');
     const { deleteContainer } = await import('../../container/delete.js');

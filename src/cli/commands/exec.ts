@@ -4,6 +4,8 @@ import path from 'node:path';
 import { BerthError } from '../../errors.js';
 import { boolFlag, listFlag, stringFlag, uintFlag } from '../args.js';
 import type { Command } from '../context.js';
+import { reportProfileAtExit } from '../profile-report.js';
+import { phase } from '../../profile.js';
 
 export const command: Command = {
   name: 'exec',
@@ -36,14 +38,17 @@ Options go before <container-id>; everything after it is the command.`,
   args: { min: 1, max: Number.MAX_SAFE_INTEGER },
   rawTail: true,
   async run(p, ctx) {
+    reportProfileAtExit();
     const abs = (name: string) => {
       const v = stringFlag(p, name);
       return v ? path.resolve(ctx.cwd, v) : undefined;
     };
-    const { execInContainer } = await import('../../container/exec.js');
     try {
       // Before anything else: the container must never reach a writable berth (sealed-exe.ts).
+      // And before exec's own modules load: the first process may be replaced by a re-execution.
       (await import('../../container/sealed-exe.js')).sealExecutable();
+      phase('exec: running from read-only binds (sealed-exe)');
+      const { execInContainer } = await import('../../container/exec.js');
       const processFile = abs('process');
       const args = p.positional.slice(1);
       if (!processFile && !args.length) throw new BerthError('exec needs a command to run (or --process FILE)');

@@ -3,6 +3,7 @@
 import { boolFlag } from '../args.js';
 import type { Command } from '../context.js';
 import { CREATE_FLAGS, createOptions } from './create.js';
+import { reportProfileAtExit } from '../profile-report.js';
 
 export const command: Command = {
   name: 'run',
@@ -18,6 +19,7 @@ with the init's exit status (128+N when signal N killed it).`,
   ],
   args: { min: 1, max: 1 },
   async run(p, ctx) {
+    reportProfileAtExit();
     const options = { ...createOptions(p, ctx), detach: boolFlag(p, 'detach'), keep: boolFlag(p, 'keep') };
     const { runContainer } = await import('../../container/run.js');
     return runContainer(options);

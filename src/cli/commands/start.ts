@@ -2,6 +2,7 @@
 
 import { validateId } from '../../state/id.js';
 import type { Command } from '../context.js';
+import { reportProfileAtExit } from '../profile-report.js';
 
 export const command: Command = {
   name: 'start',
@@ -11,6 +12,7 @@ runs the startContainer hooks and executes process.args. poststart hooks run aft
   flags: [],
   args: { min: 1, max: 1 },
   async run(p, ctx) {
+    reportProfileAtExit();
     const id = validateId(p.positional[0]!);
     const { startContainer } = await import('../../container/start.js');
     await startContainer(ctx.root, id, (msg) => ctx.log.warn(msg));

@@ -1,0 +1,17 @@
+// Prints the phase profile (src/profile.ts) to stderr when the process exits, if BERTH_PROFILE
+// is set. The container commands call `reportProfileAtExit` first thing.
+
+import fs from 'node:fs';
+import { phase, profileLines, profiling } from '../profile.js';
+
+let registered = false;
+
+export function reportProfileAtExit(): void {
+  if (!profiling() || registered) return;
+  registered = true;
+  phase('start-up done (command parsed)');
+  process.on('exit', () => {
+    phase('exit');
+    fs.writeSync(2, profileLines().join('\n') + '\n');
+  });
+}
