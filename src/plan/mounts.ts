@@ -138,7 +138,9 @@ export function planMounts(
       // A read-only /dev is filled first (pts, shm, device nodes) and made read-only at the
       // end, by devReadonlyRemount, as runc does.
       const flags = dest === '/dev' ? opts.flags & ~MS.RDONLY : opts.flags;
-      w.add(origin, OpCode.Mount, [flags, 1, 1, 0], [source, dest, type, opts.data]);
+      // proc and sysfs only on an ordinary directory (n5 = 1): never through a symlink.
+      const ordinaryDir = type === 'proc' || type === 'sysfs' ? 1 : 0;
+      w.add(origin, OpCode.Mount, [flags, 1, 1, 0, 0, ordinaryDir], [source, dest, type, opts.data]);
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });
