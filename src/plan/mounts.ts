@@ -139,8 +139,8 @@ export function planMounts(
       // end, by devReadonlyRemount, as runc does.
       const flags = dest === '/dev' ? opts.flags & ~MS.RDONLY : opts.flags;
       // proc and sysfs only on an ordinary directory (n5 = 1): never through a symlink.
-      const ordinaryDir = type === 'proc' || type === 'sysfs' ? 1 : 0;
-      w.add(origin, OpCode.Mount, [flags, 1, 1, 0, 0, ordinaryDir], [source, dest, type, opts.data]);
+      const ordinaryDir = type === 'proc' || type === 'sysfs' ? [0, 1] : [];
+      w.add(origin, OpCode.Mount, [flags, 1, 1, 0, ...ordinaryDir], [source, dest, type, opts.data]);
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });
