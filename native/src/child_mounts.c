@@ -32,6 +32,7 @@ struct berth_mount_attr {
 #define BERTH_OPEN_TREE_CLONE 1
 #define BERTH_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #define BERTH_MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#define BERTH_MOVE_MOUNT_T_SYMLINKS 0x00000010
 #define BERTH_MOUNT_ATTR_IDMAP 0x00100000
 #define BERTH_AT_RECURSIVE 0x8000
 
@@ -58,6 +59,17 @@ void op_mount(int step, const struct plan_op *op) {
   if (target_in_root) {
     if (create && (err = make_in_root(target, create, 0755)) != 0) fail(step, err, target);
     if ((err = resolve_for_mount(target, target_buf, &target_fd)) != 0) fail(step, err, target);
+    /* n5 = 1 (proc, sysfs): the destination itself must be a directory, not a symlink in the
+     * rootfs sending the mount elsewhere (the CVE-2023-28642 class): berth writes process
+     * attributes under /proc later, and they must land in this procfs. */
+    if (op->n_count > 5 && op->n[5] == 1) {
+      int own = open_in_root(target, O_PATH | O_NOFOLLOW);
+      struct stat st;
+      if (own < 0 || fstat(own, &st) < 0) fail(step, errno, target);
+      if (S_ISLNK(st.st_mode)) fail(step, ELOOP, target);
+      if (!S_ISDIR(st.st_mode)) fail(step, ENOTDIR, target);
+      close(own);
+    }
     mount_target = target_buf;
   }
   if (source_in_root && source) {
@@ -177,6 +189,28 @@ void op_move_root(int step, const struct plan_op *op) {
   if (chdir("/") < 0) fail(step, errno, "/");
 }
 
+/*
+ * A masked file gets the null device bound over it. The container's /dev/null is the
+ * container's: a symlink to /proc/sys/kernel/core_pattern or a regular file there would be
+ * bound instead, making a host file readable and writable at the masked path (the
+ * CVE-2025-31133 class). So /dev/null is opened without following a symlink, must be the
+ * character device 1:3, and that very descriptor is what gets bound (open_tree, move_mount:
+ * nothing is looked up twice).
+ */
+static void mask_with_null(int step, const char *path) {
+  int null_fd = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (null_fd < 0) fail(step, errno, "/dev/null");
+  struct stat st;
+  if (fstat(null_fd, &st) < 0) fail(step, errno, "/dev/null");
+  if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) fail(step, ENODEV, "/dev/null (not the null device 1:3)");
+  int tree = (int)syscall(SYS_open_tree, null_fd, "", BERTH_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
+  if (tree < 0) fail(step, errno, "/dev/null");
+  /* MOVE_MOUNT_T_SYMLINKS: the masked path is followed as mount(2) follows it. */
+  if (syscall(SYS_move_mount, tree, "", AT_FDCWD, path, BERTH_MOVE_MOUNT_F_EMPTY_PATH | BERTH_MOVE_MOUNT_T_SYMLINKS) < 0) fail(step, errno, path);
+  close(tree);
+  close(null_fd);
+}
+
 void op_mask_path(int step, const struct plan_op *op) {
   const char *path = op->s[0];
   struct stat st;
@@ -184,9 +218,11 @@ void op_mask_path(int step, const struct plan_op *op) {
     if (errno == ENOENT) return;
     fail(step, errno, path);
   }
-  int rc = S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, "ro")
-                               : mount("/dev/null", path, NULL, MS_BIND, NULL);
-  if (rc < 0) fail(step, errno, path);
+  if (!S_ISDIR(st.st_mode)) {
+    mask_with_null(step, path);
+    return;
+  }
+  if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "ro") < 0) fail(step, errno, path);
 }
 
 void op_readonly_path(int step, const struct plan_op *op) {

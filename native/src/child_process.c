@@ -9,6 +9,7 @@
 
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -156,6 +157,24 @@ void prepare_stdio(int count) {
 
 /* The first candidate that is an executable regular file wins. Nothing there: ENOENT naming
  * the first candidate; something there but not executable: that error, naming it. */
+/*
+ * Opens `path` (relative to the root and cwd the process has now) without crossing a magic
+ * link. Until execve the child still holds the runtime's descriptors (close-on-exec only), so
+ * /proc/self/fd/N in process.cwd or args[0] would name a runtime file outside the container
+ * (the CVE-2024-21626 class); such a path fails with ELOOP instead.
+ */
+static int open_no_magiclinks(const char *path, uint64_t flags) {
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = flags | O_CLOEXEC;
+  how.resolve = RESOLVE_NO_MAGICLINKS;
+  long fd;
+  do {
+    fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+  } while (fd < 0 && errno == EINTR);
+  return (int)fd;
+}
+
 void op_resolve_exec(int step, const struct plan_op *op) {
   int err = ENOENT;
   const char *culprit = op->s_count ? op->s[0] : "";
@@ -163,9 +182,12 @@ void op_resolve_exec(int step, const struct plan_op *op) {
     const char *path = op->s[i];
     struct stat st;
     int e = 0;
-    if (stat(path, &st) < 0) e = errno;
+    int fd = open_no_magiclinks(path, O_PATH);
+    if (fd < 0) e = errno;
+    else if (fstat(fd, &st) < 0) e = errno;
     else if (!S_ISREG(st.st_mode)) e = EACCES;
     else if (syscall(SYS_faccessat, AT_FDCWD, path, X_OK, 0) < 0) e = errno;
+    if (fd >= 0) close(fd);
     if (e == 0) {
       g_exec_path = path;
       return;
@@ -185,7 +207,14 @@ static int g_chdir_pending;
 void op_chdir(int step, const struct plan_op *op) {
   const char *dir = op->s[0];
   if (op->n[0] == 2 && !g_chdir_pending) return;
-  if (syscall(SYS_chdir, dir) == 0) {
+  int fd = open_no_magiclinks(dir, O_PATH | O_DIRECTORY);
+  int rc = fd < 0 ? -1 : (int)syscall(SYS_fchdir, fd);
+  if (fd >= 0) {
+    int err = errno;
+    close(fd);
+    errno = err;
+  }
+  if (rc == 0) {
     g_chdir_pending = 0;
     return;
   }

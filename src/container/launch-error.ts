@@ -18,6 +18,11 @@ export function launchError(plan: LaunchPlan, msg: SyncMessage, addon: NativeAdd
     const arg0 = plan.ops.find((o) => o.code === OpCode.Exec)?.s?.[0] ?? detail;
     return new LaunchError(`exec: "${arg0}": executable file not found in $PATH`, msg.errno);
   }
+  if (op?.code === OpCode.Mount && op.n?.[5] === 1 && (msg.errno === 40 || msg.errno === 20)) {
+    // ELOOP, ENOTDIR: a proc or sysfs destination that is a symlink or a file in the rootfs.
+    const kind = msg.errno === 40 ? 'a symlink' : 'not a directory';
+    return new LaunchError(`${source} ${origin}/destination: ${op.s?.[2]} must be mounted on an ordinary directory, and ${detail} in the rootfs is ${kind}`, msg.errno);
+  }
   const where = origin.startsWith('/') ? `${source} ${origin}` : origin;
   const what = op ? opName(op.code) : 'setup';
   return new LaunchError(`${where}: ${what}${detail ? ` ${detail}` : ''}: ${reason}`, msg.errno);

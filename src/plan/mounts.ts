@@ -145,7 +145,9 @@ export function planMounts(
       // end, by devReadonlyRemount, as runc does.
       const flags = dest === '/dev' ? opts.flags & ~MS.RDONLY : opts.flags;
       const data = mountLabel && takesMountLabel(m) ? withMountLabel(opts.data, mountLabel) : opts.data;
-      w.add(origin, OpCode.Mount, [flags, 1, 1, 0], [source, dest, type, data]);
+      // proc and sysfs only on an ordinary directory (n5 = 1): never through a symlink.
+      const ordinaryDir = type === 'proc' || type === 'sysfs' ? [0, 1] : [];
+      w.add(origin, OpCode.Mount, [flags, 1, 1, 0, ...ordinaryDir], [source, dest, type, data]);
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });

@@ -36,6 +36,7 @@ export const enum OpCode {
    * n4 = config mount index + 1 of a bind the parent may make instead (0 = none): when the
    * child's mount(2) fails with EACCES or EPERM (a source its user namespace cannot reach), it
    * sends SyncMsg.PrivilegedBind with value = n4 - 1 and waits for SyncMsg.BindDone.
+   * n5 = 1 (proc, sysfs): the target itself must be a directory, not a symlink (ELOOP, ENOTDIR).
    */
   Mount = 8,
   /**

@@ -87,6 +87,8 @@ const RULES: [string, (s: any) => void, string, string][] = [
   ['mount destinations are not empty', (s) => (s.mounts[2].destination = ''), '/mounts/2/destination', 'is empty'],
   ['no mount over /', (s) => (s.mounts[2].destination = '/tmp/..'), '/mounts/2/destination', "container's / itself"],
   ['no mount inside /proc', (s) => (s.mounts[2].destination = '/proc/self/attr'), '/mounts/2/destination', 'inside /proc'],
+  ['only proc over /proc', (s) => (s.mounts[2].destination = '/proc/'), '/mounts/2/destination', 'must be a proc mount'],
+  ['no bind of a plain directory over /proc', (s) => s.mounts.push({ destination: '/proc', type: 'bind', source: '/tmp', options: ['rbind'] }), '/mounts/3/destination', 'not a bind of /tmp'],
   ['bind mounts have a source', (s) => delete s.mounts[1].source, '/mounts/1/source', 'needs a source'],
   ['id-mapped mounts have both mappings', (s) => delete s.mounts[1].gidMappings, '/mounts/1/gidMappings', 'along with uidMappings'],
   ['idmap without mappings needs a user namespace', (s) => { s.linux.namespaces.splice(5, 1); delete s.linux.uidMappings; delete s.linux.gidMappings; delete s.mounts[1].uidMappings; delete s.mounts[1].gidMappings; }, '/mounts/1/options', 'needs a user namespace'],
@@ -151,6 +153,7 @@ test('what the rules allow: relative-free joins, %d templates, the lxcfs files, 
     s.linux.namespaces[5].path = '/proc/1/ns/user';
     s.linux.netDevices = { eth1: { name: 'veth%d' }, eth2: { name: 'veth%d' } };
     s.mounts.push({ destination: '/proc/meminfo', source: '/var/lib/lxcfs/proc/meminfo', options: ['bind'] });
+    s.mounts.push({ destination: '/proc', type: 'bind', source: '/proc', options: ['rbind'] }); // a procfs source
     s.mounts.push({ destination: '/srv//data/./x/../y', type: 'tmpfs', source: 'tmpfs' });
     s.linux.devices.push({ ...s.linux.devices[0] }); // the same node twice
     s.linux.sysctl = { 'fs.mqueue.msg_max': '10', 'kernel.domainname': 'example.test', 'kernel.hostname': '', 'net.ipv4.conf.eth0/100.forwarding': '1' };

@@ -1,6 +1,7 @@
 // Rules for paths inside the container: mounts (destination, bind source, id-mapped mounts),
 // device nodes, masked and read-only paths.
 
+import fs from 'node:fs';
 import type { Mount, Spec } from '../types.js';
 import type { Findings } from './findings.js';
 import type { NamespaceView } from './namespace-view.js';
@@ -13,6 +14,17 @@ const PROC_FILES_ALLOWED = [
   '/proc/cpuinfo', '/proc/diskstats', '/proc/meminfo', '/proc/stat', '/proc/swaps', '/proc/uptime',
   '/proc/loadavg', '/proc/slabinfo', '/proc/net/dev', '/proc/sys/kernel/ns_last_pid', '/proc/sys/crypto/fips_enabled',
 ];
+
+// A bind over /proc is kept only when its source is itself a procfs (the host's /proc, as
+// rootless engines bind it); anything else there would catch what berth writes under /proc.
+const PROC_SUPER_MAGIC = 0x9fa0;
+function isProcfs(source: string | undefined): boolean {
+  try {
+    return source !== undefined && fs.statfsSync(source).type === PROC_SUPER_MAGIC;
+  } catch {
+    return false;
+  }
+}
 
 const isBind = (m: Mount) => m.type === 'bind' || (m.options ?? []).some((o) => o === 'bind' || o === 'rbind');
 
@@ -29,6 +41,9 @@ export function checkMounts(f: Findings, spec: Spec, ns: NamespaceView): void {
     if (inside === '/') f.fail(atDest, `"${dest}" is the container's / itself; give the root filesystem in /root/path`);
     if (isWithin(inside, '/proc') && inside !== '/proc' && !PROC_FILES_ALLOWED.includes(inside)) {
       f.fail(atDest, `"${dest}" is inside /proc; only /proc itself and the files lxcfs provides may be mounted there`);
+    }
+    if (inside === '/proc' && m.type !== 'proc' && !(isBind(m) && isProcfs(m.source))) {
+      f.fail(atDest, `"${dest}" must be a proc mount (type "proc", or a bind of a procfs), not ${isBind(m) ? `a bind of ${m.source}` : `type "${m.type ?? ''}"`}: berth writes process attributes under /proc`);
     }
     if (m.source !== undefined && hasNul(m.source)) f.fail(`${at}/source`, 'the source contains a NUL byte');
     if (isBind(m) && !m.source) f.fail(`${at}/source`, 'a bind mount needs a source');
