@@ -17,8 +17,19 @@ import type { IdMapping, Mount, Spec } from '../spec/types.js';
 import type { NativeAddon } from '../sys/native.js';
 import { SyncMsg } from '../sys/sync.js';
 import { writeIdMaps } from './id-maps.js';
+import { idmapRefusalHint } from './idmap-refusal.js';
 
 const O_CLOEXEC = 0o2000000;
+const EINVAL = 22;
+
+/** Why an idmapped bind of source was refused, when the filesystem explains it. */
+function refusalHint(source: string): string | undefined {
+  try {
+    return idmapRefusalHint(fs.statfsSync(source).type, fs.readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
 
 export interface IdmappedMount {
   index: number;
@@ -130,8 +141,9 @@ async function bindInChildMountNs(
   const status = await addon.waitPid(helper.pid);
   if (msg?.type === SyncMsg.Error) {
     const detail = msg.payload.toString('utf8').replace(/\0+$/, '');
-    const what = opName(ops[msg.step]?.code ?? OpCode.IdmapBind);
-    throw new ConfigError(origin, `${what}${detail ? ` ${detail}` : ''}: ${addon.strerror(msg.errno)}`);
+    const code = ops[msg.step]?.code ?? OpCode.IdmapBind;
+    const hint = code === OpCode.IdmapBind && msg.errno === EINVAL ? refusalHint(source) : undefined;
+    throw new ConfigError(origin, `${opName(code)}${detail ? ` ${detail}` : ''}: ${addon.strerror(msg.errno)}${hint ? ` (${hint})` : ''}`);
   }
   if (status.code !== 0) throw new ConfigError(origin, `the helper making the bind failed (status ${status.code ?? status.signal})`);
 }

@@ -86,8 +86,14 @@ function interfaceFacts(host: HostProbe, layout: HostLayout | undefined): Fact[]
     ? fact('mount_setattr', 'ok', 'available', 'idmapped mounts and recursive mount attributes (rro, rnosuid, ...) work')
     : fact('mount_setattr', 'missing', 'ENOSYS', 'mounts with idmap/ridmap or recursive attributes fail (needs Linux 5.12)'));
   if (BERTH_SUPPORT.idmapMounts) {
+    const release = host.read('/proc/sys/kernel/osrelease')?.trim() ?? '';
+    const v = kernelVersion(release);
+    const noTmpfs = v !== undefined && !atLeast(v, 6, 3);
     out.push(setattr.there
-      ? fact('idmapped-mounts', 'ok', 'supported by berth and the kernel', 'whether a filesystem allows them depends on the filesystem (ext4, xfs, btrfs, tmpfs since 6.3, overlayfs since 5.19)')
+      ? fact('idmapped-mounts', 'ok', noTmpfs ? `supported by berth and the kernel, but not on tmpfs before Linux 6.3 (this is ${release})` : 'supported by berth and the kernel',
+        noTmpfs
+          ? 'idmap/ridmap sources on tmpfs (/tmp, /run on many hosts) are refused here; ext4, xfs, btrfs and overlayfs (5.19) allow them'
+          : 'whether a filesystem allows them depends on the filesystem (ext4, xfs, btrfs, tmpfs since 6.3, overlayfs since 5.19)')
       : fact('idmapped-mounts', 'missing', 'kernel has no mount_setattr', 'configs with mount uidMappings/gidMappings fail here'));
   }
   out.push(host.exists('/proc/self/ns/time')

@@ -1,6 +1,8 @@
 // What engines do to a running container besides the lifecycle: ps, pause/resume, update,
 // events, all through dist/berth on real containers, with the effect checked in the cgroup
-// files and the process table. Plus the v2 freezer on the real cgroup2 mount.
+// files and the process table. Plus the v2 freezer on the real cgroup2 mount. The files are
+// the host's: v1 hierarchies here (hybrid), the container's one cgroup2 directory on a pure v2
+// host (the VM suite's guest runs this file too).
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +12,12 @@ import * as assert from 'uvu/assert';
 import { cgroupManagerFor } from '../../src/cgroups/index.js';
 import { berth, berthBin, makeBundle, sleepMs, stateOf, uniqueId, type Bundle } from '../helpers/berth.js';
 import { minimalSpec } from '../helpers/specs.js';
-import { keepingRootControl, V2_MOUNT } from '../helpers/unified-root.js';
+import { keepingRootControl, pureV2, V2_MOUNT } from '../helpers/unified-root.js';
+
+const V2 = pureV2();
+/** The container's file of a controller: in that controller's v1 hierarchy, or its v2 cgroup. */
+const cgFile = (paths: Record<string, string>, controller: string, file: string) => path.join(V2 ? paths['']! : paths[controller]!, file);
+const MiB = (n: number) => String(n * 2 ** 20);
 
 function sleeper(tag: string): { b: Bundle; id: string; pid: number; paths: Record<string, string> } {
   const spec = minimalSpec();
@@ -57,12 +64,15 @@ test('ps: the host ps table reduced to the container, json pids, ps arguments af
 test('pause / resume: the freezer, status paused in state and list, runc\'s refusals', () => {
   const c = sleeper('pause');
   try {
-    const freezer = path.join(c.paths['freezer']!, 'freezer.state');
+    // v1: freezer.state FROZEN/THAWED; v2: cgroup.freeze 1/0, and cgroup.events says frozen.
+    const freezer = cgFile(c.paths, 'freezer', V2 ? 'cgroup.freeze' : 'freezer.state');
+    const [FROZEN, THAWED] = V2 ? ['1', '0'] : ['FROZEN', 'THAWED'];
     const again = berth(c.b.root, ['resume', c.id]);
     assert.is(again.status, 1);
     assert.match(again.stderr, 'container not paused');
     assert.is(berth(c.b.root, ['pause', c.id]).status, 0);
-    assert.is(read(freezer), 'FROZEN');
+    assert.is(read(freezer), FROZEN);
+    if (V2) assert.match(read(cgFile(c.paths, '', 'cgroup.events')), /^frozen 1$/m);
     assert.match(fs.readFileSync(`/proc/${c.pid}/stat`, 'utf8'), /\) [DS] /, 'the sleeper is stopped in the freezer');
     assert.is(stateOf(c.b.root, c.id).status, 'paused');
     assert.match(berth(c.b.root, ['list']).stdout, new RegExp(`${c.id}\\s+${c.pid}\\s+paused`));
@@ -73,7 +83,8 @@ test('pause / resume: the freezer, status paused in state and list, runc\'s refu
     assert.is(del.status, 1);
     assert.match(del.stderr, `cannot delete container ${c.id} that is not stopped: paused`);
     assert.is(berth(c.b.root, ['resume', c.id]).status, 0);
-    assert.is(read(freezer), 'THAWED');
+    assert.is(read(freezer), THAWED);
+    if (V2) assert.match(read(cgFile(c.paths, '', 'cgroup.events')), /^frozen 0$/m);
     assert.is(stateOf(c.b.root, c.id).status, 'running');
     assert.match(berth(c.b.root, ['pause', 'berth-t-nope']).stderr, 'does not exist');
   } finally {
@@ -135,7 +146,11 @@ function pausedThen(how: 'kill' | 'delete'): void {
 test('kill KILL of a paused container ends it; delete then leaves nothing behind', () => pausedThen('kill'));
 test('delete --force of a paused container leaves nothing behind', () => pausedThen('delete'));
 
-test('update: every runc flag reaches its cgroup v1 file, and is recorded', () => {
+test('update on cgroup v1: every runc flag reaches its file, and is recorded', () => {
+  if (V2) {
+    console.log('  skipped: cgroup v1 files, and this host is pure cgroup v2 (the v2 test below covers update)');
+    return;
+  }
   const c = sleeper('update');
   try {
     const p = c.paths;
@@ -185,12 +200,79 @@ test('update: every runc flag reaches its cgroup v1 file, and is recorded', () =
   }
 });
 
+test('update on cgroup v2: each flag converted into its unified file (swap alone in memory.swap.max), and recorded', () => {
+  if (!V2) {
+    console.log('  skipped: this host is not pure cgroup v2 (its controllers are on v1); the VM suite runs this');
+    return;
+  }
+  const c = sleeper('update-v2');
+  try {
+    const f = (file: string) => read(cgFile(c.paths, '', file));
+    const r = berth(c.b.root, ['update',
+      '--memory', '100m', '--memory-swap', '200m', '--memory-reservation', '50m', '--pids-limit', '33',
+      '--cpu-share', '512', '--cpu-period', '200000', '--cpu-quota', '50000',
+      '--cpuset-cpus', '0', '--cpuset-mems', '0', '--blkio-weight', '300', c.id]);
+    assert.is(r.status, 0, r.stderr);
+    assert.is(f('memory.max'), MiB(100));
+    // runc's conversion: the OCI/v1 value is memory+swap, v2's memory.swap.max is swap alone.
+    assert.is(f('memory.swap.max'), MiB(100));
+    assert.is(f('memory.low'), MiB(50));
+    assert.is(f('pids.max'), '33');
+    assert.is(f('cpu.weight'), '20', 'shares 512 -> weight 1 + (512-2)*9999/262142');
+    assert.is(f('cpu.max'), '50000 200000');
+    assert.is(f('cpuset.cpus'), '0');
+    assert.is(f('cpuset.mems'), '0');
+    // BFQ takes the blkio weight as it is; without it io.weight takes 1 + (300-10)*9999/990.
+    const bfq = fs.existsSync(cgFile(c.paths, '', 'io.bfq.weight'));
+    assert.match(f(bfq ? 'io.bfq.weight' : 'io.weight'), bfq ? /^(default )?300$/ : /^(default )?2930$/);
+    const recorded = JSON.parse(fs.readFileSync(path.join(c.b.root, c.id, 'resources.json'), 'utf8'));
+    assert.equal(recorded.memory, { limit: 100 * 2 ** 20, swap: 200 * 2 ** 20, reservation: 50 * 2 ** 20 });
+
+    // A quota alone keeps the period. Memory and memory+swap raised, then lowered: swap.max
+    // follows the difference each time; -1 is unlimited swap; memory+swap equal to memory is no
+    // swap at all ("0", not "leave alone").
+    assert.is(berth(c.b.root, ['update', '--cpu-quota', '20000', c.id]).status, 0);
+    assert.is(f('cpu.max'), '20000 200000');
+    assert.is(berth(c.b.root, ['update', '--memory', '300m', '--memory-swap', '400m', c.id]).status, 0);
+    assert.equal([f('memory.max'), f('memory.swap.max')], [MiB(300), MiB(100)]);
+    assert.is(berth(c.b.root, ['update', '--memory', '20m', '--memory-swap', '30m', c.id]).status, 0);
+    assert.equal([f('memory.max'), f('memory.swap.max')], [MiB(20), MiB(10)]);
+    assert.is(berth(c.b.root, ['update', '--memory-swap', '-1', c.id]).status, 0);
+    assert.equal([f('memory.max'), f('memory.swap.max')], [MiB(20), 'max']);
+    assert.is(berth(c.b.root, ['update', '--memory', '40m', '--memory-swap', '40m', c.id]).status, 0);
+    assert.equal([f('memory.max'), f('memory.swap.max')], [MiB(40), '0']);
+    // Only --memory: merged over the recorded memory+swap (40m), which is now below it: refused
+    // as runc refuses it, before anything is written.
+    const below = berth(c.b.root, ['update', '--memory', '80m', c.id]);
+    assert.is(below.status, 1);
+    assert.match(below.stderr, `cannot update container ${c.id}: /memory/swap: the memory+swap limit ${MiB(40)} is below the memory limit ${MiB(80)}`);
+    assert.equal([f('memory.max'), f('memory.swap.max')], [MiB(40), '0']);
+    // cgroup v2 has no realtime CPU limits: refused, naming the field.
+    const rt = berth(c.b.root, ['update', '--cpu-rt-period', '1000000', '--cpu-rt-runtime', '1000', c.id]);
+    assert.is(rt.status, 1);
+    assert.match(rt.stderr, 'cgroup v2 has no realtime CPU limits');
+
+    // Engines: docker update sends linux.resources JSON on stdin.
+    const docker = { memory: { limit: 134217728, reservation: 0, swap: 268435456, kernel: 0 }, cpu: { shares: 0, quota: 0, period: 0 }, blockIO: { weight: 0 } };
+    const viaStdin = berth(c.b.root, ['update', '--resources', '-', c.id], { input: JSON.stringify(docker) });
+    assert.is(viaStdin.status, 0, viaStdin.stderr);
+    assert.equal([f('memory.max'), f('memory.swap.max')], ['134217728', '134217728']);
+    assert.is(f('cpu.weight'), '20', '0 leaves a value alone');
+  } finally {
+    c.b.cleanup();
+  }
+});
+
 test('update refusals: bad values, Intel RDT, a failed write undone, a stopped container; nothing changes', () => {
   const c = sleeper('update-bad');
   try {
     const p = c.paths;
-    const files = [path.join(p['memory']!, 'memory.limit_in_bytes'), path.join(p['cpuset']!, 'cpuset.cpus'), path.join(p['pids']!, 'pids.max'), path.join(p['cpu']!, 'cpu.shares')];
-    assert.is(berth(c.b.root, ['update', '--memory', '100m', '--memory-swap', '100m', c.id]).status, 0);
+    const files = V2
+      ? ['memory.max', 'memory.swap.max', 'cpuset.cpus', 'cpuset.mems', 'pids.max', 'cpu.weight'].map((f) => cgFile(p, '', f))
+      : [path.join(p['memory']!, 'memory.limit_in_bytes'), path.join(p['cpuset']!, 'cpuset.cpus'), path.join(p['pids']!, 'pids.max'), path.join(p['cpu']!, 'cpu.shares')];
+    // On v2 cpuset.cpus starts empty (inherited); Linux 6.1 refuses to empty it again while the
+    // cgroup has tasks (ENOSPC), so an undo could not restore that: give it a value first.
+    assert.is(berth(c.b.root, ['update', '--memory', '100m', '--memory-swap', '100m', ...(V2 ? ['--cpuset-cpus', '0'] : []), c.id]).status, 0);
     const before = files.map(read);
     const cases: [string[], string][] = [
       [['--memory', '1zz'], "invalid value for memory: invalid size: '1zz'"],
@@ -198,8 +280,11 @@ test('update refusals: bad values, Intel RDT, a failed write undone, a stopped c
       [['--pids-limit', 'x'], 'invalid value \\"x\\" for flag -pids-limit'],
       [['--pids-limit', '5', '--l3-cache-schema', 'L3:0=f'], 'Intel RDT is not supported'],
       [['--mem-bw-schema', 'MB:0=50'], 'Intel RDT is not supported'],
-      // cpuset is written first and succeeds, then memory above memsw fails: cpuset is put back.
-      [['--cpuset-cpus', '1', '--memory', '300m'], `cannot update container ${c.id}: /memory/limit: cannot write`],
+      // cpuset.cpus is written first and succeeds, then the kernel refuses the next write (v1:
+      // memory above memsw; v2: a memory node that does not exist): cpuset.cpus is put back.
+      V2
+        ? [['--cpuset-cpus', '1', '--cpuset-mems', '7'], `cannot update container ${c.id}: /cpu/mems: cannot write`]
+        : [['--cpuset-cpus', '1', '--memory', '300m'], `cannot update container ${c.id}: /memory/limit: cannot write`],
       [['--resources', '/nonexistent/r.json'], '--resources /nonexistent/r.json: ENOENT'],
     ];
     for (const [args, message] of cases) {
@@ -215,7 +300,7 @@ test('update refusals: bad values, Intel RDT, a failed write undone, a stopped c
     // A paused container can be updated and stays paused.
     assert.is(berth(c.b.root, ['pause', c.id]).status, 0);
     assert.is(berth(c.b.root, ['update', '--pids-limit', '44', c.id]).status, 0);
-    assert.is(read(path.join(p['pids']!, 'pids.max')), '44');
+    assert.is(read(cgFile(p, 'pids', 'pids.max')), '44');
     assert.is(stateOf(c.b.root, c.id).status, 'paused');
     assert.is(berth(c.b.root, ['resume', c.id]).status, 0);
 

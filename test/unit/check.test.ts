@@ -8,6 +8,7 @@ import { checkJson, checkText } from '../../src/cli/commands/check.js';
 import { detectLsm } from '../../src/host/lsm.js';
 import { featuresDocument } from '../../src/cli/features-document.js';
 import { EINVAL, ENOSYS, fakeHost, FULL_BOUNDING } from '../helpers/check-fake-host.js';
+import { idmapRefusalHint } from '../../src/container/idmap-refusal.js';
 
 const byName = (facts: Fact[], name: string): Fact => {
   const f = facts.find((x) => x.name === name);
@@ -86,6 +87,21 @@ test('an old kernel (5.10) without mount_setattr: idmapped mounts missing, still
   assert.is(byName(facts, 'mount_setattr').status, 'missing');
   assert.is(byName(facts, 'idmapped-mounts').status, 'missing');
   assert.ok(hostReady(facts));
+});
+
+test('Debian 12\'s 6.1: idmapped mounts ok, but the fact says tmpfs sources need Linux 6.3', () => {
+  const old = byName(checkHost(fakeHost({ files: { '/proc/sys/kernel/osrelease': '6.1.0-56-amd64\n' } })), 'idmapped-mounts');
+  assert.is(old.status, 'ok');
+  assert.match(old.detail, 'not on tmpfs before Linux 6.3 (this is 6.1.0-56-amd64)');
+  const recent = byName(checkHost(fakeHost({ files: { '/proc/sys/kernel/osrelease': '6.3.0\n' } })), 'idmapped-mounts');
+  assert.not.match(recent.detail, 'tmpfs');
+});
+
+test('an idmapped bind refused with EINVAL: the hint names tmpfs and the kernel before 6.3, the filesystem otherwise', () => {
+  assert.is(idmapRefusalHint(0x01021994, '6.1.0-56-amd64'), 'the source is on tmpfs, which allows idmapped mounts from Linux 6.3 on; this kernel is 6.1.0-56-amd64');
+  assert.is(idmapRefusalHint(0x01021994, '6.18.44'), undefined, 'tmpfs is not the reason on 6.3 and later');
+  assert.match(idmapRefusalHint(0x01021997, '6.1.0')!, 'the source is on 9p, which may not allow idmapped mounts');
+  assert.match(idmapRefusalHint(0x1234, '6.1.0')!, 'filesystem type 0x1234');
 });
 
 test('a kernel without clone3 or openat2 cannot run berth', () => {

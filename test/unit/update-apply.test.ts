@@ -69,4 +69,13 @@ test('undoableFiles: a failing write puts every earlier file back, newest first'
   }
 });
 
+test('undoableFiles: an empty value (v2 cpuset.cpus inheriting its parent) is put back as a newline, never as a write of nothing', () => {
+  const log: [string, string][] = [];
+  const texts: Record<string, string> = { 'cpuset.cpus': '\n' };
+  const files = undoableFiles({ read: (f) => texts[f], exists: (f) => f in texts, write: (f, v) => void log.push([f, v]) });
+  files.write('cpuset.cpus', '1');
+  assert.equal(files.undo(), []);
+  assert.equal(log, [['cpuset.cpus', '1'], ['cpuset.cpus', '\n']]);
+});
+
 test.run();

@@ -15,6 +15,10 @@ mount -t tmpfs -o mode=755 upper /upper
 mkdir -p /upper/u /upper/w
 mount -t overlay -o lowerdir=/host,upperdir=/upper/u,workdir=/upper/w overlay /newroot || { echo "vm-init: overlay failed"; poweroff -f; }
 n=/newroot
+tree=$(cat /tree)
+# A tree under /tmp or /run (a CI clone, say) would be hidden by the tmpfs mounted there below:
+# hold its overlay directory aside and put it back on top.
+case $tree in /tmp/*|/run/*) mkdir -p /keep && mount --bind $n$tree /keep ;; esac
 mount -t proc proc $n/proc
 mount -t sysfs sysfs $n/sys
 mount -t cgroup2 -o nsdelegate cgroup2 $n/sys/fs/cgroup
@@ -26,6 +30,6 @@ mount -t tmpfs -o mode=1777 tmp $n/tmp
 mount -t tmpfs -o mode=755 run $n/run
 mkdir -p $n/run/vm
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results $n/run/vm || { echo "vm-init: cannot mount the results share"; poweroff -f; }
-tree=$(cat /tree)
+case $tree in /tmp/*|/run/*) mkdir -p $n$tree && mount --move /keep $n$tree ;; esac
 # PID 1 stays a shell: it reaps the orphans containers leave behind while node runs.
 exec switch_root $n /bin/sh -c "cd $tree && /usr/bin/node test/vm/guest.js; echo o > /proc/sysrq-trigger; sleep 10"

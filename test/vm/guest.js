@@ -17,14 +17,17 @@ const items = fs.readFileSync(path.join(share, 'plan.txt'), 'utf8').split('\n').
 const result = { kernel: fs.readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim(), startedAt: uptime(), controllers: fs.readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8').trim(), items: [] };
 say(`== guest: kernel ${result.kernel}, cgroup2 controllers: ${result.controllers}, node started ${result.startedAt.toFixed(1)} s after boot\n`);
 
+// PID 1's environment has PATH=/bin only.
+const env = { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
+
 function run(args) {
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' } });
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, env });
   say(r.stdout + r.stderr);
   return r;
 }
 
 for (const item of items) {
-  const [kind, arg = ''] = item.split(/\s+/, 2);
+  const [kind = '', arg = ''] = [item.split(/\s+/)[0], item.replace(/^\S+\s*/, '')];
   const started = uptime();
   say(`\n== guest: ${item}\n`);
   const entry = { item, passed: 0, failed: 0, skipped: 0, status: 0 };
@@ -61,6 +64,12 @@ for (const item of items) {
         say(`conformance ${c.id}: berth ${c.status}, runc ${theirs}${theirs === 'pass' && c.status !== 'pass' ? '  <- FAIL' : ''}\n`);
       }
     }
+  } else if (kind === 'berth') {
+    // A berth command whose output belongs in the log (`berth check`: what this kernel offers);
+    // one test, passed when it exits 0.
+    const r = spawnSync(path.join(root, 'dist/berth'), arg.split(/\s+/).filter(Boolean), { cwd: root, encoding: 'utf8', env });
+    say(`${r.stdout}${r.stderr}exit ${r.status}\n`);
+    r.status === 0 ? entry.passed++ : entry.failed++;
   } else {
     say(`unknown plan item: ${item}\n`);
     entry.failed = 1;

@@ -29,8 +29,11 @@ export function undoableFiles(base: CgroupFiles): UndoableFiles {
       const failed: string[] = [];
       for (const { file, text } of before.reverse()) {
         if (text === undefined) continue;
+        // An empty value (a v2 cpuset.cpus that inherits its parent's) is put back as "\n": a
+        // write of no bytes never reaches the kernel's handler, and the new value would stay.
+        const value = text.trim();
         try {
-          base.write(file, text.trim());
+          base.write(file, value === '' ? '\n' : value);
         } catch (err) {
           failed.push(`${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
         }
