@@ -85,6 +85,8 @@ export function showValue(v: unknown): string {
 
 /** JSON text of v, stopped once it is at least `room` characters long. */
 function render(v: unknown, room: number): string {
+  // 1e400 in the text is Infinity here, which JSON.stringify would show as null
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (v === null || typeof v !== 'object') {
     const text = typeof v === 'string' && v.length > room ? JSON.stringify(v.slice(0, room)) : JSON.stringify(v);
     return text ?? 'null';

@@ -35,6 +35,16 @@ test('showValue cuts long and deep values short and still shows small ones whole
   assert.is(showValue(deepArray(1_000_000)), '['.repeat(57) + '...');
 });
 
+test('a number beyond a double (1e400) is shown as Infinity, not as null', () => {
+  const spec = parseConfigText('{"ociVersion":"1.3.0","root":{"path":"r"},"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","architectures":1e400}}}');
+  try {
+    validateConfigSchema(spec);
+    assert.unreachable('the schema must refuse it');
+  } catch (err) {
+    assert.match((err as Error).message, 'config.json /linux/seccomp/architectures: Infinity is a number, but must be an array');
+  }
+});
+
 test('config.json text nested deeper than the limit is refused with its line and column', () => {
   // JSON.parse takes seconds on a million levels; create used to sit through it.
   const deep = `{"ociVersion":"1.3.0","annotations":${'['.repeat(MAX_NESTING)}1${']'.repeat(MAX_NESTING)}}`;
