@@ -9,7 +9,7 @@
 // programs), sysctls, the namespace list (without a mount namespace mounts land on the host),
 // root.path and cgroupsPath (leaks are looked for under a per-run cgroup parent). The unit
 // fuzz (test/unit/config-fuzz.test.ts) mutates those too.
-// BERTH_FUZZ_INTEGRATION_COUNT documents (default 100); BERTH_FUZZ_SEED / BERTH_FUZZ_CASE replay one.
+// BERTH_FUZZ_INTEGRATION_COUNT documents (default 60); BERTH_FUZZ_SEED / BERTH_FUZZ_CASE replay one.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -75,7 +75,7 @@ function processesOf(rootfs: string, id: string): number[] {
 
 test('mutated config.json documents given to create end in a clear error or a working container, leaving nothing', () => {
   const runSeed = fuzzSeed();
-  const cases = fuzzCases('BERTH_FUZZ_INTEGRATION_COUNT', 100);
+  const cases = fuzzCases('BERTH_FUZZ_INTEGRATION_COUNT', 60);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-fuzz-'));
   const rootfs = path.join(work, 'rootfs');
   execFileSync(path.join(repoRoot, 'bundles/build-rootfs.sh'), [rootfs]);
@@ -96,6 +96,7 @@ test('mutated config.json documents given to create end in a clear error or a wo
       const c = makeCase(seeds, runSeed, i, { keep, maxArray: 2000 });
       const id = `fuzz-${process.pid}-${i}`;
       const problems: string[] = [];
+      const t0 = Date.now();
       fs.writeFileSync(path.join(bundle, 'config.json'), c.bytes);
       const r = berth(root, ['create', '--bundle', bundle, id], { timeoutMs: 30_000 });
       if (r.error || r.signal || r.status === null) problems.push(`create did not exit by itself (${r.error?.message ?? r.signal})`);
@@ -123,6 +124,7 @@ test('mutated config.json documents given to create end in a clear error or a wo
         problems.push(`left behind: ${left.join('; ')}`);
         berth(root, ['delete', '--force', id]);
       }
+      if (process.env.BERTH_FUZZ_VERBOSE) console.log(`${Date.now() - t0} ms ${r.status} ${describeCase(runSeed, i, c).slice(0, 200)} ${r.stderr.slice(0, 120)}`);
       if (problems.length) failures.push(`${describeCase(runSeed, i, c)}\n  ${problems.join('\n  ')}`);
       if (failures.length >= 5) break;
     }
