@@ -110,6 +110,7 @@ export function seccompFilterInput(s: Seccomp): SeccompFilterInput {
   const flags = filterFlags(s.flags, listener, warnings);
   const filter: NativeSeccompFilter = { defaultAction, architectures: architectures(s.architectures), rules: [] };
   const rulePaths: string[] = [];
+  const seen = new Set<string>();
   (s.syscalls ?? []).forEach((sc, i) => {
     const where = `${BASE}/syscalls/${i}`;
     const action = actionValue(sc.action, sc.errnoRet, `${where}/action`, `${where}/errnoRet`);
@@ -120,6 +121,11 @@ export function seccompFilterInput(s: Seccomp): SeccompFilterInput {
       if (sc.action === 'SCMP_ACT_NOTIFY' && NOTIFY_FORBIDDEN.has(name)) {
         throw new ConfigError(`${where}/names/${j}`, `SCMP_ACT_NOTIFY cannot be used for ${name}: berth passes the notify fd with it`);
       }
+      // A rule the filter already has adds nothing, but libseccomp merges each one into its
+      // tree at a cost that grows with the tree: thousands of repeats would stall create.
+      const key = `${name}\0${action}\0${JSON.stringify(args)}`;
+      if (seen.has(key)) return;
+      seen.add(key);
       filter.rules.push({ syscall: name, action, args });
       rulePaths.push(`${where}/names/${j}`);
     });

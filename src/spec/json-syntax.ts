@@ -143,3 +143,24 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   }
   return { line, column: offset - lineStart + 1 };
 }
+
+/**
+ * Where `text` nests containers more than `limit` deep, or undefined. JSON.parse's time grows
+ * faster than the text with nesting (a million levels take seconds) and no config.json needs
+ * more than a few levels, so create refuses such a text up front, as Go's encoding/json (runc)
+ * does past 10000. A cheap pass: only brackets and strings are told apart, nothing is checked.
+ */
+export function findExcessiveNesting(text: string, limit: number): JsonSyntaxProblem | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > limit) return { ...lineAndColumn(text, i), reason: `containers are nested more than ${limit} levels deep` };
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return undefined;
+}

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError, ConfigError } from '../errors.js';
-import { findJsonSyntaxProblem } from './json-syntax.js';
+import { findExcessiveNesting, findJsonSyntaxProblem } from './json-syntax.js';
 import { checkSemantics, checkStartable } from './semantic.js';
 import type { Spec } from './types.js';
 import { validateConfigSchema } from './validate.js';
@@ -30,8 +30,13 @@ export interface LoadOptions {
 
 const errnoOf = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
+/** More than any config.json needs (the spec's own nest about 6 deep); Go's encoding/json stops at 10000. */
+export const MAX_NESTING = 1000;
+
 /** JSON text -> value; a syntax error becomes a ConfigError with line and column. */
 export function parseConfigText(text: string): unknown {
+  const deep = findExcessiveNesting(text, MAX_NESTING);
+  if (deep) throw new ConfigError('', `is not usable JSON: line ${deep.line}, column ${deep.column}: ${deep.reason}`);
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -70,11 +70,36 @@ function kindOf(v: unknown): string {
   return ARTICLE[typeof v] ?? typeof v;
 }
 
-/** A short rendering of a value for a message. */
+const SHOWN = 60;
+
+/**
+ * A short rendering of a value for a message. Built piece by piece and cut off once long
+ * enough: JSON.stringify of the whole value would overflow the stack on a deeply nested one
+ * (a config.json is anyone's input) and copy a huge one only to cut it.
+ */
 export function showValue(v: unknown): string {
-  const text = JSON.stringify(v);
-  if (text === undefined) return 'nothing';
-  return text.length > 60 ? text.slice(0, 57) + '...' : text;
+  if (v === undefined) return 'nothing';
+  const text = render(v, SHOWN + 1);
+  return text.length > SHOWN ? text.slice(0, SHOWN - 3) + '...' : text;
+}
+
+/** JSON text of v, stopped once it is at least `room` characters long. */
+function render(v: unknown, room: number): string {
+  // 1e400 in the text is Infinity here, which JSON.stringify would show as null
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (v === null || typeof v !== 'object') {
+    const text = typeof v === 'string' && v.length > room ? JSON.stringify(v.slice(0, room)) : JSON.stringify(v);
+    return text ?? 'null';
+  }
+  const arr = Array.isArray(v);
+  let out = arr ? '[' : '{';
+  for (const [k, x] of Object.entries(v)) {
+    if (out.length >= room) break;
+    if (out.length > 1) out += ',';
+    if (!arr) out += JSON.stringify(k) + ':';
+    out += render(x, room - out.length);
+  }
+  return out.length >= room ? out : out + (arr ? ']' : '}');
 }
 
 // Limits that identify an integer type, so "too large" can say which range applies.
