@@ -3,7 +3,8 @@
 // process, cgroup or state directory.
 
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
-import { ContainerNotFound, InvalidState } from '../errors.js';
+import { ContainerBusy, ContainerNotFound, InvalidState } from '../errors.js';
+import { faultPoint } from '../faults.js';
 import { runHostHooks } from '../hooks/run.js';
 import { withContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
@@ -20,12 +21,19 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     store.read(id);
   } catch (err) {
     if (force && err instanceof ContainerNotFound) {
-      removeHalfCreated(store, id); // a create killed half-way leaves only its directory
+      try {
+        removeHalfCreated(store, id); // what a create killed half-way left
+      } catch (busy) {
+        // A create in progress: as with runc, whose creating container has no state yet, the
+        // container does not exist for delete --force.
+        if (!(busy instanceof ContainerBusy)) throw busy;
+      }
       return; // containerd relies on this
     }
     throw err;
   }
   await withContainerLock(store, id, async () => {
+    faultPoint('delete.locked');
     const st = store.read(id);
     const status = statusOf(store, st);
     if ((status === 'running' || status === 'paused') && !force) {
@@ -44,9 +52,12 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     // Stragglers that outlived a pid-namespace-less init.
     const left = cgroup.pids();
     killAll(left);
+    faultPoint('delete.processes-killed');
     if (st.rootfsMountBelow !== undefined) detachRootfsBind(native(), st.rootfs, st.rootfsMountBelow);
+    faultPoint('delete.hook-poststop');
     runHostHooks('poststop', st.hooks?.poststop, JSON.stringify(hookState(st, id, st.pid, st.bundle, 'stopped')), warn);
     cgroup.destroy();
+    faultPoint('delete.cgroup-destroyed');
     store.remove(id);
   });
 }

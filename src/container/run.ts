@@ -2,6 +2,7 @@
 // exit with its status (128 + signal when killed, like a shell). The container is deleted
 // afterwards unless --keep; --detach returns right after start.
 
+import { faultPoint } from '../faults.js';
 import { native } from '../sys/addon.js';
 import { StateStore } from '../state/store.js';
 import { proxyConsole, type ConsoleProxy } from './console-proxy.js';
@@ -22,6 +23,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   // In the foreground without --console-socket, a terminal's pty master stays with berth.
   const { consoleFd, consoleSized } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket });
   const pid = new StateStore(o.root).read(o.id).pid;
+  faultPoint('run.created');
   if (o.detach) {
     await startContainer(o.root, o.id, o.warn);
     return 0;
@@ -39,7 +41,9 @@ export async function runContainer(o: RunOptions): Promise<number> {
     await deleteContainer(o.root, o.id, true, o.warn);
     throw err;
   }
+  faultPoint('run.started');
   const status = await exited;
+  faultPoint('run.exited');
   forwarding.stop();
   await proxy?.finish();
   if (!o.keep) await deleteContainer(o.root, o.id, true, o.warn);
