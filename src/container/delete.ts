@@ -3,7 +3,7 @@
 // process, cgroup or state directory.
 
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
-import { ContainerBusy, ContainerNotFound, InvalidState } from '../errors.js';
+import { ContainerNotFound, InvalidState } from '../errors.js';
 import { faultPoint } from '../faults.js';
 import { runHostHooks } from '../hooks/run.js';
 import { withContainerLock } from '../state/lock.js';
@@ -21,13 +21,8 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     store.read(id);
   } catch (err) {
     if (force && err instanceof ContainerNotFound) {
-      try {
-        removeHalfCreated(store, id); // what a create killed half-way left
-      } catch (busy) {
-        // A create in progress: as with runc, whose creating container has no state yet, the
-        // container does not exist for delete --force.
-        if (!(busy instanceof ContainerBusy)) throw busy;
-      }
+      // What a create killed half-way left; a create still running is an error ("still being created").
+      removeHalfCreated(store, id);
       return; // containerd relies on this
     }
     throw err;

@@ -168,6 +168,26 @@ for (const step of FAULT_STEPS.filter((s) => s.startsWith('create.'))) {
   });
 }
 
+// Without a mount namespace the rootfs bind (and every mount on it) is a host mount: creating.json
+// names it before the child makes it, so a killed create's mounts are detached too.
+for (const step of ['create.child-spawned', 'create.sync-create-hooks', 'create.sync-ready'] as const) {
+  test(`no mount namespace, killed at ${step}: delete --force detaches the rootfs bind`, () => {
+    const id = uniqueId(`fault-nomnt-${step.replace(/\./g, '-')}`);
+    const spec = faultSpec(id);
+    spec.linux!.namespaces = spec.linux!.namespaces!.filter((n) => n.type !== 'mount');
+    spec.mounts!.push({ destination: '/tmp', type: 'tmpfs', source: 'tmpfs' });
+    const b = makeBundle(spec, { ownRootfs: true });
+    try {
+      const r = berth(b.root, ['create', '--bundle', b.dir, id], { env: { BERTH_FAULT: step, BERTH_FAULT_TAG: TAG } });
+      assert.is(r.signal, 'SIGKILL', `berth died at ${step}: ${r.stderr}`);
+      ok(berth(b.root, ['delete', '--force', id]), 'delete --force');
+      assertNothingLeft(b, id, 'after delete --force');
+    } finally {
+      b.cleanup();
+    }
+  });
+}
+
 test('the fault list is documented in docs/ARCHITECTURE.md', () => {
   const doc = fs.readFileSync(new URL('../../../docs/ARCHITECTURE.md', `file://${__filename}`), 'utf8');
   for (const step of FAULT_STEPS) assert.ok(doc.includes(`\`${step}\``), `${step} is described`);
