@@ -39,6 +39,14 @@ export class ContainerNotRunning extends BerthError {
   }
 }
 
+/** Another berth command holds the container's lock (a non-blocking attempt). */
+export class ContainerBusy extends BerthError {
+  override name = 'ContainerBusy';
+  constructor(readonly id: string, message = `container ${id} is busy: another berth command holds its lock`) {
+    super(message);
+  }
+}
+
 export class InvalidState extends BerthError {
   override name = 'InvalidState';
 }

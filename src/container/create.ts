@@ -15,7 +15,8 @@ import { compileSeccompProgram } from '../seccomp/index.js';
 import { loadBundle } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
 import { validateId } from '../state/id.js';
-import { lockContainer } from '../state/lock.js';
+import { faultPoint } from '../faults.js';
+import { lockContainer, lockRoot, type ContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
 import { readStartTime } from '../state/status.js';
@@ -108,6 +109,11 @@ class Acquired {
   }
 }
 
+/** The container's cgroup directories that exist before create makes them: destroy leaves those. */
+function existingDirs(cg: CgroupManager): string[] {
+  return [...new Set(Object.values(cg.describe().paths))].filter((dir) => fs.existsSync(dir));
+}
+
 function cgroupViews(cg: CgroupManager): CgroupView[] {
   const rec = cg.describe();
   if (rec.version === 2) {
@@ -157,24 +163,9 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   if (loaded.spec.linux?.namespaces?.some((n) => n.type === 'pid' && n.path)) sealExecutable();
   const addon = native();
   const store = new StateStore(o.root);
-  try {
-    store.createDir(o.id); // exclusive: of two creates of one id, exactly one gets here
-  } catch (err) {
-    // A create killed half-way left its directory: reclaim the id, once. While another create
-    // runs, the answer stays runc's "already exists".
-    let reclaimed = false;
-    try {
-      reclaimed = removeHalfCreated(store, o.id);
-    } catch {
-      // still being created
-    }
-    if (!reclaimed) throw err;
-    store.createDir(o.id);
-  }
+  const lock = claimId(store, o.id);
   const acquired = new Acquired(addon, store, o.id);
   acquired.stateDirMade = true;
-  // Held until create returns: others see a create in progress, not a leftover (half-created.ts).
-  const lock = lockContainer(store, o.id);
   acquired.lockFd = lock.fd;
   phase('state directory and lock');
   try {
@@ -187,17 +178,52 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   }
 }
 
+/**
+ * Makes the id's directory and takes its lock, as one step for anyone who holds the root's lock
+ * (half-created.ts). The lock is held until create returns: others see a create in progress,
+ * not a leftover. A create killed half-way left its directory: reclaim the id, once. While
+ * another create runs, the answer stays runc's "already exists".
+ */
+function claimId(store: StateStore, id: string): ContainerLock {
+  for (let attempt = 0; ; attempt++) {
+    const root = lockRoot(store);
+    try {
+      store.createDir(id); // exclusive: of two creates of one id, exactly one gets here
+      faultPoint('create.state-dir-made');
+      const lock = lockContainer(store, id);
+      faultPoint('create.locked');
+      return lock;
+    } catch (err) {
+      if (attempt > 0 || !store.hasDir(id)) throw err;
+    } finally {
+      root.release();
+    }
+    let reclaimed = false;
+    try {
+      reclaimed = removeHalfCreated(store, id);
+    } catch {
+      // still being created
+    }
+    if (!reclaimed) throw new BerthError(`container with given ID already exists: ${id}`);
+  }
+}
+
 async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: string, a: Acquired): Promise<CreateResult> {
   const { addon, store } = a;
+  const cgroup = cgroupManagerFor({ id: o.id, cgroupsPath: spec.linux?.cgroupsPath, systemd: o.systemdCgroup });
+  // Before anything is made outside the state directory, say what will be (half-created.ts).
+  store.writeCreating(o.id, { cgroup: { ...cgroup.describe(), kept: existingDirs(cgroup) } });
+  faultPoint('create.creating-record');
   const fifo = store.fifoPath(o.id);
   addon.mkfifo(fifo, 0o600);
+  faultPoint('create.fifo-made');
   // O_RDWR never blocks on a fifo; the child inherits it and blocks reading until `start`.
   const execFifoFd = addon.open(fifo, fs.constants.O_RDWR | O_CLOEXEC, 0);
   a.fds.push(execFifoFd);
 
-  const cgroup = cgroupManagerFor({ id: o.id, cgroupsPath: spec.linux?.cgroupsPath, systemd: o.systemdCgroup });
   a.cgroup = cgroup;
   cgroup.create();
+  faultPoint('create.cgroup-created');
   checkCgroupBeforeUse(cgroup, o.warn);
   // Limits go in before the child exists: it is born in (or moved into) a cgroup that is
   // already restricted, so no user code ever runs unlimited.
@@ -205,6 +231,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     { resources: spec.linux?.resources, devices: spec.linux?.devices },
     { warn: o.warn, attachDeviceProgram: (dir, insns) => attachDeviceProgram(addon, dir, insns) },
   );
+  faultPoint('create.cgroup-limits');
   const cgroupFd = cgroup.openForClone();
   phase('cgroups made and limited');
   if (cgroupFd >= 0) a.fds.push(cgroupFd);
@@ -253,6 +280,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   phase('plan built');
   if (plan.sharesMountNs) {
     a.hostRootfs = { path: rootfs, mountIdBelow: mountIdAt(addon, rootfs) };
+    store.writeCreating(o.id, { cgroup: { ...cgroup.describe(), kept: [...cgroup.kept] }, rootfs, rootfsMountBelow: a.hostRootfs.mountIdBelow });
     o.warn('config.json /linux/namespaces: no mount namespace, so the container shares the host\'s mounts and is only chrooted (a process with CAP_SYS_CHROOT can leave a chroot)');
   }
   const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops });
@@ -261,6 +289,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   a.fds.push(child.syncFd);
   let initPid = plan.forks ? 0 : child.pid;
   a.initPid = initPid;
+  faultPoint('create.child-spawned');
   // Connected only now, so the child (which keeps a copy of every fd until execve) never holds
   // the caller's connection open. A bad path still fails before any message is read.
   const terminal = isStartable(spec) && !!spec.process?.terminal;
@@ -269,11 +298,14 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   let consoleFd = -1;
 
   if (cgroupFd < 0) cgroup.addProcess(child.pid);
+  faultPoint('create.cgroup-joined');
   if (spec.linux?.namespaces?.some((n) => n.type === 'user' && !n.path)) {
     writeIdMaps(child.pid, spec.linux.uidMappings ?? [], spec.linux.gidMappings ?? []);
+    faultPoint('create.id-maps');
   }
   phase('child placed in cgroups, id maps');
   if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);
+  faultPoint('create.go-sent');
 
   let devicesMoved = false;
   // The init exists in its namespaces by now: the devices are there for the hooks too.
@@ -302,6 +334,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       addon.syncSend(child.syncFd, SyncMsg.BindDone);
     },
     [SyncMsg.CreateHooks]: async () => {
+      faultPoint('create.sync-create-hooks');
       moveDevicesOnce();
       const pid = initPid;
       // A failing hook stops the container and continues the lifecycle at delete: poststop runs.
@@ -310,14 +343,19 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       // the status "after step 2" ("creating" is step 2 itself). runc says "creating"; crun and
       // the runtime-tools test hooks_stdin say "created". (docs/conformance.md)
       const created = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'created'));
+      faultPoint('create.hook-prestart');
       runHostHooks('prestart', hooks.prestart, created, o.warn);
+      faultPoint('create.hook-create-runtime');
       runHostHooks('createRuntime', hooks.createRuntime, created, o.warn);
+      faultPoint('create.hook-create-container');
       // Hooks in the container's namespaces get the pid as seen there (1 in a pid namespace of its own).
       const inside = JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(initPid), bundle, 'created'));
       if (hooks.createContainer?.length) await runHooksInContainer(addon, initPid, hooks.createContainer, inside);
       addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(inside)); // stdin of the startContainer hooks
+      faultPoint('create.hooks-done');
     },
     [SyncMsg.Ready]: () => {
+      faultPoint('create.sync-ready');
       moveDevicesOnce();
       return 'done';
     },
@@ -347,10 +385,13 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   };
   store.write(o.id, state);
   phase('state written');
+  faultPoint('create.state-written');
   if (o.pidFile) writePidFile(o.pidFile, initPid);
+  faultPoint('create.pid-file');
   if (consoleFd >= 0) a.fds.splice(a.fds.indexOf(consoleFd), 1); // the caller's now
   a.closeFds();
   if (plan.forks) await reapWithin(addon, child.pid); // the first stage exits after reporting
+  faultPoint('create.done');
   phase('create done');
   return { consoleFd, consoleSized: !!spec.process?.consoleSize, pid: initPid };
 }

@@ -4,6 +4,7 @@
 
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
 import { ContainerNotFound, InvalidState } from '../errors.js';
+import { faultPoint } from '../faults.js';
 import { withContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
 import { killAll, waitGone } from './processes.js';
@@ -20,12 +21,14 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     store.read(id);
   } catch (err) {
     if (force && err instanceof ContainerNotFound) {
-      removeHalfCreated(store, id); // a create killed half-way leaves only its directory
+      // What a create killed half-way left; a create still running is an error ("still being created").
+      removeHalfCreated(store, id);
       return; // containerd relies on this
     }
     throw err;
   }
   await withContainerLock(store, id, async () => {
+    faultPoint('delete.locked');
     const st = store.read(id);
     const status = statusOf(store, st);
     if ((status === 'running' || status === 'paused') && !force) {
@@ -45,7 +48,9 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     // Stragglers that outlived a pid-namespace-less init.
     const left = cgroup.pids();
     killAll(left);
+    faultPoint('delete.processes-killed');
     if (st.rootfsMountBelow !== undefined) detachRootfsBind(native(), st.rootfs, st.rootfsMountBelow);
+    faultPoint('delete.hook-poststop');
     if (st.hooks?.poststop?.length) {
       // node:child_process only when there is a hook to run: most deletes have none.
       const { runHostHooks } = await import('../hooks/run.js');
@@ -53,6 +58,7 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     }
     phase('delete: processes gone, poststop hooks');
     cgroup.destroy();
+    faultPoint('delete.cgroup-destroyed');
     phase('delete: cgroups removed');
     store.remove(id);
   });

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
 import { subCgroupRecord } from '../cgroups/sub-cgroup.js';
 import { BerthError, LaunchError } from '../errors.js';
+import { faultPoint } from '../faults.js';
 import { buildExecPlan, execProcess, type ExecProcessFlags, type NamespaceEntry } from '../plan/exec.js';
 import { NAMESPACE_PROC_NAME } from '../plan/namespaces.js';
 import { compileSeccompProgram } from '../seccomp/index.js';
@@ -168,15 +169,21 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     phase('exec: child spawned (clone3)');
     pid = plan.forks ? 0 : child.pid;
     fds.push(child.syncFd);
+    faultPoint('exec.child-spawned');
     const consoleSocketFd = proc.terminal && o.consoleSocket ? connectConsoleSocket(addon, o.consoleSocket) : -1;
     if (consoleSocketFd >= 0) fds.push(consoleSocketFd);
     if (cgroupFd < 0) cgroup.addProcess(child.pid);
+    faultPoint('exec.cgroup-joined');
     if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);
+    faultPoint('exec.go-sent');
     const handlers = commonHandlers({
       addon, plan, spec: execSpec, id: o.id, bundle: st.bundle, consoleSocketFd, consoleSocket: o.consoleSocket,
       // The process's fields came from the config, changed by flags, or from --process.
       source: o.processFile ? `--process ${o.processFile}` : 'exec process (config.json with the exec flags)',
-      onPid: (p) => (pid = p),
+      onPid: (p) => {
+        pid = p;
+        faultPoint('exec.sync-pid');
+      },
       onConsole: (fd) => (consoleFd = fd),
       pid: () => pid,
     });
@@ -190,6 +197,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     if (o.pidFile) writePidFile(o.pidFile, pid);
     succeeded = true;
     phase('exec: process executed');
+    faultPoint('exec.started');
   } finally {
     if (!succeeded) {
       forwarding?.stop();

@@ -2,6 +2,7 @@
 // exit with its status (128 + signal when killed, like a shell). The container is deleted
 // afterwards unless --keep; --detach returns right after start.
 
+import { faultPoint } from '../faults.js';
 import { native } from '../sys/addon.js';
 import { proxyConsole, type ConsoleProxy } from './console-proxy.js';
 import { createContainer, type CreateOptions } from './create.js';
@@ -21,6 +22,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   if (!o.detach) addon.setChildSubreaper();
   // In the foreground without --console-socket, a terminal's pty master stays with berth.
   const { consoleFd, consoleSized, pid } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket });
+  faultPoint('run.created');
   if (o.detach) {
     await startContainer(o.root, o.id, o.warn);
     return 0;
@@ -39,8 +41,10 @@ export async function runContainer(o: RunOptions): Promise<number> {
     await deleteContainer(o.root, o.id, true, o.warn);
     throw err;
   }
+  faultPoint('run.started');
   const status = await exited;
   phase('container exited (wait)');
+  faultPoint('run.exited');
   forwarding.stop();
   await proxy?.finish();
   if (!o.keep) await deleteContainer(o.root, o.id, true, o.warn);

@@ -5,6 +5,7 @@
 
 import fs from 'node:fs';
 import { BerthError, InvalidState } from '../errors.js';
+import { faultPoint } from '../faults.js';
 import { runHostHooks } from '../hooks/run.js';
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
 import { withContainerLock } from '../state/lock.js';
@@ -19,6 +20,7 @@ import { phase } from '../profile.js';
 export async function startContainer(root: string, id: string, warn: (msg: string) => void): Promise<void> {
   const store = new StateStore(root);
   await withContainerLock(store, id, async () => {
+    faultPoint('start.locked');
     const st = store.read(id);
     const status = statusOf(store, st);
     phase('start: state read, status known');
@@ -30,12 +32,14 @@ export async function startContainer(root: string, id: string, warn: (msg: strin
     // The fifo's absence is what marks the container running (state/status.ts).
     fs.unlinkSync(store.fifoPath(id));
     phase('start: init released, program executed');
+    faultPoint('start.fifo-removed');
     if (failure) {
       await stop(st);
       throw new BerthError(`the container process failed before running the program, and is stopped: ${failure}`);
     }
     const running = JSON.stringify(hookState(st, id, st.pid, st.bundle, 'running'));
     try {
+      faultPoint('start.hook-poststart');
       runHostHooks('poststart', st.hooks?.poststart, running, warn);
     } catch (err) {
       await stop(st);
@@ -73,6 +77,7 @@ function releaseInit(fifo: string): string | undefined {
     } finally {
       fs.closeSync(w);
     }
+    faultPoint('start.fifo-written');
     // poststart hooks run after the user process is executed (runtime.md): the init holds
     // the fifo until execve closes it, startContainer hooks included.
     addon.waitHangup(r, -1);

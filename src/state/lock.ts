@@ -11,7 +11,7 @@
 // flock itself comes from the native addon; tests pass a double (`Flocker`).
 
 import fs from 'node:fs';
-import { BerthError, ContainerNotFound } from '../errors.js';
+import { BerthError, ContainerBusy, ContainerNotFound } from '../errors.js';
 import { native } from '../sys/addon.js';
 import type { StateStore } from './store.js';
 
@@ -25,6 +25,8 @@ export interface LockOptions {
   flocker?: Flocker;
   /** fail with "container <id> is busy" instead of waiting (default: wait) */
   nonBlocking?: boolean;
+  /** wait at most this long (polling), then fail as nonBlocking does (default: wait for ever) */
+  patienceMs?: number;
 }
 
 export interface ContainerLock {
@@ -66,7 +68,7 @@ export function lockContainer(store: StateStore, id: string, opts: LockOptions =
     }
     let keep = false;
     try {
-      if (!flocker.flock(fd, true, !!opts.nonBlocking)) throw new BerthError(`container ${id} is busy: another berth command holds its lock`);
+      if (!acquire(flocker, fd, opts)) throw new ContainerBusy(id);
       // Not the file at the path any more: retry; the next open fails with ENOENT (->
       // ContainerNotFound) when the directory itself is gone.
       if (sameFile(fd, file)) {
@@ -89,6 +91,18 @@ export function lockContainer(store: StateStore, id: string, opts: LockOptions =
   throw new BerthError(`cannot lock container ${id}: its lock file keeps being replaced`);
 }
 
+function acquire(flocker: Flocker, fd: number, opts: LockOptions): boolean {
+  if (opts.patienceMs === undefined || opts.nonBlocking) return flocker.flock(fd, true, !!opts.nonBlocking);
+  // flock(2) has no timeout: poll, the file kept open (so the wait is visible in /proc/PID/fd).
+  const deadline = Date.now() + opts.patienceMs;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+    if (flocker.flock(fd, true, true)) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(delay, left));
+  }
+}
+
 export async function withContainerLock<T>(store: StateStore, id: string, fn: () => Promise<T> | T, opts: LockOptions = {}): Promise<T> {
   const lock = lockContainer(store, id, opts);
   try {
@@ -105,4 +119,29 @@ export function withContainerLockSync<T>(store: StateStore, id: string, fn: () =
   } finally {
     lock.release();
   }
+}
+
+/**
+ * The root's lock: flock(2) on the --root directory itself (no file of its own, so the root
+ * stays empty when no container exists). Held only for the instant a create claims an id
+ * (makes the directory and takes its lock) and while a leftover of a killed create is judged
+ * and removed: a directory whose lock is free is then certainly not a claim in progress.
+ */
+export function lockRoot(store: StateStore, flocker: Flocker = nativeFlocker): { release(): void } {
+  store.ensureRoot();
+  const fd = fs.openSync(store.root, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  try {
+    flocker.flock(fd, true, false);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      fs.closeSync(fd);
+    },
+  };
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError, ContainerNotFound } from '../errors.js';
 import { isValidId, validateId } from './id.js';
+import type { CgroupRecord } from '../cgroups/index.js';
 import type { StoredState } from './types.js';
 
 export const STATE_FILE = 'state.json';
@@ -16,6 +17,19 @@ export const EXEC_FIFO = 'exec.fifo';
 export const LOCK_FILE = 'lock';
 /** the limits `update` set last (linux.resources-shaped), beside state.json */
 export const RESOURCES_FILE = 'resources.json';
+/**
+ * What a create in progress is about to acquire (its cgroups, a host mount), written before it
+ * acquires them: a create killed before state.json exists leaves this for whoever reclaims the
+ * id (container/half-created.ts) to find and undo.
+ */
+export const CREATING_FILE = 'creating.json';
+
+export interface CreatingRecord {
+  cgroup: CgroupRecord;
+  /** no mount namespace: the rootfs bind create makes in the host's mount table, and the mount under it */
+  rootfs?: string;
+  rootfsMountBelow?: number;
+}
 
 export interface StoreOptions {
   /**
@@ -136,6 +150,21 @@ export class StateStore {
     }
   }
 
+  /** What a create is about to acquire (replaced atomically, as state.json). */
+  writeCreating(id: string, rec: CreatingRecord): void {
+    this.replaceFile(id, CREATING_FILE, JSON.stringify(rec));
+  }
+
+  /** The record of a create that did not finish, or undefined (none, or torn: nothing was acquired yet). */
+  readCreating(id: string): CreatingRecord | undefined {
+    try {
+      const rec = JSON.parse(fs.readFileSync(path.join(this.dir(id), CREATING_FILE), 'utf8')) as CreatingRecord;
+      return rec && typeof rec === 'object' && rec.cgroup && typeof rec.cgroup === 'object' ? rec : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Records the resources `update` applied, replacing the file atomically as state.json. */
   writeResources(id: string, resources: object): void {
     this.replaceFile(id, RESOURCES_FILE, JSON.stringify(resources));
@@ -161,9 +190,22 @@ export class StateStore {
     if (this.durable) syncDirectory(dir);
   }
 
-  /** Removes the container's directory and everything in it; a missing one is fine. */
+  /**
+   * Removes the container's directory and everything in it; a missing one is fine. The
+   * directory is first renamed away (one atomic step), so the id is free at once and a create
+   * that claims it meanwhile never has its new directory emptied by this removal.
+   */
   remove(id: string): void {
-    fs.rmSync(this.dir(id), { recursive: true, force: true });
+    const dir = this.dir(id);
+    // A name list() skips (not a valid id), short enough for any id, unique to this call.
+    const doomed = path.join(this.root, `.removing-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    try {
+      fs.renameSync(dir, doomed);
+    } catch (err) {
+      if (errno(err) === 'ENOENT') return;
+      throw err;
+    }
+    fs.rmSync(doomed, { recursive: true, force: true });
   }
 
   /**

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BerthError, ContainerNotFound } from '../../src/errors.js';
+import { BerthError, ContainerBusy, ContainerNotFound } from '../../src/errors.js';
 import { MAX_ID_LENGTH, validateId } from '../../src/state/id.js';
-import { lockContainer, withContainerLock, type Flocker } from '../../src/state/lock.js';
+import { lockContainer, lockRoot, withContainerLock, type Flocker } from '../../src/state/lock.js';
 import { StateStore } from '../../src/state/store.js';
 import { rfc3339Nano } from '../../src/state/time.js';
 import type { StoredState } from '../../src/state/types.js';
@@ -173,6 +173,44 @@ test('lock with the real flock: a second holder is refused until the first relea
     first.release();
   }
   lockContainer(store, 'c1', { nonBlocking: true }).release();
+}));
+
+test('remove: the id is free at once and nothing is left under the root, also for the longest id', withRoot((store, root) => {
+  for (const id of ['c1', 'x'.repeat(MAX_ID_LENGTH)]) {
+    store.createDir(id);
+    store.write(id, stored({ id }));
+    store.remove(id);
+    assert.not.ok(store.hasDir(id));
+  }
+  store.remove('never-made'); // a missing one is fine
+  assert.equal(fs.readdirSync(root), []);
+}));
+
+test('creating record: written atomically beside the lock, read back; missing or torn is undefined', withRoot((store) => {
+  store.createDir('c1');
+  assert.is(store.readCreating('c1'), undefined);
+  const rec = { cgroup: { version: 1 as const, paths: { pids: '/sys/fs/cgroup/pids/c1' }, kept: [] }, rootfs: '/b/rootfs', rootfsMountBelow: 7 };
+  store.writeCreating('c1', rec);
+  assert.equal(store.readCreating('c1'), rec);
+  fs.writeFileSync(path.join(store.dir('c1'), 'creating.json'), '{"cgroup":');
+  assert.is(store.readCreating('c1'), undefined);
+  assert.equal(fs.readdirSync(store.dir('c1')).sort(), ['creating.json']);
+}));
+
+test('root lock: flock on the root directory itself, which it makes; no file of its own', withRoot((store, root) => {
+  const calls: [boolean, boolean][] = [];
+  const flocker: Flocker = { flock: (_fd, exclusive, nonBlocking) => (calls.push([exclusive, nonBlocking]), true) };
+  const lock = lockRoot(store, flocker);
+  lock.release();
+  lock.release(); // twice is fine
+  assert.equal(calls, [[true, false]]);
+  assert.equal(fs.readdirSync(root), []);
+}));
+
+test('a busy container is a ContainerBusy (kill waits on it, delete --force of a creating container passes)', withRoot((store) => {
+  store.createDir('c1');
+  const busy: Flocker = { flock: () => false };
+  assert.throws(() => lockContainer(store, 'c1', { flocker: busy, nonBlocking: true }), isA(ContainerBusy));
 }));
 
 test('created timestamps: RFC 3339, nanoseconds, trailing zeros dropped as Go does', () => {
