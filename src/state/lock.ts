@@ -15,6 +15,9 @@ import { BerthError, ContainerBusy, ContainerNotFound } from '../errors.js';
 import { native } from '../sys/addon.js';
 import type { StateStore } from './store.js';
 
+/** O_CLOEXEC (not in node:fs.constants). */
+const O_CLOEXEC = 0o2000000;
+
 export interface Flocker {
   /** flock(2): returns false when nonBlocking and the lock is held elsewhere. */
   flock(fd: number, exclusive: boolean, nonBlocking: boolean): boolean;
@@ -60,7 +63,9 @@ export function lockContainer(store: StateStore, id: string, opts: LockOptions =
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let fd: number;
     try {
-      fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+      // Close-on-exec: a hook (or any program berth runs) must never inherit the lock, or a
+      // long-lived one would hold the container locked after berth is gone.
+      fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | O_CLOEXEC, 0o600);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new ContainerNotFound(id);
@@ -129,7 +134,7 @@ export function withContainerLockSync<T>(store: StateStore, id: string, fn: () =
  */
 export function lockRoot(store: StateStore, flocker: Flocker = nativeFlocker): { release(): void } {
   store.ensureRoot();
-  const fd = fs.openSync(store.root, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  const fd = fs.openSync(store.root, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | O_CLOEXEC);
   try {
     flocker.flock(fd, true, false);
   } catch (err) {

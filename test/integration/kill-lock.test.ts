@@ -10,6 +10,7 @@ import { lockContainer } from '../../src/state/lock.js';
 import { StateStore } from '../../src/state/store.js';
 import { berth, berthBin, makeBundle, sleepMs, stateOf, uniqueId } from '../helpers/berth.js';
 import { minimalSpec } from '../helpers/specs.js';
+import { cgroupDirsLeft } from '../helpers/leftovers.js';
 
 function sleeper() {
   const spec = minimalSpec();
@@ -108,6 +109,9 @@ test('kill of a container still being created: "does not exist", without waiting
     await created;
     b.cleanup(); // delete --force reclaims what the killed create left
   }
+  // The hook (sleep 10) outlives the killed create: had it inherited the container lock, the
+  // delete --force above would have taken the create for one still running and left its cgroups.
+  assert.equal(cgroupDirsLeft(id), [], 'no cgroup left');
 });
 
 test.run();
