@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { parseMountinfo } from '../cgroups/detect.js';
 import type { HostFacts } from '../plan/mounts.js';
 import { detectLsm, type LsmHost } from '../host/lsm.js';
+import { liveHost } from '../host/probe.js';
 
 let lastCap: number | undefined;
 let permittedCaps: bigint | undefined;
@@ -11,16 +12,7 @@ let lsm: LsmHost | undefined;
 
 /** Read only when a config names a profile or label: most creates never ask. */
 function liveLsm(): LsmHost {
-  lsm ??= detectLsm({
-    read(file) {
-      try {
-        return fs.readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    exists: (file) => fs.existsSync(file),
-  });
+  lsm ??= detectLsm(liveHost());
   return lsm;
 }
 
