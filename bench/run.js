@@ -22,6 +22,11 @@ const { setScratchDir } = require('./lib/stats.js');
 
 const repoRoot = path.resolve(__dirname, '..');
 const log = (s) => console.error(`bench: ${s}`);
+/** A failure for the generated list: all its lines (the command's stderr and stdout too), as one, capped. */
+const oneLine = (msg) => {
+  const s = msg.split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
+  return s.length > 600 ? `${s.slice(0, 600)}…` : s;
+};
 
 async function main() {
   const opts = parseOptions(process.argv.slice(2), repoRoot);
@@ -55,7 +60,7 @@ async function main() {
   const errors = {};
   const fail = (row, rt, e) => {
     ((errors[row.key] ??= {})[rt.name] = e.message);
-    log(`${row.key} with ${rt.name} failed, dropped from this run: ${e.message.split('\n')[0]}`);
+    log(`${row.key} with ${rt.name} failed, dropped from this run: ${e.message}`);
   };
   const applies = (row, rt) => (!row.only || row.only.includes(rt.name)) && (!row.applies || row.applies(rt)) && !errors[row.key]?.[rt.name];
   const state = new Map();
@@ -109,7 +114,7 @@ async function main() {
     mounts: curveTable('mounts', rows, results, errors),
     engines: rows.some((r) => r.key.startsWith('engine-')) ? mainTable(rows.filter((r) => r.key.startsWith('engine-')), results, errors) : [],
   };
-  for (const [key, byRt] of Object.entries(errors)) for (const [rt, msg] of Object.entries(byRt)) skipped.push(`${key} with ${rt}: failed: ${msg.split('\n')[0]}`);
+  for (const [key, byRt] of Object.entries(errors)) for (const [rt, msg] of Object.entries(byRt)) skipped.push(`${key} with ${rt}: failed: ${oneLine(msg)}`);
   const command = ['npm run bench', ...(opts.argv.length ? ['--', ...opts.argv] : [])].join(' ');
   const text = generated({ machine, loadEnd: os.loadavg(), command, opts, tables, skipped, interrupted });
   console.log(text.split('\n').slice(1, -1).join('\n'));

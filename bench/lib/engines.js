@@ -15,6 +15,18 @@ function timedCall(ok, f) {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+/** Adds what became of container `id` to `e` (docker cannot exec into one that has exited). */
+function withContainerState(docker, id, e) {
+  let state;
+  try {
+    state = docker.inspect(id, '{{.State.Status}}, exit code {{.State.ExitCode}}, started {{.State.StartedAt}}, finished {{.State.FinishedAt}}{{if .State.Error}}, error: {{.State.Error}}{{end}}');
+  } catch (e2) {
+    state = `not inspectable: ${e2.message}`;
+  }
+  e.message += `\ncontainer ${id.slice(0, 12)}: ${state}`;
+  return e;
+}
+
 /** Starts the engines; returns {rows, skipped: [why...]}. Needs BERTH_ENGINE_BERTH set first. */
 function engineRows(wanted) {
   const skipped = [];
@@ -67,8 +79,16 @@ function engineRows(wanted) {
     rows.push({
       key: 'engine-docker-exec', label: '`docker exec` of `true` into a running container', only, target,
       // Longer than any run (the helper's default sleep of 1000 s is not).
+      // A full run on a loaded machine outlasted that 1000 s once: every exec then failed with
+      // "Container ... is not running".
       setup: (rt) => docker.detached(engineRt[rt.name], ['sleep', '1000000']),
-      sample: (rt, id) => timedCall(ok, () => docker.docker(['exec', id, 'true'])),
+      sample: (rt, id) => {
+        try {
+          return timedCall(ok, () => docker.docker(['exec', id, 'true']));
+        } catch (e) {
+          throw withContainerState(docker, id, e);
+        }
+      },
     });
   }
   const ctrd = new h.ContainerdEngine();

@@ -49,10 +49,16 @@ export function runCmd(bin: string, args: string[], opts: CmdOptions = {}): CmdR
   }
 }
 
-/** Throws with the command line and its stderr unless it exited 0; returns stdout. */
+/** Throws with the command line, its stderr and its stdout unless it exited 0; returns stdout. */
 export function ok(r: CmdResult): string {
-  if (r.status !== 0) throw new Error(`\`${r.line}\` exited ${r.status ?? r.signal}:\n${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.status !== 0) throw new Error(`\`${r.line}\` exited ${r.status ?? r.signal}\n${printed(r)}`);
   return r.stdout;
+}
+
+/** Both streams, labelled (a client may say why it failed on either, or on neither). */
+export function printed(r: CmdResult): string {
+  const text = (s: string) => s.trim() || '(empty)';
+  return `stderr: ${text(r.stderr)}\nstdout: ${text(r.stdout)}`;
 }
 
 /** Single-quotes `s` for /bin/sh (script -c takes one command string). */
