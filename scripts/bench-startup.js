@@ -13,16 +13,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { BUN_FLAGS } = require('./build-exe.js');
+const { scriptArgs } = require('../bench/lib/script-args.js');
+const { buildRootfs, baseConfig, writeBundle } = require('../bench/lib/bundles.js');
 
-const root = path.resolve(__dirname, '..');
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : def;
-};
+const { opt, berth } = scriptArgs();
 const rounds = Number(opt('--rounds', 30));
 const runRounds = Number(opt('--run-rounds', 5));
-const berth = path.resolve(opt('--berth', path.join(root, 'dist/berth')));
 const before = opt('--before') && path.resolve(opt('--before'));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-'));
@@ -39,23 +35,10 @@ fs.writeFileSync(trivialSrc, 'console.log(1);\n');
 const trivial = path.join(work, 'trivial');
 execFileSync(bun, ['build', ...BUN_FLAGS, trivialSrc, '--outfile', trivial], { stdio: 'ignore' });
 
-const bundle = path.join(work, 'bundle');
-fs.mkdirSync(bundle);
-execFileSync(path.join(root, 'bundles/build-rootfs.sh'), [path.join(bundle, 'rootfs')]);
-const config = (argv) => ({
-  ociVersion: '1.0.2-dev',
-  process: { user: { uid: 0, gid: 0 }, args: argv, env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'], cwd: '/', noNewPrivileges: true },
-  root: { path: path.join(bundle, 'rootfs'), readonly: true },
-  hostname: 'bench',
-  mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }],
-  linux: { namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'network' }] },
-});
-const sleepBundle = path.join(work, 'sleep');
-const trueBundle = path.join(work, 'true');
-for (const [dir, argv] of [[sleepBundle, ['sleep', '1000000']], [trueBundle, ['/bin/true']]]) {
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config(argv)));
-}
+// bench/run.js's rootfs and config.
+const { rootfs } = buildRootfs(work, 0);
+const sleepBundle = writeBundle(work, 'sleep', baseConfig(rootfs, ['sleep', '1000000']));
+const trueBundle = writeBundle(work, 'true', baseConfig(rootfs, ['/bin/true']));
 
 const runtimes = [
   ...(before ? [{ name: 'berth before', bin: before, root: path.join(work, 'root-before') }] : []),

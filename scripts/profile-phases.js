@@ -6,41 +6,20 @@
 // Without --exec it profiles `run` of /bin/true in a busybox bundle (bench/run.js's config);
 // with --exec, `exec /bin/true` into a running container of that bundle.
 'use strict';
-const { spawnSync, execFileSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { scriptArgs } = require('../bench/lib/script-args.js');
+const { buildRootfs, baseConfig, writeBundle } = require('../bench/lib/bundles.js');
 
-const root = path.resolve(__dirname, '..');
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : def;
-};
+const { opt, has, berth } = scriptArgs();
 const rounds = Number(opt('--rounds', 15));
-const berth = path.resolve(opt('--berth', path.join(root, 'dist/berth')));
-const exec = args.includes('--exec');
+const exec = has('--exec');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-profile-'));
-const bundle = path.join(work, 'bundle');
-fs.mkdirSync(bundle);
-execFileSync(path.join(root, 'bundles/build-rootfs.sh'), [path.join(bundle, 'rootfs')]);
-const config = {
-  ociVersion: '1.0.2-dev',
-  process: {
-    user: { uid: 0, gid: 0 },
-    args: exec ? ['sleep', '1000'] : ['/bin/true'],
-    env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'],
-    cwd: '/',
-    capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] },
-    noNewPrivileges: true,
-  },
-  root: { path: 'rootfs', readonly: true },
-  hostname: 'bench',
-  mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }],
-  linux: { namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'network' }] },
-};
-fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(config));
+const { rootfs } = buildRootfs(work, 0);
+const bundle = writeBundle(work, 'bundle', baseConfig(rootfs, exec ? ['sleep', '1000'] : ['/bin/true']));
 const stateRoot = path.join(work, 'root');
 const b = (argv, env) => spawnSync(berth, ['--root', stateRoot, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
 

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
-import type { CgroupFiles } from './resources/files.js';
+import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
 
 function codeOf(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? String(err);
@@ -88,12 +88,9 @@ export function destroyCgroups(dirs: Iterable<string>): void {
   if (busy.length) throw new BerthError(`cannot remove cgroup ${busy.join(', ')}: processes are still in it`);
 }
 
+/** A cgroup file's text without its newline, or undefined when it cannot be read. */
 export function readTrimmed(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
+  return realCgroupFiles.read(file)?.trim();
 }
 
 /** The names in a cgroup directory (the stats look for hugetlb.<size>.* files); [] when gone. */

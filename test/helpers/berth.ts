@@ -70,7 +70,11 @@ export function uniqueId(tag: string): string {
  * files, not pipes: a created container inherits berth's stdout/stderr and would hold a pipe
  * open (and spawnSync waiting) until it exits, exactly as a shim's pipes are held.
  */
-export function berth(root: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+export function berth(
+  root: string,
+  args: string[],
+  opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; leaked?: number[] } = {},
+): SpawnSyncReturns<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-out-'));
   const outFd = fs.openSync(path.join(dir, 'out'), 'w+');
   const errFd = fs.openSync(path.join(dir, 'err'), 'w+');
@@ -80,7 +84,8 @@ export function berth(root: string, args: string[], opts: { input?: string; time
       input: opts.input,
       timeout: opts.timeoutMs ?? 30_000,
       env: opts.env ? { ...process.env, ...opts.env } : process.env,
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd],
+      // `leaked`: descriptors handed on as 3, 4, ..., as a shim that forgot close-on-exec would.
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd, ...(opts.leaked ?? [])],
     });
     res.stdout = fs.readFileSync(path.join(dir, 'out'), 'utf8');
     res.stderr = fs.readFileSync(path.join(dir, 'err'), 'utf8');

@@ -2,31 +2,16 @@
 // descriptors a careless caller leaks, static attacker programs compiled with cc, and a
 // snapshot of what a failed create could leave on the host.
 
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
-import { berthBin, repoRoot } from './berth.js';
+import { berth, repoRoot } from './berth.js';
+import { cgroupDirsNamed } from './leftovers.js';
 
-/**
- * dist/berth --root ROOT ...args with `leaked` open as descriptors 3, 4, ... (as a shim that
- * forgot close-on-exec would hand them on). Output goes through files, as in berth().
- */
+/** dist/berth --root ROOT ...args with `leaked` open as descriptors 3, 4, ... (see berth()). */
 export function berthLeaking(root: string, args: string[], leaked: number[]): SpawnSyncReturns<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-out-'));
-  const outFd = fs.openSync(path.join(dir, 'out'), 'w+');
-  const errFd = fs.openSync(path.join(dir, 'err'), 'w+');
-  try {
-    const res = spawnSync(berthBin, ['--root', root, ...args], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', outFd, errFd, ...leaked] });
-    res.stdout = fs.readFileSync(path.join(dir, 'out'), 'utf8');
-    res.stderr = fs.readFileSync(path.join(dir, 'err'), 'utf8');
-    return res;
-  } finally {
-    fs.closeSync(outFd);
-    fs.closeSync(errFd);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return berth(root, args, { leaked });
 }
 
 /** Compiles test/integration/cve-helpers/NAME.c statically (it runs inside a busybox rootfs). */
@@ -38,28 +23,6 @@ export function compileStatic(name: string): string {
     execFileSync('cc', ['-static', '-O2', '-Wall', '-o', out, src]);
   }
   return out;
-}
-
-/** Cgroup directories anywhere under /sys/fs/cgroup whose name contains `id`. */
-function cgroupsNamed(id: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (depth > 4) return;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (!e.isDirectory()) continue;
-      const p = path.join(dir, e.name);
-      if (e.name.includes(id)) found.push(p);
-      else walk(p, depth + 1);
-    }
-  };
-  walk('/sys/fs/cgroup', 0);
-  return found;
 }
 
 /** Processes whose command line mentions `needle`. */
@@ -82,6 +45,6 @@ export function assertNothingLeft(root: string, id: string, bundle: string): voi
   assert.not.ok(fs.existsSync(path.join(root, id)), `no state directory left for ${id}`);
   const ours = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(bundle) || l.includes(id) || l.includes(root));
   assert.equal(ours, [], 'no mount left on the host');
-  assert.equal(cgroupsNamed(id), [], 'no cgroup left');
+  assert.equal(cgroupDirsNamed(id), [], 'no cgroup left');
   assert.equal(processesMentioning(id), [], 'no process left');
 }

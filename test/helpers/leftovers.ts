@@ -28,6 +28,31 @@ export function cgroupDirsLeft(cgroupsPath: string): string[] {
     .filter((d) => fs.existsSync(d));
 }
 
+/**
+ * Cgroup directories, in every hierarchy, whose name contains `id`, down to `maxDepth` levels
+ * below the hierarchy's root: for a refused create, whose cgroupsPath may be anything.
+ */
+export function cgroupDirsNamed(id: string, maxDepth = 4): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > maxDepth) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const p = path.join(dir, e.name);
+      if (e.name.includes(id)) found.push(p);
+      walk(p, depth + 1);
+    }
+  };
+  for (const h of cgroupHierarchies()) walk(h, 0);
+  return found;
+}
+
 /** Entries under the state root (the root itself may be gone or empty). */
 export function rootEntries(root: string): string[] {
   try {

@@ -6,30 +6,9 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { berth, hostMounts, makeBundle, uniqueId } from '../helpers/berth.js';
+import { cgroupDirsNamed } from '../helpers/leftovers.js';
 import { minimalSpec } from '../helpers/specs.js';
 import type { Spec } from '../../src/spec/types.js';
-
-function cgroupDirsNamed(id: string): string[] {
-  const found: string[] = [];
-  for (const ctl of fs.readdirSync('/sys/fs/cgroup')) {
-    const walk = (dir: string, depth: number) => {
-      if (depth > 4) return;
-      let entries: fs.Dirent[] = [];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (!e.isDirectory()) continue;
-        if (e.name.includes(id)) found.push(path.join(dir, e.name));
-        walk(path.join(dir, e.name), depth + 1);
-      }
-    };
-    walk(path.join('/sys/fs/cgroup', ctl), 0);
-  }
-  return found;
-}
 
 /** create must fail with `pattern` on stderr and leave nothing behind. */
 function createFails(spec: Spec | string, pattern: RegExp | string, opts: { ownRootfs?: boolean; id?: string } = {}) {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../errors.js';
+import { liveHost } from '../../host/probe.js';
 
 export interface CgroupFiles {
   /** Write value to file (O_WRONLY|O_TRUNC, no O_CREAT); throws an errno error. */
@@ -13,6 +14,8 @@ export interface CgroupFiles {
   read(file: string): string | undefined;
   exists(file: string): boolean;
 }
+
+const liveFiles = liveHost();
 
 export const realCgroupFiles: CgroupFiles = {
   write(file, value) {
@@ -23,14 +26,9 @@ export const realCgroupFiles: CgroupFiles = {
       fs.closeSync(fd);
     }
   },
-  read(file) {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-  exists: (file) => fs.existsSync(file),
+  // Reading is what the host probe does already: one implementation.
+  read: (file) => liveFiles.read(file),
+  exists: (file) => liveFiles.exists(file),
 };
 
 /** The errno text of a failed write: "EINVAL (Invalid argument)" style, as short as node has it. */
