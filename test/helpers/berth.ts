@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Spec } from '../../src/spec/types.js';
 import { minimalSpec } from './specs.js';
+import { scaledMs } from './time-scale.js';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const berthBin = path.join(repoRoot, 'dist/berth');
@@ -78,17 +79,22 @@ export function berth(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-out-'));
   const outFd = fs.openSync(path.join(dir, 'out'), 'w+');
   const errFd = fs.openSync(path.join(dir, 'err'), 'w+');
+  const timeout = scaledMs(opts.timeoutMs ?? 30_000);
   try {
     const res = spawnSync(berthBin, ['--root', root, ...args], {
       encoding: 'utf8',
       input: opts.input,
-      timeout: opts.timeoutMs ?? 30_000,
+      timeout,
       env: opts.env ? { ...process.env, ...opts.env } : process.env,
       // `leaked`: descriptors handed on as 3, 4, ..., as a shim that forgot close-on-exec would.
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd, ...(opts.leaked ?? [])],
     });
     res.stdout = fs.readFileSync(path.join(dir, 'out'), 'utf8');
     res.stderr = fs.readFileSync(path.join(dir, 'err'), 'utf8');
+    // A limit hit says so, with the scale it had: on a starved machine that is the first question.
+    if ((res.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
+      res.stderr += `\n[test helper: berth ${args[0]} killed after its time limit of ${timeout} ms (BERTH_TEST_TIME_SCALE=${process.env.BERTH_TEST_TIME_SCALE ?? 'unset'})]\n`;
+    }
     return res;
   } finally {
     fs.closeSync(outFd);

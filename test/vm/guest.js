@@ -6,6 +6,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { TCG_SLOWDOWN, starvation, timeLoop } = require('./calibrate.js');
 
 const root = path.resolve(__dirname, '../..');
 const share = '/run/vm';
@@ -20,6 +21,16 @@ say(`== guest: kernel ${result.kernel}, cgroup2 controllers: ${result.controller
 // PID 1's environment has PATH=/bin only.
 const env = { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
 
+// How starved the guest is now (calibrate.js): the host timed the loop before booting us.
+const hostCpuMs = JSON.parse(fs.readFileSync(path.join(share, 'calibration.json'), 'utf8')).hostCpuMs;
+function measureStarvation(when) {
+  const { wallMs } = timeLoop();
+  const factor = starvation(wallMs, hostCpuMs);
+  say(`guest: calibration ${when}: ${wallMs.toFixed(0)} ms here, ${hostCpuMs.toFixed(0)} ms of CPU on the host: ` +
+    `${(wallMs / hostCpuMs).toFixed(1)}x where TCG alone costs about ${TCG_SLOWDOWN}x, so starved ${factor}x\n`);
+  return factor;
+}
+
 function run(args) {
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, env });
   say(r.stdout + r.stderr);
@@ -30,7 +41,11 @@ for (const item of items) {
   const [kind = '', arg = ''] = [item.split(/\s+/)[0], item.replace(/^\S+\s*/, '')];
   const started = uptime();
   say(`\n== guest: ${item}\n`);
-  const entry = { item, passed: 0, failed: 0, skipped: 0, status: 0 };
+  // Every time limit of the item scales by the starvation measured at its start: the tests'
+  // (BERTH_TEST_TIME_SCALE, test/helpers/time-scale.ts) and the conformance checks' (--timeout).
+  const starved = measureStarvation('before this item');
+  env.BERTH_TEST_TIME_SCALE = String(starved);
+  const entry = { item, passed: 0, failed: 0, skipped: 0, status: 0, starved };
   if (kind === 'integration' || kind === 'unit') {
     const r = run([path.join(root, 'node_modules/uvu/bin.js'), path.join('build/test', kind), ...(arg ? [arg] : [])]);
     const summary = (r.stdout || '').replace(/\x1b\[[0-9;]*m/g, '');
@@ -48,7 +63,7 @@ for (const item of items) {
       const json = `/tmp/conformance-${name}.json`;
       // One check at a time: with the default pool the emulated guest is slow enough that berth's
       // delete --force outlives the suite's cleanup timeout (runc's does not).
-      const r = run(['conformance/run.js', '--runtime', bin, '--filter', arg, '--json', json, '--parallel', '1']);
+      const r = run(['conformance/run.js', '--runtime', bin, '--filter', arg, '--json', json, '--parallel', '1', '--timeout', String(Math.ceil(30 * starved))]);
       try {
         reports[name] = JSON.parse(fs.readFileSync(json, 'utf8'));
       } catch {
@@ -75,6 +90,8 @@ for (const item of items) {
     entry.failed = 1;
   }
   entry.seconds = Number((uptime() - started).toFixed(1));
+  // Starvation that began during the item shows here (its limits were not scaled for it).
+  if (entry.failed) entry.starvedAfter = measureStarvation('after this item (it failed)');
   result.items.push(entry);
 }
 result.finishedAt = uptime();

@@ -13,6 +13,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { timeLoop } = require('./calibrate.js');
 
 const root = path.resolve(__dirname, '../..');
 const cache = process.env.BERTH_VM_CACHE || path.join(root, '.cache/vm');
@@ -78,6 +79,14 @@ function buildInitramfs(work) {
   return out;
 }
 
+/** What the guest measured of its starvation for one item (calibrate.js), when it matters. */
+function starvedText(i) {
+  const after = i.starvedAfter ?? 1;
+  if ((i.starved ?? 1) <= 1 && after <= 1) return '';
+  const text = `; the guest was starved of CPU: ${i.starved}x at the item's start (time limits scaled by that)`;
+  return after > 1 ? `${text}, ${after}x after it` : text;
+}
+
 function planItems() {
   const argv = process.argv.slice(2);
   const given = argv.flatMap((a, i) => (argv[i - 1] === '--item' ? [a] : []));
@@ -93,6 +102,8 @@ async function main() {
   fs.mkdirSync(share);
   try {
     fs.writeFileSync(path.join(share, 'plan.txt'), `${planItems().join('\n')}\n`);
+    // The machine's speed for calibrate.js's loop, against which the guest measures its starvation.
+    fs.writeFileSync(path.join(share, 'calibration.json'), JSON.stringify({ hostCpuMs: timeLoop().cpuMs }));
     const initrd = buildInitramfs(work);
     const args = [
       // KVM is there but a nested guest hangs after "Probing EDD": pure emulation (TCG).
@@ -127,7 +138,7 @@ async function main() {
     let skipped = 0;
     console.log(`\n== vm: kernel ${result.kernel}, cgroup2 controllers "${result.controllers}"`);
     for (const i of result.items) {
-      console.log(`vm: ${i.item}: ${i.passed} passed, ${i.failed} failed, ${i.skipped} skipped (${i.seconds} s)`);
+      console.log(`vm: ${i.item}: ${i.passed} passed, ${i.failed} failed, ${i.skipped} skipped (${i.seconds} s${starvedText(i)})`);
       passed += i.passed;
       failed += i.failed;
       skipped += i.skipped;
