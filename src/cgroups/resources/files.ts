@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../errors.js';
-import { liveHost } from '../../host/probe.js';
+import { readText } from '../../sys/read-text.js';
 
 export interface CgroupFiles {
   /** Write value to file (O_WRONLY|O_TRUNC, no O_CREAT); throws an errno error. */
@@ -14,8 +14,6 @@ export interface CgroupFiles {
   read(file: string): string | undefined;
   exists(file: string): boolean;
 }
-
-const liveFiles = liveHost();
 
 export const realCgroupFiles: CgroupFiles = {
   write(file, value) {
@@ -26,9 +24,8 @@ export const realCgroupFiles: CgroupFiles = {
       fs.closeSync(fd);
     }
   },
-  // Reading is what the host probe does already: one implementation.
-  read: (file) => liveFiles.read(file),
-  exists: (file) => liveFiles.exists(file),
+  read: readText,
+  exists: (file) => fs.existsSync(file),
 };
 
 /** The errno text of a failed write: "EINVAL (Invalid argument)" style, as short as node has it. */
