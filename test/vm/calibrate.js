@@ -8,16 +8,17 @@
 /**
  * guest wall / host CPU for this loop when qemu gets all the CPU it wants. JIT-compiled integer
  * work translates well under TCG, so it is small. Not measured on a quiet machine (there was
- * none): at load average 22 on the 2-core development machine the guest read 3.8x while a host
- * thread ran 2.5x slower in wall time than in CPU time, so 3.8 / 2.5, about 1.5. Too small a
- * value only lengthens limits on a quiet guest; too large a one would hide starvation.
+ * none while this was written): on the 2-core development machine at load average 22-24 the
+ * guest read between 1.4x and 3.8x, so at most 1.4; 1.2 is taken. Too small a value only
+ * lengthens limits on a quiet guest; too large a one would hide starvation.
  */
-const TCG_SLOWDOWN = 1.5;
+const TCG_SLOWDOWN = 1.2;
 
-/** A fixed amount of integer work (about 70 ms of one core natively); returns a checksum. */
+/** A fixed amount of integer work (about 55 ms of one core natively: long enough that
+// the scheduler's wake-up credit to a thread that slept does not hide a lack of CPU); returns a checksum. */
 function loop() {
   let x = 0x9e3779b9;
-  for (let i = 0; i < 10_000_000; i++) x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + i) | 0;
+  for (let i = 0; i < 30_000_000; i++) x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + i) | 0;
   return x;
 }
 

@@ -79,12 +79,12 @@ function buildInitramfs(work) {
   return out;
 }
 
-/** What the guest measured of its starvation for one item (calibrate.js), when it matters. */
+/** What the guest measured of its starvation for one item (calibrate.js), when it was starved. */
 function starvedText(i) {
-  const after = i.starvedAfter ?? 1;
-  if ((i.starved ?? 1) <= 1 && after <= 1) return '';
-  const text = `; the guest was starved of CPU: ${i.starved}x at the item's start (time limits scaled by that)`;
-  return after > 1 ? `${text}, ${after}x after it` : text;
+  const parts = [];
+  if ((i.starved ?? 1) > 1) parts.push(`${i.starved}x at its start (its time limits scaled by that)`);
+  if ((i.starvedAfter ?? 1) > 1) parts.push(`${i.starvedAfter}x after it`);
+  return parts.length ? `; the guest was starved of CPU: ${parts.join(', ')}` : '';
 }
 
 function planItems() {
