@@ -27,6 +27,7 @@
 #include "bpf.h"
 #include "netdev.h"
 #include "probe.h"
+#include "procfs_write.h"
 #include "seccomp.h"
 #include "sockets.h"
 #include "spawn.h"
@@ -335,6 +336,17 @@ Napi::Value detachMount(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// One write into procfs through a verified procfs root of the caller's own (procfs_write.h),
+// for the parent's writes into a child's /proc/PID files.
+Napi::Value writeProcfs(const Napi::CallbackInfo& info) {
+  ARG_STRING(0, "rel", rel);
+  ARG_STRING(1, "content", content);
+  int no_procfs = 0;
+  int err = procfs_write(rel.c_str(), content.c_str(), &no_procfs);
+  if (err) return ThrowErrno(info.Env(), no_procfs ? "open procfs" : "write", no_procfs ? "/proc" : "/proc/" + rel, err);
+  return info.Env().Undefined();
+}
+
 Napi::Value strerror(const Napi::CallbackInfo& info) {
   ARG_INT(0, "errno", err);
   return Napi::String::New(info.Env(), ::strerror(err));
@@ -366,6 +378,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("reexecReadOnly", Napi::Function::New(env, reexecReadOnly));
   exports.Set("pidfdOpen", Napi::Function::New(env, pidfdOpen));
   exports.Set("detachMount", Napi::Function::New(env, detachMount));
+  exports.Set("writeProcfs", Napi::Function::New(env, writeProcfs));
   exports.Set("netdevAddresses", Napi::Function::New(env, NetdevAddresses));
   exports.Set("netdevMove", Napi::Function::New(env, NetdevMove));
   exports.Set("errnoName", Napi::Function::New(env, errnoName));

@@ -12,11 +12,14 @@
  * from that instance itself, and the file is opened beneath it with openat2 refusing symlinks
  * and mount crossings, then checked again to be a procfs file. The handle lives for one write,
  * so the child never holds a procfs of its own while it waits or after it drops privileges.
+ * The addon calls procfs_write too (procfs_write.h), for the parent's writes into the child's
+ * /proc/PID files (oom_score_adj of a child in a user namespace).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "child_internal.h"
+#include "procfs_write.h"
 
 #include <linux/openat2.h>
 #include <errno.h>
@@ -85,19 +88,18 @@ static int resolve_self(int proc, const char *rel) {
   return 0;
 }
 
-/* s0 = path relative to the procfs root ("sys/kernel/domainname", "thread-self/attr/exec"), s1 = content. */
-void op_write_proc(int step, const struct plan_op *op) {
-  const char *rel = op->s[0], *content = op->s[1];
-  d_start();
-  d_str("/proc/");
-  const char *detail = d_str(rel);
+int procfs_write(const char *rel, const char *content, int *no_procfs) {
+  *no_procfs = 0;
   int proc = open_private_procfs();
   if (proc < 0) {
-    d_start();
-    fail(step, errno, d_str("/proc (no procfs instance of berth's own could be opened)"));
+    *no_procfs = 1;
+    return errno;
   }
   int err = resolve_self(proc, rel);
-  if (err) fail(step, err, detail);
+  if (err) {
+    close(proc);
+    return err;
+  }
   struct open_how how;
   memset(&how, 0, sizeof how);
   how.flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
@@ -106,11 +108,28 @@ void op_write_proc(int step, const struct plan_op *op) {
   do {
     fd = syscall(SYS_openat2, proc, g_proc_path, &how, sizeof how);
   } while (fd < 0 && errno == EINTR);
+  err = errno;
   close(proc);
-  if (fd < 0) fail(step, errno, detail);
-  if (!is_procfs((int)fd)) fail(step, EXDEV, detail);
+  if (fd < 0) return err;
+  if (!is_procfs((int)fd)) {
+    close((int)fd);
+    return EXDEV;
+  }
   size_t len = str_len(content);
   long w = syscall(SYS_write, (int)fd, content, len);
-  if (w != (long)len) fail(step, w < 0 ? errno : EIO, detail);
+  err = w < 0 ? errno : EIO;
   close((int)fd);
+  return w == (long)len ? 0 : err;
+}
+
+/* s0 = path relative to the procfs root ("sys/kernel/domainname", "thread-self/attr/exec"), s1 = content. */
+void op_write_proc(int step, const struct plan_op *op) {
+  const char *rel = op->s[0], *content = op->s[1];
+  int no_procfs;
+  int err = procfs_write(rel, content, &no_procfs);
+  if (!err) return;
+  d_start();
+  if (no_procfs) fail(step, err, d_str("/proc (no procfs instance of berth's own could be opened)"));
+  d_str("/proc/");
+  fail(step, err, d_str(rel));
 }

@@ -32,6 +32,7 @@ import { commonHandlers, walkChildMessages, type SyncHandlers } from './child-me
 import { checkConsoleOptions, connectConsoleSocket } from './fd-passing.js';
 import { writeIdMaps } from './id-maps.js';
 import { makeIdmappedMount, makePrivilegedBind, prepareIdmappedMounts } from './idmap-mounts.js';
+import { writeOomScoreAdj } from './oom-score-adj.js';
 import { moveNetDevices } from './net-devices.js';
 import { removeHalfCreated } from './half-created.js';
 import { sealExecutable } from './sealed-exe.js';
@@ -302,6 +303,9 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   if (spec.linux?.namespaces?.some((n) => n.type === 'user' && !n.path)) {
     writeIdMaps(child.pid, spec.linux.uidMappings ?? [], spec.linux.gidMappings ?? []);
     faultPoint('create.id-maps');
+  }
+  if (plan.oomScoreAdjByParent !== undefined) {
+    writeOomScoreAdj(addon, child.pid, plan.oomScoreAdjByParent);
   }
   phase('child placed in cgroups, id maps');
   if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);

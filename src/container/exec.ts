@@ -13,6 +13,7 @@ import { faultPoint } from '../faults.js';
 import { buildExecPlan, execProcess, type ExecProcessFlags, type NamespaceEntry } from '../plan/exec.js';
 import { NAMESPACE_PROC_NAME } from '../plan/namespaces.js';
 import { compileSeccompProgram } from '../seccomp/index.js';
+import { parseJsonDocument } from '../spec/json-syntax.js';
 import { loadBundle } from '../spec/load.js';
 import type { NamespaceType, Process, Spec } from '../spec/types.js';
 import { validateProcessSchema } from '../spec/validate.js';
@@ -56,12 +57,7 @@ export function readProcessFile(file: string): Process {
   } catch (err) {
     throw new BerthError(`--process ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new BerthError(`--process ${file}: not valid JSON: ${(err as Error).message}`);
-  }
+  const doc = parseJsonDocument(text, (reason) => new BerthError(`--process ${file}: ${reason}`));
   validateProcessSchema(doc, `--process ${file}`);
   const p = doc as Process;
   if (!p.args?.length) throw new BerthError(`--process ${file} /args: the process needs something to execute`);

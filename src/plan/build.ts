@@ -67,6 +67,14 @@ export interface BuiltPlan extends LaunchPlan {
   hasHookSync: boolean;
   /** no mount namespace: the rootfs bind and the config's mounts land in the host's table */
   sharesMountNs: boolean;
+  /**
+   * process.oomScoreAdj, for the parent to write into the child's /proc/PID/oom_score_adj
+   * before Go: in a user namespace (created or joined) the child's own /proc/self files belong
+   * to the host's root, which the child no longer is once it is the namespace's root, so its
+   * write is refused (EACCES); runc writes it from the host side too. The init, forked or
+   * not, inherits the value.
+   */
+  oomScoreAdjByParent?: number;
 }
 
 export function buildLaunchPlan(input: PlanInput): BuiltPlan {
@@ -89,14 +97,9 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   // Device nodes and created mount points get exactly the modes asked for.
   w.add('process setup', OpCode.Umask, [0]);
 
-  const waitsForGo = input.cgroupFd < 0 || userNs;
+  const oomScoreAdjByParent = inUserNs ? proc?.oomScoreAdj : undefined;
+  const waitsForGo = input.cgroupFd < 0 || userNs || oomScoreAdjByParent !== undefined;
   if (waitsForGo) w.add('cgroup placement', OpCode.WaitSync, [SyncMsg.Go]);
-  if (userNs) {
-    const rootMapped = (m?: { containerID: number; size: number }[]) =>
-      (m ?? []).some((x) => x.containerID === 0 && x.size > 0);
-    if (rootMapped(spec.linux?.gidMappings)) w.add('/linux/gidMappings', OpCode.Setresgid, [0]);
-    if (rootMapped(spec.linux?.uidMappings)) w.add('/linux/uidMappings', OpCode.Setresuid, [0]);
-  }
   for (const j of ns.joins) {
     const fd = input.namespaceFds.get(j.index);
     if (fd === undefined) throw new Error(`internal: no fd opened for namespace ${j.index}`);
@@ -115,10 +118,20 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     // Offsets can only be written before any process enters the namespace: before the fork.
     for (const line of lines) w.add('/linux/timeOffsets', OpCode.WriteProc, [], ['self/timens_offsets', line]);
   }
+  if (userNs) {
+    // Become the new user namespace's root only now: until here the child is still the host's
+    // root by id, the owner of its own /proc/self files (it is not dumpable), so it can open
+    // timens_offsets; as the namespace's root (a mapped uid) that open is refused (EACCES).
+    // Nothing before needs the new ids: namespaces are joined and made by capability.
+    const rootMapped = (m?: { containerID: number; size: number }[]) =>
+      (m ?? []).some((x) => x.containerID === 0 && x.size > 0);
+    if (rootMapped(spec.linux?.gidMappings)) w.add('/linux/gidMappings', OpCode.Setresgid, [0]);
+    if (rootMapped(spec.linux?.uidMappings)) w.add('/linux/uidMappings', OpCode.Setresuid, [0]);
+  }
   if (ns.fork) w.add('/linux/namespaces', OpCode.ForkReport);
   w.add('process setup', OpCode.Setsid);
 
-  if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id);
+  if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
 
   planRootfs(w, spec, input.rootfs, ns.sharesMountNs, facts);
   const mountLabel = effectiveMountLabel(spec.linux?.mountLabel, facts.lsm, input.warn);
@@ -171,7 +184,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   }
 
   const plan = w.finish(ns.cloneFlags, input.cgroupFd);
-  return { ...plan, waitsForGo, forks: ns.fork, hasHookSync, sharesMountNs: ns.sharesMountNs };
+  return { ...plan, waitsForGo, forks: ns.fork, hasHookSync, sharesMountNs: ns.sharesMountNs, oomScoreAdjByParent };
 }
 
 /** Sections berth does not implement: an error, never a container that silently lacks them. */

@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { normalizeContainerPath } from '../spec/container-path.js';
 import type { Mount, Spec } from '../spec/types.js';
 import { AT_RECURSIVE, MS } from './linux-constants.js';
 import { type MountOptions, parseMountOptions, PROPAGATION, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
@@ -48,7 +49,7 @@ export interface CgroupView {
 
 /** Destinations are relative to the container's /; the child resolves them inside the root fd. */
 export function containerPath(dest: string): string {
-  return path.posix.normalize('/' + dest);
+  return normalizeContainerPath(dest).path;
 }
 
 export function hostSource(m: Mount, bundle: string): string {

@@ -26,9 +26,13 @@ export function planRlimits(w: PlanWriter, proc: Process): void {
   });
 }
 
-/** Attributes that need privileges the user switch takes away, so they come first. */
-export function planPrivilegedAttributes(w: PlanWriter, spec: Spec, proc: Process, noNewKeyring: boolean, id: string): void {
-  if (proc.oomScoreAdj !== undefined) {
+/**
+ * Attributes that need privileges the user switch takes away, so they come first.
+ * @param oomScoreAdjByParent the parent writes oom_score_adj (a child in a user namespace
+ *   cannot: its /proc/self files belong to the host's root), so no op for it here
+ */
+export function planPrivilegedAttributes(w: PlanWriter, spec: Spec, proc: Process, noNewKeyring: boolean, id: string, oomScoreAdjByParent = false): void {
+  if (proc.oomScoreAdj !== undefined && !oomScoreAdjByParent) {
     w.add('/process/oomScoreAdj', OpCode.WriteProc, [], ['self/oom_score_adj', String(proc.oomScoreAdj)]);
   }
   planRlimits(w, proc);

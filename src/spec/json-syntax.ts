@@ -1,7 +1,9 @@
 // Where a JSON text goes wrong, as line and column. JSON.parse's messages differ between
 // engines (V8 gives a position only for some errors, Bun's JavaScriptCore none), so after
 // JSON.parse refuses a text this small scanner finds the first error itself. It follows
-// RFC 8259, which is what JSON.parse accepts.
+// RFC 8259, which is what JSON.parse accepts. parseJsonDocument puts the nesting cap and the
+// scanner around JSON.parse for every document berth reads (config.json, `exec --process`,
+// `update --resources`).
 
 export interface JsonSyntaxProblem {
   /** 1-based line and column (in UTF-16 units, as editors count) */
@@ -163,4 +165,27 @@ export function findExcessiveNesting(text: string, limit: number): JsonSyntaxPro
     }
   }
   return undefined;
+}
+
+/**
+ * More than any document berth reads needs (the spec's own nest about 6 deep); Go's
+ * encoding/json, and so runc, stops at 10000.
+ */
+export const MAX_NESTING = 1000;
+
+/**
+ * JSON text -> value. A text nested more than MAX_NESTING deep is refused before JSON.parse
+ * sees it; a syntax error gets its line and column. Failures become `refuse(reason)`, the
+ * reason worded "is not usable JSON: ..." or "is not valid JSON: ...".
+ */
+export function parseJsonDocument(text: string, refuse: (reason: string) => Error): unknown {
+  const deep = findExcessiveNesting(text, MAX_NESTING);
+  if (deep) throw refuse(`is not usable JSON: line ${deep.line}, column ${deep.column}: ${deep.reason}`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const where = findJsonSyntaxProblem(text);
+    if (!where) throw refuse(`is not valid JSON: ${(err as Error).message}`);
+    throw refuse(`is not valid JSON: line ${where.line}, column ${where.column}: ${where.reason}`);
+  }
 }

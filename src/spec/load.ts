@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError, ConfigError } from '../errors.js';
-import { findExcessiveNesting, findJsonSyntaxProblem } from './json-syntax.js';
+import { parseJsonDocument } from './json-syntax.js';
 import { checkSemantics, checkStartable } from './semantic.js';
 import type { Spec } from './types.js';
 import { validateConfigSchema } from './validate.js';
@@ -30,20 +30,11 @@ export interface LoadOptions {
 
 const errnoOf = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
-/** More than any config.json needs (the spec's own nest about 6 deep); Go's encoding/json stops at 10000. */
-export const MAX_NESTING = 1000;
+export { MAX_NESTING } from './json-syntax.js';
 
 /** JSON text -> value; a syntax error becomes a ConfigError with line and column. */
 export function parseConfigText(text: string): unknown {
-  const deep = findExcessiveNesting(text, MAX_NESTING);
-  if (deep) throw new ConfigError('', `is not usable JSON: line ${deep.line}, column ${deep.column}: ${deep.reason}`);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const where = findJsonSyntaxProblem(text);
-    if (!where) throw new ConfigError('', `is not valid JSON: ${(err as Error).message}`);
-    throw new ConfigError('', `is not valid JSON: line ${where.line}, column ${where.column}: ${where.reason}`);
-  }
+  return parseJsonDocument(text, (reason) => new ConfigError('', reason));
 }
 
 /** A parsed config.json checked by the schema, the semantic rules and optionally for start. */

@@ -118,6 +118,12 @@ export interface NativeAddon {
   probeKernel(name: KernelProbe): number;
   /** umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW); false when nothing is mounted there. */
   detachMount(path: string): boolean;
+  /**
+   * Writes `content` into `rel` ("PID/oom_score_adj") below a procfs root of berth's own,
+   * checked to be one, opened beneath it without symlinks or mount crossings (as the child's
+   * WriteProc op). Throws an errno error.
+   */
+  writeProcfs(rel: string, content: string): void;
   /** The addresses of a network device of this namespace (rtnetlink RTM_GETADDR). */
   netdevAddresses(name: string): NetdevAddress[];
   /**

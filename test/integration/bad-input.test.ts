@@ -101,6 +101,41 @@ test('an unknown signal is an error and the container keeps running', () => {
   }
 });
 
+test('exec --process and update --resources: a document nested past the cap is refused naming the file, leaving nothing', () => {
+  const spec = minimalSpec();
+  spec.process!.args = ['sleep', '600'];
+  const b = makeBundle(spec);
+  const id = uniqueId('deep');
+  const deep = (inner: string) => `{${inner}${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  try {
+    assert.is(berth(b.root, ['create', '--bundle', b.dir, id]).status, 0);
+    const st = JSON.parse(fs.readFileSync(path.join(b.root, id, 'state.json'), 'utf8'));
+    const memory = st.cgroup.paths['memory'] as string;
+    const procs = () => fs.readFileSync(path.join(memory, 'cgroup.procs'), 'utf8').trim();
+    const limit = () => fs.readFileSync(path.join(memory, 'memory.limit_in_bytes'), 'utf8');
+    const stateFiles = () => fs.readdirSync(path.join(b.root, id)).sort();
+    const [procsBefore, limitBefore, filesBefore] = [procs(), limit(), stateFiles()];
+
+    const file = path.join(b.dir, 'process.json');
+    fs.writeFileSync(file, deep('"args":["true"],"env":'));
+    const exec = berth(b.root, ['exec', '--process', file, id]);
+    assert.is.not(exec.status, 0, 'exec must fail');
+    assert.match(exec.stderr, `--process ${file}: is not usable JSON: line 1, column `);
+    assert.match(exec.stderr, 'containers are nested more than 1000 levels deep');
+
+    const update = berth(b.root, ['update', '-r', '-', id], { input: deep('"memory":{"limit":67108864},"x":') });
+    assert.is.not(update.status, 0, 'update must fail');
+    assert.match(update.stderr, '--resources -: is not usable JSON: line 1, column ');
+
+    assert.is(procs(), procsBefore, 'no process left in the container');
+    assert.is(limit(), limitBefore, 'no limit written');
+    assert.equal(stateFiles(), filesBefore, 'nothing added to the state directory');
+    assert.is(JSON.parse(berth(b.root, ['state', id]).stdout).status, 'created');
+  } finally {
+    b.cleanup();
+  }
+});
+
 test('a failing prestart hook fails create and leaves nothing', () => {
   createFails(minimalSpec({ hooks: { prestart: [{ path: '/bin/sh', args: ['sh', '-c', 'echo nope >&2; exit 7'] }] } }), /prestart.*7/);
 });

@@ -397,4 +397,33 @@ test('--no-pivot hides the host\'s full proc and sysfs mounts outside the rootfs
   assert.not.ok(pivoting.some((o) => o.code === OpCode.HideMount), 'pivot_root leaves the host\'s mounts behind anyway');
 });
 
+
+test('in a user namespace oomScoreAdj is the parent\'s to write; the child becomes the namespace\'s root after its time offsets', () => {
+  const maps = { uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }] };
+  const spec = minimalSpec({
+    linux: { namespaces: [{ type: 'user' }, { type: 'mount' }, { type: 'pid' }, { type: 'uts' }, { type: 'time' }], ...maps, timeOffsets: { monotonic: { secs: 5, nanosecs: 0 } } },
+  });
+  spec.process!.oomScoreAdj = 500;
+  const plan = buildLaunchPlan(input(spec));
+  assert.is(plan.oomScoreAdjByParent, 500);
+  assert.ok(plan.waitsForGo, 'the child waits while the parent writes it');
+  assert.not.ok(plan.ops.some((o) => o.code === OpCode.WriteProc && o.s?.[0] === 'self/oom_score_adj'));
+  const timens = plan.ops.findIndex((o) => o.code === OpCode.WriteProc && o.s?.[0] === 'self/timens_offsets');
+  const becomeRoot = plan.ops.findIndex((o) => o.code === OpCode.Setresuid && o.n?.[0] === 0);
+  assert.ok(timens >= 0 && timens < becomeRoot, 'timens_offsets opened while still the host\'s root by id');
+  assert.ok(becomeRoot < plan.ops.findIndex((o) => o.code === OpCode.ForkReport), 'the init is forked as the namespace\'s root');
+
+  const joined = minimalSpec({ hostname: undefined, linux: { namespaces: [{ type: 'user', path: '/proc/1/ns/user' }, { type: 'mount' }, { type: 'pid' }] } });
+  joined.process!.oomScoreAdj = 300;
+  const joinedPlan = buildLaunchPlan(input(joined, { namespaceFds: new Map([[0, 42]]), cgroupFd: 7 }));
+  assert.is(joinedPlan.oomScoreAdjByParent, 300);
+  assert.ok(joinedPlan.waitsForGo, 'a joined user namespace waits for the parent\'s write too');
+
+  const plain = minimalSpec();
+  plain.process!.oomScoreAdj = 500;
+  const plainPlan = buildLaunchPlan(input(plain));
+  assert.is(plainPlan.oomScoreAdjByParent, undefined);
+  assert.ok(plainPlan.ops.some((o) => o.code === OpCode.WriteProc && o.s?.[0] === 'self/oom_score_adj'), 'without a user namespace the child writes it');
+});
+
 test.run();

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../../errors.js';
+import { parseJsonDocument } from '../../spec/json-syntax.js';
 import { validateId } from '../../state/id.js';
 import { stringFlag } from '../args.js';
 import type { Command } from '../context.js';
@@ -39,12 +40,7 @@ already changed back. The new limits are recorded beside the container's state.`
       } catch (err) {
         throw new BerthError(`--resources ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
       }
-      let doc: unknown;
-      try {
-        doc = JSON.parse(text);
-      } catch (err) {
-        throw new BerthError(`--resources ${file}: ${(err as Error).message}`);
-      }
+      const doc = parseJsonDocument(text, (reason) => new BerthError(`--resources ${file}: ${reason}`));
       change = pickUpdateFields(doc, `--resources ${file}`);
     } else {
       change = changeFromFlags(get);

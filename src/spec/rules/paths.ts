@@ -3,6 +3,7 @@
 // Validation runs once per command, so what counts is the first run: the common path here
 // avoids regular expressions, which the JS engine compiles on first use.
 
+import { normalizeContainerPath } from '../container-path.js';
 import type { Findings } from './findings.js';
 
 export const hasNul = (s: string) => s.includes('\0');
@@ -36,27 +37,9 @@ export function checkAbsolute(f: Findings, at: string, p: string, what = 'path')
  * something else, that gets a warning.
  */
 export function containerPath(f: Findings, at: string, p: string): string {
-  if (isClean(p)) return p;
-  const parts: string[] = [];
-  let clamped = false;
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (!parts.length) clamped = true;
-      parts.pop();
-    } else {
-      parts.push(part);
-    }
-  }
-  const inside = '/' + parts.join('/');
+  const { path: inside, clamped } = normalizeContainerPath(p);
   if (clamped) f.warn(at, `"${p}" climbs above the container's / with ".."; it is taken as "${inside}"`);
   return inside;
-}
-
-/** Already absolute and normal: no empty, "." or ".." part, no trailing "/". Most paths are. */
-function isClean(p: string): boolean {
-  if (p === '/') return true;
-  return p.startsWith('/') && !p.endsWith('/') && !p.includes('//') && !p.includes('/./') && !p.includes('/../') && !p.endsWith('/.') && !p.endsWith('/..');
 }
 
 /** True when `inner` is `outer` or below it; both are clean absolute paths. */
