@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
@@ -39,7 +40,9 @@ void op_run_hook(int step, const struct plan_op *op) {
   int errpipe[2];
   if (syscall(SYS_pipe2, errpipe, O_CLOEXEC) < 0) fail(step, errno, path);
 
-  long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  /* CLONE_PTRACE: when this process is traced (SpawnTracer), the hook is too until its execve,
+   * so nothing in the container can attach to it while it is a copy of berth; else a no-op. */
+  long pid = syscall(SYS_clone, SIGCHLD | CLONE_PTRACE, 0, 0, 0, 0);
   if (pid < 0) fail(step, errno, path);
   if (pid == 0) {
     syscall(SYS_dup3, in, 0, 0);

@@ -61,7 +61,11 @@ int open_parent_in_root(int step, const char *path);
 void op_wait_sync(const struct plan_op *op);
 /* Waits for one message of `type` (its payload, if any, becomes the state); anything else ends the child. */
 void wait_msg(uint32_t type);
-void op_fork_report(int step);
+void op_fork_report(int step, const struct plan_op *op);
+/* Closes every descriptor except n0.. (ascending) and the sync socket. */
+void op_close_except(int step, const struct plan_op *op);
+/* child_tracer.c: forks the tracer that takes the ptrace slot of what ForkReport forks */
+void op_spawn_tracer(int step);
 void op_wait_start(int step, const struct plan_op *op);
 /* child_procfs.c: every write into procfs, through a procfs instance of the child's own */
 void op_write_proc(int step, const struct plan_op *op);

@@ -7,6 +7,7 @@
 #endif
 #include "child_internal.h"
 
+#include <sched.h>
 #include <sys/socket.h>
 #include <signal.h>
 #include <errno.h>
@@ -40,14 +41,37 @@ void wait_msg(uint32_t type) {
   }
 }
 
-/* fork(); the parent half reports the new pid and exits, the child half goes on. */
-void op_fork_report(int step) {
+/* Closes every descriptor but the plan's list n (ascending) and the sync socket. */
+static unsigned g_lo;
+static void keep_fd(long fd) {
+  if (fd < (long)g_lo) return;
+  if (fd > (long)g_lo) syscall(SYS_close_range, g_lo, (unsigned)fd - 1, 0U);
+  g_lo = (unsigned)fd + 1;
+}
+
+void op_close_except(int step, const struct plan_op *op) {
+  g_lo = 0;
+  int sync_kept = 0;
+  for (uint32_t i = 0; i <= op->n_count; i++) {
+    long next = i < op->n_count ? (long)op->n[i] : -1;
+    if (!sync_kept && (next < 0 || g_sync_fd <= next)) {
+      keep_fd(g_sync_fd);
+      sync_kept = 1;
+    }
+    if (next >= 0) keep_fd(next);
+  }
+  if (syscall(SYS_close_range, g_lo, ~0U, 0U) < 0) fail(step, errno, NULL);
+}
+
+/* fork(); the parent half reports the new pid and exits, the child half goes on. n0 = 1:
+ * CLONE_PTRACE, so the new process is the tracer's (SpawnTracer) from its first instruction. */
+void op_fork_report(int step, const struct plan_op *op) {
   /* The new process waits on this pipe until Pid is sent: it must never speak on the shared
    * sync socket first, or the parent would see its messages before learning its pid. */
   int gate[2];
   if (syscall(SYS_pipe2, gate, O_CLOEXEC) < 0) fail(step, errno, NULL);
   /* A raw clone, not glibc's fork(): no atfork handlers, no locks. */
-  long pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  long pid = syscall(SYS_clone, SIGCHLD | (op->n[0] == 1 ? CLONE_PTRACE : 0), 0, 0, 0, 0);
   if (pid < 0) fail(step, errno, NULL);
   if (pid > 0) {
     send_msg(SYNC_PID, step, 0, pid, NULL);

@@ -62,10 +62,12 @@ enum op_code {
   OP_SECCOMP_LISTENER = 46,
   OP_PASSWD_HOME = 47,
   OP_HIDE_MOUNT = 48,
+  OP_SPAWN_TRACER = 49,
+  OP_CLOSE_EXCEPT = 50,
 };
 
 /* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
-#define OP_LAST OP_HIDE_MOUNT
+#define OP_LAST OP_CLOSE_EXCEPT
 
 /*
  * One converted op. Every pointer points into the arena. `n` and `s` have spare trailing

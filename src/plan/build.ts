@@ -13,6 +13,7 @@ import {
   type CgroupView, type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, rootPropagation,
 } from './mounts.js';
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
+import { finishGuardedFork, planFork, planTracer } from './guarded-fork.js';
 import { type LaunchPlan, OpCode } from './ops.js';
 import { execCandidates, planHome, planPrivilegedAttributes, planUserAndCwd } from './process.js';
 import { PlanWriter } from './writer.js';
@@ -87,10 +88,13 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   const userNs = ns.created.has('user');
   const inUserNs = userNs || ns.joins.some((j) => j.type === 'user');
   const w = new PlanWriter();
+  // Forking into a pid namespace others live in: they see the init until execve (guarded-fork.ts).
+  const guarded = ns.fork && ns.joins.some((j) => j.type === 'pid');
 
   // Node's signal handlers must never run in the child, and no host fd may reach the
   // container: the sync socket and dir fds are closed by execve from here on.
   w.add('process setup', OpCode.ResetSignals);
+  if (guarded) planTracer(w);
   w.add('process setup', OpCode.CloexecFrom, [3 + input.preservedFds]);
   // The container's lock, which create holds: a parked init must not keep it held.
   for (const fd of input.closeInChild ?? []) w.add('process setup', OpCode.Close, [fd]);
@@ -128,7 +132,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     if (rootMapped(spec.linux?.gidMappings)) w.add('/linux/gidMappings', OpCode.Setresgid, [0]);
     if (rootMapped(spec.linux?.uidMappings)) w.add('/linux/uidMappings', OpCode.Setresuid, [0]);
   }
-  if (ns.fork) w.add('/linux/namespaces', OpCode.ForkReport);
+  const closeAt = ns.fork ? planFork(w, '/linux/namespaces', guarded) : -1;
   w.add('process setup', OpCode.Setsid);
 
   if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
@@ -183,6 +187,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     planProcess(w, input, proc, startHooks, inUserNs);
   }
 
+  finishGuardedFork(w.ops, closeAt, input.preservedFds);
   const plan = w.finish(ns.cloneFlags, input.cgroupFd);
   return { ...plan, waitsForGo, forks: ns.fork, hasHookSync, sharesMountNs: ns.sharesMountNs, oomScoreAdjByParent };
 }

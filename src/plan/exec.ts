@@ -12,6 +12,7 @@ import type { NamespaceType, Process, Spec } from '../spec/types.js';
 import { SyncMsg } from '../sys/sync.js';
 import { type CompiledSeccomp, planExecve, planProcessAttributes } from './build.js';
 import { CONTAINER_PTMX, planSeccomp } from './fd-ops.js';
+import { finishGuardedFork, planFork, planTracer } from './guarded-fork.js';
 import type { HostFacts } from './mounts.js';
 import { JOIN_ORDER, NAMESPACE_FLAG } from './namespaces.js';
 import { OpCode, type LaunchPlan } from './ops.js';
@@ -130,8 +131,11 @@ export interface ExecPlan extends LaunchPlan {
 export function buildExecPlan(input: ExecPlanInput): ExecPlan {
   const proc = input.process;
   const types = 'pidfd' in input.namespaces ? input.namespaces.types : input.namespaces.files.map((f) => f.type);
+  // Forking into the container's pid namespace: its processes see ours until execve (guarded-fork.ts).
+  const guarded = types.includes('pid');
   const w = new PlanWriter();
   w.add('process setup', OpCode.ResetSignals);
+  if (guarded) planTracer(w);
   w.add('process setup', OpCode.CloexecFrom, [3 + input.preservedFds]);
   const waitsForGo = input.cgroupFd < 0;
   if (waitsForGo) w.add('cgroup placement', OpCode.WaitSync, [SyncMsg.Go]);
@@ -147,10 +151,11 @@ export function buildExecPlan(input: ExecPlanInput): ExecPlan {
   }
   const inUserNs = types.includes('user');
   const forks = types.includes('pid') || types.includes('time');
-  if (forks) w.add('the container\'s pid namespace', OpCode.ForkReport);
-  w.add('process setup', OpCode.Setsid);
-  // Without a mount namespace the container is a chroot: so is its exec'd process.
+  // Without a mount namespace the container is a chroot: so is its exec'd process, from
+  // before the fork, so the forked process never has the host's / as its root.
   if (input.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
+  const closeAt = forks ? planFork(w, 'the container\'s pid namespace', guarded) : -1;
+  w.add('process setup', OpCode.Setsid);
 
   planPrivilegedAttributes(w, input.spec, proc, input.noNewKeyring, input.id);
   // A new pty from the container's devpts; /dev/console stays the init's (as with runc).
@@ -166,6 +171,7 @@ export function buildExecPlan(input: ExecPlanInput): ExecPlan {
   if (input.seccomp && proc.noNewPrivileges) planSeccomp(w, input.seccomp);
   planExecve(w, proc, input.preservedFds, home);
   // No Ready: the sync socket is close-on-exec, so its end is the news that execve succeeded.
+  finishGuardedFork(w.ops, closeAt, input.preservedFds);
   const plan = w.finish(0, input.cgroupFd);
   return { ...plan, waitsForGo, forks };
 }

@@ -51,6 +51,8 @@ const NAMES: Record<number, string> = {
   [OpCode.SeccompListener]: 'load seccomp (notify)',
   [OpCode.PasswdHome]: 'read /etc/passwd',
   [OpCode.HideMount]: 'hide host mount',
+  [OpCode.SpawnTracer]: 'start the tracer',
+  [OpCode.CloseExcept]: 'close fds',
 };
 
 export function opName(code: number): string {

@@ -24,7 +24,10 @@ export const enum OpCode {
    * over /proc can redirect it; written once, no create, no truncate.
    */
   WriteProc = 5,
-  /** fork(); the parent half sends SyncMsg.Pid with the new pid and exits 0; the child goes on. */
+  /**
+   * fork(); the parent half sends SyncMsg.Pid with the new pid and exits 0; the child goes on.
+   * n0 = 1: clone with CLONE_PTRACE, so the new process is SpawnTracer's tracee from birth.
+   */
   ForkReport = 6,
   /** s0 = path; the "root" directory fd used by ops that resolve paths in the rootfs. */
   OpenRoot = 7,
@@ -159,6 +162,17 @@ export const enum OpCode {
    * (EINVAL, EPERM) a tmpfs covers it instead.
    */
   HideMount = 48,
+  /**
+   * Forks a tracer that stays in the runtime's namespaces and PTRACE_SEIZEs the child
+   * (PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL); returns once it has. The tracer continues every
+   * stop, hands signals on, detaches each tracee at its execve and exits when none is left
+   * (native/src/child_tracer.c). Before the first Setns: the tracer must not enter the
+   * container's namespaces. With ForkReport n0 = 1 nothing in the container can ptrace the
+   * forked process before its execve (the slot is taken).
+   */
+  SpawnTracer = 49,
+  /** Closes (really, not close-on-exec) every fd except n0.. (ascending) and the sync socket. */
+  CloseExcept = 50,
 }
 
 export interface Op {

@@ -101,6 +101,25 @@ test('exec plan: one setns on the pidfd with every flag, fork for the pid namesp
   assert.ok(plan.ops.some((o) => o.code === OpCode.Setgroups && o.n?.[0] === 1));
 });
 
+test('exec plan: into a pid namespace the fork is guarded: tracer before any setns, real closes before a traced fork', () => {
+  const plan = buildExecPlan(input({ preservedFds: 2 }));
+  const c = codes(plan.ops);
+  assert.ok(c.indexOf(OpCode.SpawnTracer) < c.indexOf(OpCode.Setns), 'the tracer stays in the host\'s namespaces');
+  assert.is(c.indexOf(OpCode.CloseExcept), c.indexOf(OpCode.ForkReport) - 1);
+  assert.equal(plan.ops.find((o) => o.code === OpCode.ForkReport)!.n, [1], 'CLONE_PTRACE');
+  assert.equal(plan.ops.find((o) => o.code === OpCode.CloseExcept)!.n, [0, 1, 2, 3, 4], 'stdio and the preserved fds only');
+});
+
+test('exec plan: without a pid namespace (the host\'s) nothing is guarded; a chroot comes before the fork', () => {
+  const plan = buildExecPlan(input({ namespaces: { pidfd: 7, types: ['mount', 'time'] } }));
+  const c = codes(plan.ops);
+  assert.ok(plan.forks, 'the time namespace forks');
+  assert.not.ok(c.includes(OpCode.SpawnTracer) || c.includes(OpCode.CloseExcept));
+  assert.is(plan.ops.find((o) => o.code === OpCode.ForkReport)!.n, undefined);
+  const chroot = codes(buildExecPlan(input({ sharesMountNs: true, namespaces: { pidfd: 7, types: ['pid'] } })).ops);
+  assert.ok(chroot.indexOf(OpCode.Chroot) < chroot.indexOf(OpCode.ForkReport), 'the forked process never has the host\'s root');
+});
+
 test('exec plan: /proc/PID/ns files are joined one by one in setns order (user first, mount last)', () => {
   const plan = buildExecPlan(input({ namespaces: { files: [{ type: 'mount', fd: 10 }, { type: 'user', fd: 11 }, { type: 'uts', fd: 12 }] } }));
   assert.equal(plan.ops.filter((o) => o.code === OpCode.Setns).map((o) => o.n), [[11, CLONE.NEWUSER], [12, CLONE.NEWUTS], [10, CLONE.NEWNS]]);

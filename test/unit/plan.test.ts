@@ -40,6 +40,20 @@ test('joining a namespace by path moves the rest to unshare and forks for a new 
   assert.ok(order.indexOf(OpCode.Unshare) < order.indexOf(OpCode.ForkReport));
 });
 
+test('joining a pid namespace guards the fork: tracer first, then only stdio, preserved fds and the exec fifo survive the fork', () => {
+  const spec = minimalSpec({ linux: { namespaces: [{ type: 'pid', path: '/proc/1/ns/pid' }, { type: 'mount' }] } });
+  const plan = buildLaunchPlan(input(spec, { namespaceFds: new Map([[0, 42]]), preservedFds: 1, execFifoFd: 17 }));
+  const c = plan.ops.map((o) => o.code);
+  assert.ok(c.indexOf(OpCode.SpawnTracer) < c.indexOf(OpCode.Setns));
+  assert.is(c.indexOf(OpCode.CloseExcept), c.indexOf(OpCode.ForkReport) - 1);
+  assert.equal(plan.ops.find((o) => o.code === OpCode.ForkReport)!.n, [1]);
+  assert.equal(plan.ops.find((o) => o.code === OpCode.CloseExcept)!.n, [0, 1, 2, 3, 17]);
+  // A new pid namespace has nobody else in it: a plain fork.
+  const own = buildLaunchPlan(input(minimalSpec({ linux: { namespaces: [{ type: 'pid' }, { type: 'network', path: '/proc/1/ns/net' }] } }), { namespaceFds: new Map([[1, 42]]) }));
+  assert.ok(own.forks);
+  assert.not.ok(own.ops.some((o) => o.code === OpCode.SpawnTracer || o.code === OpCode.CloseExcept));
+});
+
 test('without a mount namespace the host propagation is left alone and the child chroots', () => {
   const plan = buildLaunchPlan(input(minimalSpec({ linux: { namespaces: [{ type: 'pid' }] } })));
   assert.ok(plan.sharesMountNs);
