@@ -2,9 +2,10 @@
 // Runs a berth command N times with BERTH_PROFILE and prints the median time of each phase
 // (src/profile.ts): where `run`'s (or create's, exec's) time goes. docs/performance.md,
 // "Where run's time goes", shows its output before and after the speed work.
-//   node scripts/profile-phases.js [--rounds N] [--berth PATH] [--exec]
+//   node scripts/profile-phases.js [--rounds N] [--berth PATH] [--exec] [--seccomp]
 // Without --exec it profiles `run` of /bin/true in a busybox bundle (bench/run.js's config);
-// with --exec, `exec /bin/true` into a running container of that bundle.
+// with --exec, `exec /bin/true` into a running container of that bundle. --seccomp adds
+// Docker's default seccomp profile (the bench's run-mounts-0 row).
 'use strict';
 const { spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -20,6 +21,7 @@ const opt = (name, def) => {
 const rounds = Number(opt('--rounds', 15));
 const berth = path.resolve(opt('--berth', path.join(root, 'dist/berth')));
 const exec = args.includes('--exec');
+const seccomp = args.includes('--seccomp');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-profile-'));
 const bundle = path.join(work, 'bundle');
@@ -40,6 +42,10 @@ const config = {
   mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }],
   linux: { namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'network' }] },
 };
+if (seccomp) {
+  const docker = path.join(root, 'test/fixtures/engine-configs/docker-run-d.config.json');
+  config.linux.seccomp = JSON.parse(fs.readFileSync(docker, 'utf8')).linux.seccomp;
+}
 fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(config));
 const stateRoot = path.join(work, 'root');
 const b = (argv, env) => spawnSync(berth, ['--root', stateRoot, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -76,7 +82,7 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 };
-console.log(`berth ${exec ? 'exec /bin/true' : 'run /bin/true'}: ${rounds} rounds, median wall ${median(totals).toFixed(1)} ms (load ${os.loadavg()[0].toFixed(1)})`);
+console.log(`berth ${exec ? 'exec /bin/true' : 'run /bin/true'}${seccomp ? ' (Docker seccomp profile)' : ''}: ${rounds} rounds, median wall ${median(totals).toFixed(1)} ms (load ${os.loadavg()[0].toFixed(1)})`);
 console.log('medians per phase (since the previous mark): wall ms, CPU ms of berth (all threads), minor faults');
 console.log('   wall     cpu  faults  phase');
 for (const [name, p] of phases) {

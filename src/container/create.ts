@@ -11,7 +11,7 @@ import { runHooksInContainer } from '../hooks/in-container.js';
 import { runHostHooks } from '../hooks/run.js';
 import { buildLaunchPlan, isStartable, type BuiltPlan } from '../plan/build.js';
 import type { CgroupView } from '../plan/mounts.js';
-import { compileSeccompProgram } from '../seccomp/index.js';
+import { compileSeccompCached, type CachedCompile } from '../seccomp/index.js';
 import { loadBundle } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
 import { validateId } from '../state/id.js';
@@ -250,9 +250,11 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
 
   const idmapped = await prepareIdmappedMounts(addon, spec, a.fds);
 
-  const seccomp = spec.linux?.seccomp && isStartable(spec) ? compileSeccompProgram(spec.linux.seccomp, addon) : undefined;
+  // A compiled program is kept under --root for the next create of the same section (seccomp/cache.ts).
+  const compiled: CachedCompile | undefined = spec.linux?.seccomp && isStartable(spec) ? compileSeccompCached(spec.linux.seccomp, addon, o.root) : undefined;
+  const seccomp = compiled?.program;
   seccomp?.warnings.forEach(o.warn);
-  phase('seccomp compiled');
+  phase(compiled?.fromCache ? 'seccomp program from the cache' : 'seccomp compiled');
 
   const listen = listenFds();
   const hooks = spec.hooks ?? {};
@@ -388,6 +390,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   faultPoint('create.state-written');
   if (o.pidFile) writePidFile(o.pidFile, initPid);
   faultPoint('create.pid-file');
+  compiled?.persist(); // only a program that made a container is kept
   if (consoleFd >= 0) a.fds.splice(a.fds.indexOf(consoleFd), 1); // the caller's now
   a.closeFds();
   if (plan.forks) await reapWithin(addon, child.pid); // the first stage exits after reporting
