@@ -53,6 +53,11 @@ export interface CreateOptions {
   preserveFds: number;
   systemdCgroup: boolean;
   warn: (msg: string) => void;
+  /**
+   * `run`: return the container lock still held (CreateResult.lock), so start goes on under the
+   * same lock with the state in memory instead of locking and reading state.json again.
+   */
+  keepLock?: boolean;
 }
 
 export interface CreateResult {
@@ -62,6 +67,10 @@ export interface CreateResult {
   consoleSized: boolean;
   /** the container's init, as recorded in state.json (run waits for it without reading the record back) */
   pid: number;
+  /** the record written to state.json */
+  state: StoredState;
+  /** with keepLock: the container lock, still held; the caller releases it */
+  lock?: ContainerLock;
 }
 
 const O_CLOEXEC = 0o2000000;
@@ -168,13 +177,17 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   acquired.stateDirMade = true;
   acquired.lockFd = lock.fd;
   phase('state directory and lock');
+  let handedOver = false;
   try {
-    return await launch(o, loaded.spec, loaded.bundle, loaded.rootfs, acquired);
+    const result = await launch(o, loaded.spec, loaded.bundle, loaded.rootfs, acquired);
+    if (!o.keepLock) return result;
+    handedOver = true;
+    return { ...result, lock };
   } catch (err) {
     await acquired.undo();
     throw err;
   } finally {
-    lock.release();
+    if (!handedOver) lock.release();
   }
 }
 
@@ -396,5 +409,5 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   if (plan.forks) await reapWithin(addon, child.pid); // the first stage exits after reporting
   faultPoint('create.done');
   phase('create done');
-  return { consoleFd, consoleSized: !!spec.process?.consoleSize, pid: initPid };
+  return { consoleFd, consoleSized: !!spec.process?.consoleSize, pid: initPid, state };
 }
