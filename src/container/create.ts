@@ -319,7 +319,10 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     faultPoint('create.id-maps');
   }
   phase('child placed in cgroups, id maps');
-  if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);
+  // startContainer hooks alone: their stdin goes with Go (plan.hookStateWithGo), the same
+  // document the CreateHooks stop would have sent with HooksDone.
+  const goPayload = plan.hookStateWithGo ? Buffer.from(JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(child.pid), bundle, 'created'))) : undefined;
+  if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go, goPayload);
   faultPoint('create.go-sent');
 
   let devicesMoved = false;
