@@ -2,24 +2,28 @@
 // Runs a berth command N times with BERTH_PROFILE and prints the median time of each phase
 // (src/profile.ts): where `run`'s (or create's, exec's) time goes. docs/performance.md,
 // "Where run's time goes", shows its output before and after the speed work.
-//   node scripts/profile-phases.js [--rounds N] [--berth PATH] [--exec]
+//   node scripts/profile-phases.js [--rounds N] [--berth PATH] [--exec] [--seccomp]
 // Without --exec it profiles `run` of /bin/true in a busybox bundle (bench/run.js's config);
-// with --exec, `exec /bin/true` into a running container of that bundle.
+// with --exec, `exec /bin/true` into a running container of that bundle. --seccomp adds
+// Docker's default seccomp profile (the bench's run-mounts-0 row).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { scriptArgs } = require('../bench/lib/script-args.js');
-const { buildRootfs, baseConfig, writeBundle } = require('../bench/lib/bundles.js');
+const { buildRootfs, baseConfig, dockerSeccomp, writeBundle } = require('../bench/lib/bundles.js');
 
 const { opt, has, berth } = scriptArgs();
 const rounds = Number(opt('--rounds', 15));
 const exec = has('--exec');
+const seccomp = has('--seccomp');
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-profile-'));
 const { rootfs } = buildRootfs(work, 0);
-const bundle = writeBundle(work, 'bundle', baseConfig(rootfs, exec ? ['sleep', '1000'] : ['/bin/true']));
+const config = baseConfig(rootfs, exec ? ['sleep', '1000'] : ['/bin/true']);
+if (seccomp) config.linux.seccomp = dockerSeccomp();
+const bundle = writeBundle(work, 'bundle', config);
 const stateRoot = path.join(work, 'root');
 const b = (argv, env) => spawnSync(berth, ['--root', stateRoot, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
 
@@ -55,7 +59,7 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 };
-console.log(`berth ${exec ? 'exec /bin/true' : 'run /bin/true'}: ${rounds} rounds, median wall ${median(totals).toFixed(1)} ms (load ${os.loadavg()[0].toFixed(1)})`);
+console.log(`berth ${exec ? 'exec /bin/true' : 'run /bin/true'}${seccomp ? ' (Docker seccomp profile)' : ''}: ${rounds} rounds, median wall ${median(totals).toFixed(1)} ms (load ${os.loadavg()[0].toFixed(1)})`);
 console.log('medians per phase (since the previous mark): wall ms, CPU ms of berth (all threads), minor faults');
 console.log('   wall     cpu  faults  phase');
 for (const [name, p] of phases) {

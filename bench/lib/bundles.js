@@ -60,4 +60,4 @@ function writeBundle(work, name, config) {
   return dir;
 }
 
-module.exports = { buildRootfs, baseConfig, mountsConfig, writeBundle };
+module.exports = { buildRootfs, baseConfig, dockerSeccomp, mountsConfig, writeBundle };

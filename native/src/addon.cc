@@ -385,6 +385,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("strerror", Napi::Function::New(env, strerror));
   exports.Set("probeKernel", Napi::Function::New(env, probeKernel));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
+  exports.Set("seccompVersion", Napi::Function::New(env, SeccompVersion));
   exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
   RegisterSockets(env, exports);
   return exports;

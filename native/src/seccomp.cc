@@ -229,6 +229,10 @@ int ExportBpf(scmp_filter_ctx ctx, std::vector<uint8_t>* out) {
 
 }  // namespace
 
+Napi::Value SeccompVersion(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), LibseccompVersion());
+}
+
 Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Reader reader;

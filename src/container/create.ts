@@ -11,7 +11,7 @@ import { runHooksInContainer } from '../hooks/in-container.js';
 import { runHostHooks } from '../hooks/run.js';
 import { buildLaunchPlan, isStartable, type BuiltPlan } from '../plan/build.js';
 import type { CgroupView } from '../plan/mounts.js';
-import { compileSeccompProgram } from '../seccomp/index.js';
+import { compileSeccompCached, type CachedCompile } from '../seccomp/index.js';
 import { loadBundle } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
 import { validateId } from '../state/id.js';
@@ -54,6 +54,11 @@ export interface CreateOptions {
   preserveFds: number;
   systemdCgroup: boolean;
   warn: (msg: string) => void;
+  /**
+   * `run`: return the container lock still held (CreateResult.lock), so start goes on under the
+   * same lock with the state in memory instead of locking and reading state.json again.
+   */
+  keepLock?: boolean;
 }
 
 export interface CreateResult {
@@ -63,6 +68,10 @@ export interface CreateResult {
   consoleSized: boolean;
   /** the container's init, as recorded in state.json (run waits for it without reading the record back) */
   pid: number;
+  /** the record written to state.json */
+  state: StoredState;
+  /** with keepLock: the container lock, still held; the caller releases it */
+  lock?: ContainerLock;
 }
 
 const O_CLOEXEC = 0o2000000;
@@ -169,13 +178,17 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   acquired.stateDirMade = true;
   acquired.lockFd = lock.fd;
   phase('state directory and lock');
+  let handedOver = false;
   try {
-    return await launch(o, loaded.spec, loaded.bundle, loaded.rootfs, acquired);
+    const result = await launch(o, loaded.spec, loaded.bundle, loaded.rootfs, acquired);
+    if (!o.keepLock) return result;
+    handedOver = true;
+    return { ...result, lock };
   } catch (err) {
     await acquired.undo();
     throw err;
   } finally {
-    lock.release();
+    if (!handedOver) lock.release();
   }
 }
 
@@ -251,9 +264,11 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
 
   const idmapped = await prepareIdmappedMounts(addon, spec, a.fds);
 
-  const seccomp = spec.linux?.seccomp && isStartable(spec) ? compileSeccompProgram(spec.linux.seccomp, addon) : undefined;
+  // A compiled program is kept under --root for the next create of the same section (seccomp/cache.ts).
+  const compiled: CachedCompile | undefined = spec.linux?.seccomp && isStartable(spec) ? compileSeccompCached(spec.linux.seccomp, addon, o.root) : undefined;
+  const seccomp = compiled?.program;
   seccomp?.warnings.forEach(o.warn);
-  phase('seccomp compiled');
+  phase(compiled?.fromCache ? 'seccomp program from the cache' : 'seccomp compiled');
 
   const listen = listenFds();
   const hooks = spec.hooks ?? {};
@@ -308,7 +323,10 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     writeOomScoreAdj(addon, child.pid, plan.oomScoreAdjByParent);
   }
   phase('child placed in cgroups, id maps');
-  if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go);
+  // startContainer hooks alone: their stdin goes with Go (plan.hookStateWithGo), the same
+  // document the CreateHooks stop would have sent with HooksDone.
+  const goPayload = plan.hookStateWithGo ? Buffer.from(JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(child.pid), bundle, 'created'))) : undefined;
+  if (plan.waitsForGo) addon.syncSend(child.syncFd, SyncMsg.Go, goPayload);
   faultPoint('create.go-sent');
 
   let devicesMoved = false;
@@ -392,10 +410,11 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   faultPoint('create.state-written');
   if (o.pidFile) writePidFile(o.pidFile, initPid);
   faultPoint('create.pid-file');
+  compiled?.persist(); // only a program that made a container is kept
   if (consoleFd >= 0) a.fds.splice(a.fds.indexOf(consoleFd), 1); // the caller's now
   a.closeFds();
   if (plan.forks) await reapWithin(addon, child.pid); // the first stage exits after reporting
   faultPoint('create.done');
   phase('create done');
-  return { consoleFd, consoleSized: !!spec.process?.consoleSize, pid: initPid };
+  return { consoleFd, consoleSized: !!spec.process?.consoleSize, pid: initPid, state };
 }

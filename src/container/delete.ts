@@ -15,10 +15,19 @@ import { removeHalfCreated } from './half-created.js';
 import { statusOf } from './status.js';
 import { phase } from '../profile.js';
 
-export async function deleteContainer(root: string, id: string, force: boolean, warn: (msg: string) => void): Promise<void> {
+export interface DeleteOptions {
+  /**
+   * The caller (`run`) made this container and saw its record: skip the look outside the lock
+   * (which only tells a half-created directory from a container), read state.json under it.
+   */
+  recorded?: boolean;
+}
+
+export async function deleteContainer(root: string, id: string, force: boolean, warn: (msg: string) => void, opts: DeleteOptions = {}): Promise<void> {
   const store = new StateStore(root);
   try {
-    store.read(id);
+    if (!opts.recorded) store.read(id);
+    await deleteLocked(store, id, force, warn);
   } catch (err) {
     if (force && err instanceof ContainerNotFound) {
       // What a create killed half-way left; a create still running is an error ("still being created").
@@ -27,6 +36,9 @@ export async function deleteContainer(root: string, id: string, force: boolean, 
     }
     throw err;
   }
+}
+
+async function deleteLocked(store: StateStore, id: string, force: boolean, warn: (msg: string) => void): Promise<void> {
   await withContainerLock(store, id, async () => {
     faultPoint('delete.locked');
     const st = store.read(id);

@@ -21,10 +21,13 @@ export async function runContainer(o: RunOptions): Promise<number> {
   // The init may be a grandchild (after the child forks into a pid namespace): become its reaper.
   if (!o.detach) addon.setChildSubreaper();
   // In the foreground without --console-socket, a terminal's pty master stays with berth.
-  const { consoleFd, consoleSized, pid } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket });
+  // create keeps the container lock for start: no one can change the container in between, so
+  // start takes the record create wrote instead of locking and reading state.json again.
+  const { consoleFd, consoleSized, pid, state, lock } = await createContainer({ ...o, consoleProxy: !o.detach && !o.consoleSocket, keepLock: true });
+  const held = { lock: lock!, state };
   faultPoint('run.created');
   if (o.detach) {
-    await startContainer(o.root, o.id, o.warn);
+    await startContainer(o.root, o.id, o.warn, held);
     return 0;
   }
   const exited = addon.waitPid(pid);
@@ -32,13 +35,13 @@ export async function runContainer(o: RunOptions): Promise<number> {
   if (consoleFd >= 0) proxy = proxyConsole(addon, consoleFd, consoleSized);
   const forwarding = forwardSignals(pid, () => proxy);
   try {
-    await startContainer(o.root, o.id, o.warn);
+    await startContainer(o.root, o.id, o.warn, held);
     phase('started');
   } catch (err) {
     forwarding.send('SIGKILL');
     await exited;
     await proxy?.finish(0);
-    await deleteContainer(o.root, o.id, true, o.warn);
+    await deleteContainer(o.root, o.id, true, o.warn, { recorded: true });
     throw err;
   }
   faultPoint('run.started');
@@ -47,7 +50,7 @@ export async function runContainer(o: RunOptions): Promise<number> {
   faultPoint('run.exited');
   forwarding.stop();
   await proxy?.finish();
-  if (!o.keep) await deleteContainer(o.root, o.id, true, o.warn);
+  if (!o.keep) await deleteContainer(o.root, o.id, true, o.warn, { recorded: true });
   phase('deleted');
   return exitCodeOf(status);
 }

@@ -8,7 +8,7 @@ import { BerthError, InvalidState } from '../errors.js';
 import { faultPoint } from '../faults.js';
 import { runHostHooks } from '../hooks/run.js';
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
-import { withContainerLock } from '../state/lock.js';
+import { withContainerLock, type ContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
 import { native } from '../sys/addon.js';
@@ -17,35 +17,54 @@ import { hookState } from './hook-state.js';
 import { statusOf } from './status.js';
 import { phase } from '../profile.js';
 
-export async function startContainer(root: string, id: string, warn: (msg: string) => void): Promise<void> {
+/** What `run` hands over from create: the lock it still holds and the record it wrote under it. */
+export interface HeldContainer {
+  lock: ContainerLock;
+  state: StoredState;
+}
+
+/**
+ * Starts the container: under its lock, from state.json; or, from `run`, under the lock create
+ * kept (`held`, released here), with the record create wrote: nobody can have changed it since.
+ */
+export async function startContainer(root: string, id: string, warn: (msg: string) => void, held?: HeldContainer): Promise<void> {
   const store = new StateStore(root);
-  await withContainerLock(store, id, async () => {
-    faultPoint('start.locked');
-    const st = store.read(id);
-    const status = statusOf(store, st);
-    phase('start: state read, status known');
-    if (status === 'stopped') throw new InvalidState('cannot start a container that has stopped');
-    if (status === 'running') throw new InvalidState('cannot start an already running container');
-    if (status === 'paused') throw new InvalidState('cannot start a container in the paused state');
-    if (!st.startable) throw new BerthError('cannot start container: config.json has no process to run (process.args is required at start)');
-    const failure = releaseInit(store.fifoPath(id));
-    // The fifo's absence is what marks the container running (state/status.ts).
-    fs.unlinkSync(store.fifoPath(id));
-    phase('start: init released, program executed');
-    faultPoint('start.fifo-removed');
-    if (failure) {
-      await stop(st);
-      throw new BerthError(`the container process failed before running the program, and is stopped: ${failure}`);
-    }
-    const running = JSON.stringify(hookState(st, id, st.pid, st.bundle, 'running'));
-    try {
-      faultPoint('start.hook-poststart');
-      runHostHooks('poststart', st.hooks?.poststart, running, warn);
-    } catch (err) {
-      await stop(st);
-      throw new BerthError(`${(err as Error).message}; the container is stopped`);
-    }
-  });
+  if (!held) {
+    await withContainerLock(store, id, () => startLocked(store, id, store.read(id), warn));
+    return;
+  }
+  try {
+    await startLocked(store, id, held.state, warn);
+  } finally {
+    held.lock.release();
+  }
+}
+
+async function startLocked(store: StateStore, id: string, st: StoredState, warn: (msg: string) => void): Promise<void> {
+  faultPoint('start.locked');
+  const status = statusOf(store, st);
+  phase('start: state read, status known');
+  if (status === 'stopped') throw new InvalidState('cannot start a container that has stopped');
+  if (status === 'running') throw new InvalidState('cannot start an already running container');
+  if (status === 'paused') throw new InvalidState('cannot start a container in the paused state');
+  if (!st.startable) throw new BerthError('cannot start container: config.json has no process to run (process.args is required at start)');
+  const failure = releaseInit(store.fifoPath(id));
+  // The fifo's absence is what marks the container running (state/status.ts).
+  fs.unlinkSync(store.fifoPath(id));
+  phase('start: init released, program executed');
+  faultPoint('start.fifo-removed');
+  if (failure) {
+    await stop(st);
+    throw new BerthError(`the container process failed before running the program, and is stopped: ${failure}`);
+  }
+  const running = JSON.stringify(hookState(st, id, st.pid, st.bundle, 'running'));
+  try {
+    faultPoint('start.hook-poststart');
+    runHostHooks('poststart', st.hooks?.poststart, running, warn);
+  } catch (err) {
+    await stop(st);
+    throw new BerthError(`${(err as Error).message}; the container is stopped`);
+  }
 }
 
 /** Stops every process of the container; `delete` then destroys it and runs poststop hooks. */

@@ -3,9 +3,13 @@
 // and the child only hands the bytes to seccomp(2). Syscalls this host's libseccomp does not
 // know are skipped with a warning, as runc skips them: profiles list syscalls of newer kernels.
 
+import fs from 'node:fs';
+import { BERTH_VERSION } from '../cli/version.js';
 import { ConfigError } from '../errors.js';
 import type { Seccomp } from '../spec/types.js';
 import type { NativeAddon, SeccompCompileResult } from '../sys/native.js';
+import { seccompCacheKey } from './cache-entry.js';
+import { loadCachedProgram, storeCachedProgram } from './cache.js';
 import { needsEnosysStub, withEnosysStub } from './enosys-stub.js';
 import { seccompFilterInput, type SeccompFilterInput } from './filter.js';
 
@@ -56,4 +60,40 @@ export function compileSeccompProgram(s: Seccomp, addon: Pick<NativeAddon, 'comp
   }
   const bpf = needsEnosysStub(input.filter.defaultAction) ? withEnosysStub(result.bpf, result.lastSyscalls) : result.bpf;
   return { bpf, flags: input.flags, warnings };
+}
+
+/**
+ * berth's identity for the cache key: version, commit and the executable file itself (device,
+ * inode, size, modification time), so a rebuilt or upgraded berth never reuses a program an
+ * older one compiled, even at the same version and commit.
+ */
+function berthIdentity(): string {
+  let exe = 'unknown';
+  try {
+    const st = fs.statSync(process.execPath, { bigint: true });
+    exe = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch {
+    // no identity: the commit and version still separate releases
+  }
+  return `${BERTH_VERSION}|${process.env.BERTH_COMMIT ?? ''}|${exe}`;
+}
+
+export interface CachedCompile {
+  program: SeccompProgram;
+  /** the program came from the cache under --root */
+  fromCache: boolean;
+  /** Keeps a freshly compiled program for the next create (create calls it once it succeeded). */
+  persist(): void;
+}
+
+/**
+ * compileSeccompProgram through the cache under `root` (cache.ts): a verified entry for the
+ * same section, host, libseccomp and berth is used as it is; anything else is compiled.
+ */
+export function compileSeccompCached(s: Seccomp, addon: Pick<NativeAddon, 'compileSeccomp' | 'seccompVersion'>, root: string): CachedCompile {
+  const key = seccompCacheKey(s, { arch: process.arch, libseccomp: addon.seccompVersion(), berth: berthIdentity() });
+  const cached = loadCachedProgram(root, key);
+  if (cached) return { program: cached, fromCache: true, persist: () => {} };
+  const program = compileSeccompProgram(s, addon);
+  return { program, fromCache: false, persist: () => storeCachedProgram(root, key, program) };
 }

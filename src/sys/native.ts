@@ -111,6 +111,8 @@ export interface NativeAddon {
   /** pidfd_open(2) (close-on-exec); throws (ENOSYS before Linux 5.3, ESRCH for a gone pid). */
   pidfdOpen(pid: number): number;
   compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;
+  /** The version of the libseccomp loaded, "major.minor.micro" (part of the compiled-program cache key). */
+  seccompVersion(): string;
   /**
    * One harmless kernel probe for `berth check` (native/src/probe.cc): the errno the call gave,
    * 0 on success. The probes change nothing on the host.

@@ -4,7 +4,10 @@
 // SeccompFd also carry one file descriptor (SCM_RIGHTS); no other message does.
 
 export const enum SyncMsg {
-  /** parent -> child: cgroup placement and id maps are done; go on. */
+  /**
+   * parent -> child: cgroup placement and id maps are done; go on. Payload (only with
+   * BuiltPlan.hookStateWithGo): the state JSON that startContainer hooks get on stdin.
+   */
   Go = 1,
   /** child -> parent: value = pid (host pid namespace) of the process that goes on after ForkReport. */
   Pid = 2,

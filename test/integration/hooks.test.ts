@@ -72,6 +72,29 @@ test('every hook runs once, in lifecycle order, with the state on stdin', () => 
   }
 });
 
+test('startContainer hooks alone (their state comes with Go): the same state on stdin, in the container', () => {
+  const log = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-hooks-'));
+  const spec = minimalSpec();
+  spec.process!.args = ['true'];
+  spec.mounts!.push({ destination: '/hooklog', type: 'bind', source: log, options: ['bind'] });
+  spec.hooks = { startContainer: [recorder('/hooklog', 'startContainer')] };
+  const b = makeBundle(spec);
+  const id = uniqueId('starthook');
+  try {
+    const r = berth(b.root, ['run', '--bundle', b.dir, id]);
+    assert.is(r.status, 0, r.stderr);
+    const state = JSON.parse(fs.readFileSync(path.join(log, 'startContainer.json'), 'utf8'));
+    assert.is(state.id, id);
+    assert.is(state.pid, 1);
+    assert.is(state.status, 'created');
+    assert.is(state.bundle, b.dir);
+    assert.is.not(fs.readFileSync(path.join(log, 'startContainer.mntns'), 'utf8').trim(), fs.readlinkSync('/proc/self/ns/mnt'));
+  } finally {
+    b.cleanup();
+    fs.rmSync(log, { recursive: true, force: true });
+  }
+});
+
 test('a hook that outlives its timeout is killed and fails create', () => {
   const spec = minimalSpec({ hooks: { createRuntime: [{ path: '/bin/sleep', args: ['sleep', '30'], timeout: 1 }] } });
   const b = makeBundle(spec);

@@ -290,6 +290,24 @@ test('the plan ends: Ready, wait for start, startContainer hooks, exec', () => {
   assert.ok(ops.some((o) => o.code === OpCode.CloexecFrom && o.n?.[0] === 5));
 });
 
+test('startContainer hooks alone: their state comes with Go, no CreateHooks stop', () => {
+  const syncs = (spec: ReturnType<typeof minimalSpec>, createHooks = false) =>
+    buildLaunchPlan(input(spec, { createHooks })).ops
+      .filter((o) => o.code === OpCode.SendSync || o.code === OpCode.WaitSync)
+      .map((o) => o.n![0]);
+  const start = { startContainer: [{ path: '/bin/hook' }] };
+  const alone = buildLaunchPlan(input(minimalSpec({ hooks: start })));
+  assert.ok(alone.hookStateWithGo && alone.waitsForGo && !alone.hasHookSync);
+  assert.equal(syncs(minimalSpec({ hooks: start })), [SyncMsg.Go, SyncMsg.Ready]);
+  // with create hooks, or poststop hooks (a failure after the stop runs them), the stop stays
+  assert.equal(syncs(minimalSpec({ hooks: { ...start, prestart: [{ path: '/bin/p' }] } }), true), [SyncMsg.Go, SyncMsg.CreateHooks, SyncMsg.HooksDone, SyncMsg.Ready]);
+  assert.equal(syncs(minimalSpec({ hooks: { ...start, poststop: [{ path: '/bin/p' }] } })), [SyncMsg.Go, SyncMsg.CreateHooks, SyncMsg.HooksDone, SyncMsg.Ready]);
+  assert.not.ok(buildLaunchPlan(input(minimalSpec())).hookStateWithGo);
+  // born in its cgroup (v2): Go is awaited only for the hooks' state
+  assert.ok(buildLaunchPlan(input(minimalSpec({ hooks: start }), { cgroupFd: 5 })).waitsForGo);
+  assert.not.ok(buildLaunchPlan(input(minimalSpec(), { cgroupFd: 5 })).waitsForGo);
+});
+
 test('without a process the container parks on the fifo and execs nothing', () => {
   const spec = minimalSpec();
   delete spec.process;

@@ -1,0 +1,143 @@
+// The compiled seccomp program cache under --root: compiling Docker's default profile costs
+// ~7-12 ms of libseccomp per create, so the program is kept, per root, in a root-only
+// directory and read back by the next create of the same section (cache-entry.ts has the key
+// and the entry format).
+//
+// Nothing read from here is trusted on its name alone. The directory must be ours (owner =
+// effective uid), mode 0700, and not a symlink; it is opened once and every entry is opened
+// beneath that descriptor (/proc/self/fd/N/<key>, O_NOFOLLOW, so no symlink is followed
+// anywhere below it). An entry must be a regular file of ours that nobody else may read or
+// write, of a sane size, and its contents must pass decodeEntry (its key and checksum). On any
+// doubt the caller compiles and the fresh program replaces the entry atomically (a temporary
+// file renamed over it). A cache that cannot be used or written costs a compile, never a
+// failure.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SeccompProgram } from './index.js';
+import { decodeEntry, encodeEntry, MAX_ENTRY_BYTES } from './cache-entry.js';
+
+/** Not a valid container id ('@'), so no container directory can take this name. */
+export const CACHE_DIR = '.seccomp@cache';
+/** Distinct profiles kept per root; past this the oldest entries go. */
+export const MAX_ENTRIES = 64;
+
+const O_CLOEXEC = 0o2000000;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+
+function euid(): number {
+  return process.geteuid?.() ?? 0;
+}
+
+/** Opens the cache directory (making it first when asked) and checks it; -1 when unusable. */
+function openCacheDir(root: string, make: boolean): number {
+  const dir = path.join(root, CACHE_DIR);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = fs.openSync(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !make || attempt > 0) return -1;
+      try {
+        fs.mkdirSync(dir, { mode: 0o700 });
+      } catch (mkErr) {
+        if ((mkErr as NodeJS.ErrnoException).code !== 'EEXIST') return -1;
+      }
+      continue;
+    }
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory() && st.uid === euid() && (st.mode & 0o7777) === 0o700) return fd;
+    fs.closeSync(fd);
+    return -1; // someone else's, or open to others: never read from it, never write to it
+  }
+  return -1;
+}
+
+/** A name beneath the verified directory descriptor (the kernel resolves the fd, not a path). */
+function beneath(dirFd: number, name: string): string {
+  return `/proc/self/fd/${dirFd}/${name}`;
+}
+
+function readEntry(dirFd: number, key: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(beneath(dirFd, key), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.uid !== euid() || (st.mode & 0o077) !== 0 || st.nlink !== 1) return undefined;
+    if (st.size <= 0 || st.size > MAX_ENTRY_BYTES) return undefined;
+    const buf = Buffer.alloc(st.size);
+    let n = 0;
+    while (n < buf.length) {
+      const got = fs.readSync(fd, buf, n, buf.length - n, n);
+      if (got === 0) return undefined; // shrank under us
+      n += got;
+    }
+    return buf.toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The cached program for key under root, or undefined (absent, unusable or refused). */
+export function loadCachedProgram(root: string, key: string): SeccompProgram | undefined {
+  const dirFd = openCacheDir(root, false);
+  if (dirFd < 0) return undefined;
+  try {
+    const text = readEntry(dirFd, key);
+    return text === undefined ? undefined : decodeEntry(key, text);
+  } finally {
+    fs.closeSync(dirFd);
+  }
+}
+
+/** Keeps the program for key, replacing any entry of that name atomically; failures are ignored. */
+export function storeCachedProgram(root: string, key: string, program: SeccompProgram): void {
+  const dirFd = openCacheDir(root, true);
+  if (dirFd < 0) return;
+  const tmp = `${key}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    const fd = fs.openSync(beneath(dirFd, tmp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600);
+    try {
+      fs.writeSync(fd, encodeEntry(key, program));
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(beneath(dirFd, tmp), beneath(dirFd, key)); // replaces a bad entry (or a symlink) itself
+    evictOldest(dirFd);
+  } catch {
+    try {
+      fs.unlinkSync(beneath(dirFd, tmp));
+    } catch {
+      // never made
+    }
+  } finally {
+    fs.closeSync(dirFd);
+  }
+}
+
+/** Bounds the directory: distinct profiles are few, but nothing must grow without end under /run. */
+function evictOldest(dirFd: number): void {
+  const names = fs.readdirSync(beneath(dirFd, ''));
+  if (names.length <= MAX_ENTRIES) return;
+  const aged = names.map((name) => {
+    try {
+      return { name, mtime: fs.lstatSync(beneath(dirFd, name)).mtimeMs };
+    } catch {
+      return { name, mtime: 0 };
+    }
+  });
+  aged.sort((a, b) => a.mtime - b.mtime);
+  for (const { name } of aged.slice(0, names.length - MAX_ENTRIES)) {
+    try {
+      fs.unlinkSync(beneath(dirFd, name));
+    } catch {
+      // gone already
+    }
+  }
+}
