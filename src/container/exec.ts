@@ -12,7 +12,7 @@ import { BerthError, LaunchError } from '../errors.js';
 import { faultPoint } from '../faults.js';
 import { buildExecPlan, execProcess, type ExecProcessFlags, type NamespaceEntry } from '../plan/exec.js';
 import { NAMESPACE_PROC_NAME } from '../plan/namespaces.js';
-import { compileSeccompProgram } from '../seccomp/index.js';
+import { compileSeccompCached } from '../seccomp/index.js';
 import { parseJsonDocument } from '../spec/json-syntax.js';
 import { loadBundle } from '../spec/load.js';
 import type { NamespaceType, Process, Spec } from '../spec/types.js';
@@ -111,7 +111,9 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     if (!fs.existsSync(dir)) throw new BerthError(`--cgroup: ${dir} does not exist`);
   }
   phase('exec: config loaded and validated');
-  const seccomp = spec.linux?.seccomp ? compileSeccompProgram(spec.linux.seccomp, addon) : undefined;
+  // Usually create's program, kept under --root (seccomp/cache.ts).
+  const compiled = spec.linux?.seccomp ? compileSeccompCached(spec.linux.seccomp, addon, o.root) : undefined;
+  const seccomp = compiled?.program;
 
   const fds: number[] = [];
   let childPid = 0;
@@ -192,6 +194,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     closeFds();
     if (o.pidFile) writePidFile(o.pidFile, pid);
     succeeded = true;
+    compiled?.persist();
     phase('exec: process executed');
     faultPoint('exec.started');
   } finally {
