@@ -132,3 +132,20 @@ export function sleepMs(ms: number): void {
 export function hostMounts(): string {
   return fs.readFileSync('/proc/self/mountinfo', 'utf8');
 }
+
+/**
+ * Creates (never starts) a container of `holder` running `sleep 600`, so its namespaces can be
+ * joined by path, and calls `fn` with its init's pid; everything is removed afterwards.
+ */
+export function withHolder(holder: Spec, tag: string, fn: (pid: number) => void): void {
+  holder.process!.args = ['sleep', '600'];
+  const hb = makeBundle(holder);
+  try {
+    const id = uniqueId(tag);
+    const c = berth(hb.root, ['create', '--bundle', hb.dir, id]);
+    if (c.status !== 0) throw new Error(`create of the holder failed: ${c.stderr}`);
+    fn(stateOf(hb.root, id).pid);
+  } finally {
+    hb.cleanup();
+  }
+}

@@ -19,3 +19,11 @@ export function minimalSpec(overrides: Partial<Spec> = {}): Spec {
     ...overrides,
   };
 }
+
+/** A spec joining the user namespace (and making its own pid and mount namespaces) of process `pid`. */
+export function joinedUsernsSpec(pid: number): Spec {
+  const spec = minimalSpec({ hostname: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'user', path: `/proc/${pid}/ns/user` }] } });
+  // The shared rootfs belongs to the host's root: device nodes go on a tmpfs of the container's.
+  spec.mounts!.push({ destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'mode=755'] });
+  return spec;
+}

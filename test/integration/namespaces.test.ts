@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { berth, berthBin, makeBundle, runIn, sleepMs, stateOf, uniqueId } from '../helpers/berth.js';
-import { minimalSpec } from '../helpers/specs.js';
+import { berth, berthBin, makeBundle, runIn, sleepMs, stateOf, uniqueId, withHolder } from '../helpers/berth.js';
+import { joinedUsernsSpec, minimalSpec } from '../helpers/specs.js';
 
 test('each new namespace differs from the host, each unlisted one is shared', () => {
   const spec = minimalSpec({
@@ -189,21 +189,11 @@ test('a create that fails without a mount namespace leaves no host mount behind'
 test('joining a user namespace makes the process its root (uid 0 inside, devices bound)', () => {
   const maps = { uidMappings: [{ containerID: 0, hostID: 300000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 300000, size: 65536 }] };
   const holder = minimalSpec({ hostname: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'user' }], ...maps } });
-  holder.process!.args = ['sleep', '600'];
-  const hb = makeBundle(holder);
-  const hid = uniqueId('userholder');
-  try {
-    const c = berth(hb.root, ['create', '--bundle', hb.dir, hid]);
-    assert.is(c.status, 0, c.stderr);
-    const pid = stateOf(hb.root, hid).pid;
-    const spec = minimalSpec({ hostname: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'user', path: `/proc/${pid}/ns/user` }] } });
-    spec.mounts!.push({ destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'mode=755'] });
-    const r = runIn('readlink /proc/self/ns/user; id -u; echo ok > /dev/null && echo null-works', spec, 'userjoin');
+  withHolder(holder, 'userholder', (pid) => {
+    const r = runIn('readlink /proc/self/ns/user; id -u; echo ok > /dev/null && echo null-works', joinedUsernsSpec(pid), 'userjoin');
     assert.is(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim().split('\n'), [fs.readlinkSync(`/proc/${pid}/ns/user`), '0', 'null-works']);
-  } finally {
-    hb.cleanup();
-  }
+  });
 });
 
 test.run();

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Spec } from '../../src/spec/types.js';
-import { berth, makeBundle, runIn, stateOf, uniqueId } from '../helpers/berth.js';
+import { berth, makeBundle, runIn, uniqueId, withHolder } from '../helpers/berth.js';
 import { assertNothingLeft } from '../helpers/cve.js';
-import { minimalSpec } from '../helpers/specs.js';
+import { joinedUsernsSpec, minimalSpec } from '../helpers/specs.js';
 
 const maps = { uidMappings: [{ containerID: 0, hostID: 300000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 300000, size: 65536 }] };
 
@@ -61,23 +61,13 @@ test('a new user namespace: a negative oomScoreAdj applies where the host may lo
 });
 
 test('a joined user namespace: process.oomScoreAdj reaches the init', () => {
-  const holder = usernsSpec();
-  holder.process!.args = ['sleep', '600'];
-  const hb = makeBundle(holder);
-  const hid = uniqueId('userns-holder');
-  try {
-    const c = berth(hb.root, ['create', '--bundle', hb.dir, hid]);
-    assert.is(c.status, 0, c.stderr);
-    const pid = stateOf(hb.root, hid).pid;
-    const spec = minimalSpec({ hostname: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'user', path: `/proc/${pid}/ns/user` }] } });
-    spec.mounts!.push({ destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'mode=755'] });
+  withHolder(usernsSpec(), 'userns-holder', (pid) => {
+    const spec = joinedUsernsSpec(pid);
     spec.process!.oomScoreAdj = 300;
     const r = runIn('readlink /proc/self/ns/user; cat /proc/self/oom_score_adj', spec, 'userns-oom-join');
     assert.is(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim().split('\n'), [fs.readlinkSync(`/proc/${pid}/ns/user`), '300']);
-  } finally {
-    hb.cleanup();
-  }
+  });
 });
 
 test('a new user namespace: linux.timeOffsets are written (before the child becomes the namespace\'s root)', () => {
