@@ -1,7 +1,7 @@
 // berth-io.node: the file system calls of the state store, the cgroup tree and the CLI's
 // output, as a plain C Node-API module. It exists for start-up time (docs/performance.md,
 // "Start-up"): Bun compiles its node:fs at first use (~10 ms), and the main addon costs ~3 ms
-// to load (libstdc++, libseccomp); this module links only libc and loads in well under 1 ms.
+// to load (libstdc++, libseccomp); this module links only libc and loads in about 1 ms.
 // Each function is one system call (or its EINTR/short-count loop) and decides nothing.
 //
 // Errors are thrown as node:fs throws them: an Error with code ("ENOENT"), errno (negative),
