@@ -1,6 +1,7 @@
 // What the executable's first entry point holds: every berth command pays for deserializing
 // it at start-up, so it must not carry what only the container-changing commands need (the
-// schema validators, config validation, the plan builder, seccomp, the host report). Bundles
+// schema validators, config validation, the plan builder, seccomp, the host report, the cgroup
+// limits and statistics), nor load a node: built-in (Bun compiles each at first use). Bundles
 // both entry points with the same Bun, entry points and external specifier as
 // scripts/build-exe.js (without --compile, minification or bytecode, so Bun's per-module
 // comments name what each output holds) and reads the module list of each.
