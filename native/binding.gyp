@@ -7,5 +7,10 @@
     "cflags": ["-O2", "-Wall", "-Wextra", "-fno-strict-aliasing"],
     "cflags_cc": ["-O2", "-Wall", "-std=c++17"],
     "libraries": ["-lseccomp"]
+  }, {
+    "target_name": "berth-io",
+    "sources": ["src/io.c"],
+    "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+    "cflags": ["-O2", "-Wall", "-Wextra"]
   }]
 }

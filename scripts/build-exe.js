@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compiles the CLI into the single executable dist/berth with Bun (from the pinned npm
-// package @oven/bun-linux-x64) and puts the addon beside it as dist/berth.node, which the
-// executable loads from its own directory (never extracted into /tmp).
+// package @oven/bun-linux-x64) and puts the addons beside it as dist/berth.node and
+// dist/berth-io.node (the file system calls of the short commands, C only: native/src/io.c),
+// which the executable loads from its own directory (never extracted into /tmp).
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -35,15 +36,20 @@ function bunBuildArgs(commit) {
     ...ENTRY_POINTS,
   ];
 }
-module.exports = { BUN_FLAGS, ENTRY_POINTS, HEAVY_SPECIFIER, bunBuildArgs };
+/** the addons dist/berth loads from its own directory */
+const ADDONS = ['berth.node', 'berth-io.node'];
+
+module.exports = { BUN_FLAGS, ENTRY_POINTS, HEAVY_SPECIFIER, ADDONS, bunBuildArgs };
 
 function build() {
   const dist = path.join(root, 'dist');
   const bun = require.resolve('@oven/bun-linux-x64/bin/bun');
-  const addon = path.join(root, 'native/build/Release/berth.node');
-  if (!fs.existsSync(addon)) {
-    console.error('build-exe: native/build/Release/berth.node is missing; run `npm run build:addon` (npm ci builds it)');
-    process.exit(1);
+  const addons = ADDONS.map((name) => path.join(root, 'native/build/Release', name));
+  for (const addon of addons) {
+    if (!fs.existsSync(addon)) {
+      console.error(`build-exe: native/build/Release/${path.basename(addon)} is missing; run \`npm run build:addon\` (npm ci builds it)`);
+      process.exit(1);
+    }
   }
 
   let commit = 'unknown';
@@ -55,9 +61,12 @@ function build() {
 
   fs.mkdirSync(dist, { recursive: true });
   execFileSync(bun, [...bunBuildArgs(commit), '--outfile', path.join(dist, 'berth')], { cwd: root, stdio: 'inherit' });
-  fs.copyFileSync(addon, path.join(dist, 'berth.node'));
-  fs.chmodSync(path.join(dist, 'berth.node'), 0o755);
-  console.log('built dist/berth and dist/berth.node');
+  for (const addon of addons) {
+    const to = path.join(dist, path.basename(addon));
+    fs.copyFileSync(addon, to);
+    fs.chmodSync(to, 0o755);
+  }
+  console.log(`built dist/berth and ${ADDONS.map((a) => `dist/${a}`).join(', ')}`);
 }
 
 if (require.main === module) build();

@@ -3,7 +3,7 @@
 // and no dependencies (the repository's own package.json builds the addon on install and
 // needs minimist at runtime; a consumer needs neither: dist/berth is self-contained).
 //   node scripts/pack.js [--out DIR]     (default DIR: build/) prints the tarball's path
-// Stages into build/package/: dist/berth and dist/berth.node (run `npm run build` first), the
+// Stages into build/package/: dist/berth and its addons dist/berth.node and dist/berth-io.node (run `npm run build` first), the
 // API compiled by tsc (tsconfig.api.json: src/api and the files it imports, with .d.ts) as
 // lib/, a generated package.json and README, then runs `npm pack` there.
 'use strict';
@@ -18,7 +18,7 @@ const stage = path.join(root, 'build/package');
 const libOut = path.join(root, 'build/api-lib');
 const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-for (const f of ['dist/berth', 'dist/berth.node']) {
+for (const f of ['dist/berth', 'dist/berth.node', 'dist/berth-io.node']) {
   if (!fs.existsSync(path.join(root, f))) {
     console.error(`pack: ${f} is missing; run \`npm run build\` first`);
     process.exit(1);
@@ -33,7 +33,7 @@ fs.mkdirSync(path.join(stage, 'dist'), { recursive: true });
 fs.cpSync(libOut, path.join(stage, 'lib'), { recursive: true });
 fs.copyFileSync(path.join(root, 'dist/berth'), path.join(stage, 'dist/berth'));
 fs.chmodSync(path.join(stage, 'dist/berth'), 0o755);
-fs.copyFileSync(path.join(root, 'dist/berth.node'), path.join(stage, 'dist/berth.node'));
+for (const addon of ['dist/berth.node', 'dist/berth-io.node']) fs.copyFileSync(path.join(root, addon), path.join(stage, addon));
 fs.copyFileSync(path.join(root, 'docs/api.md'), path.join(stage, 'README.md'));
 
 const pkg = {
@@ -51,7 +51,7 @@ const pkg = {
     './package.json': './package.json',
   },
   bin: { berth: 'dist/berth' },
-  files: ['dist/berth', 'dist/berth.node', 'lib/', 'README.md'],
+  files: ['dist/berth', 'dist/berth.node', 'dist/berth-io.node', 'lib/', 'README.md'],
 };
 fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 

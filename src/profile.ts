@@ -5,7 +5,7 @@
 // from that instant, so the executable's own start-up is included; any other value counts from
 // the runtime's time origin, which is set after the executable is mapped.
 
-import { readFileSync } from 'node:fs';
+import { io } from './sys/io.js';
 
 const setting = process.env.BERTH_PROFILE;
 const enabled = !!setting;
@@ -24,7 +24,7 @@ function cpuMs(): number {
 /** Minor page faults of this process so far (/proc/self/stat field 10): copy-on-write shows here. */
 function minorFaults(): number {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const stat = io().readFile('/proc/self/stat');
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
   } catch {
     return 0;

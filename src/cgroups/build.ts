@@ -1,9 +1,9 @@
-// Picks the driver for this host and works out the container's directories (cgroupManagerFor),
-// or rebuilds a manager from what state.json recorded (cgroupManagerFromRecord).
+// Picks the driver for this host and works out the container's directories (cgroupManagerFor).
+// Rebuilding one from what state.json recorded is placement.ts's managerFromRecord.
 
-import path from 'node:path';
-import { BerthError, InvalidState } from '../errors.js';
-import type { CgroupManager, CgroupRecord } from './index.js';
+import * as path from '../sys/posix-path.js';
+import { BerthError } from '../errors.js';
+import type { CgroupManager } from './index.js';
 import { DEFAULT_CGROUP_ROOT, detectLayout, parseProcCgroup, type ProcReader } from './detect.js';
 import { cgroupDirIn, innerCgroupPath } from './path.js';
 import { CgroupV1 } from './v1.js';
@@ -21,7 +21,7 @@ export interface CgroupOptions {
 
 export function buildCgroupManager(opts: CgroupOptions, proc: ProcReader): CgroupManager {
   if (opts.systemd) throw new BerthError('systemd cgroup driver is not supported yet');
-  const fsRoot = path.posix.resolve(opts.fsRoot ?? DEFAULT_CGROUP_ROOT);
+  const fsRoot = path.resolve(opts.fsRoot ?? DEFAULT_CGROUP_ROOT);
   const layout = detectLayout(fsRoot, proc);
   if (!layout) throw new BerthError(`no cgroup hierarchy is mounted at ${fsRoot}`);
   const inner = innerCgroupPath(opts.cgroupsPath, opts.id);
@@ -36,7 +36,7 @@ export function buildCgroupManager(opts: CgroupOptions, proc: ProcReader): Cgrou
 
   if (layout.version === 2) {
     // runc takes a relative path from the parent of its own v2 cgroup (see path.ts).
-    const parentOfOwn = () => path.posix.dirname(ownCgroup('')());
+    const parentOfOwn = () => path.dirname(ownCgroup('')());
     return new CgroupV2(cgroupDirIn(layout.unified, inner, parentOfOwn), layout.unified.mountPoint, opts.files);
   }
 
@@ -47,31 +47,4 @@ export function buildCgroupManager(opts: CgroupOptions, proc: ProcReader): Cgrou
   }
   if (layout.unified) paths[''] = cgroupDirIn(layout.unified, inner, ownCgroup(''));
   return new CgroupV1(paths, opts.files, layout.unified?.mountPoint);
-}
-
-/**
- * state.json is ours, but destroy() removes what it names: refuse any path that is not a clean
- * absolute path strictly below fsRoot.
- */
-export function managerFromRecord(r: CgroupRecord, fsRoot: string, files?: CgroupFiles): CgroupManager {
-  const root = path.posix.resolve(fsRoot);
-  const entries = Object.entries(r?.paths ?? {});
-  for (const [key, dir] of entries) {
-    if (typeof dir !== 'string' || !dir.startsWith('/') || path.posix.resolve(dir) !== dir || !dir.startsWith(root + '/')) {
-      throw new InvalidState(`state.json: cgroup path ${JSON.stringify(dir)} for "${key}" is not a directory below ${root}`);
-    }
-  }
-  if (r.version === 2) {
-    const dir = r.paths[''];
-    if (dir === undefined || entries.length !== 1) throw new InvalidState('state.json: a cgroup v2 record holds exactly one path, keyed ""');
-    const m = new CgroupV2(dir, undefined, files);
-    for (const k of r.kept ?? []) m.kept.add(k);
-    return m;
-  }
-  if (r.version === 1) {
-    const m = new CgroupV1({ ...r.paths }, files);
-    for (const k of r.kept ?? []) m.kept.add(k);
-    return m;
-  }
-  throw new InvalidState(`state.json: unknown cgroup version ${JSON.stringify((r as { version?: unknown })?.version)}`);
 }

@@ -2,10 +2,10 @@
 // /proc/self/mountinfo, and where this process sits in each hierarchy (/proc/self/cgroup).
 // Both files come through a ProcReader so that tests can describe a fake host.
 
-import fs from 'node:fs';
-import path from 'node:path';
+import { io } from '../sys/io.js';
+import * as path from '../sys/posix-path.js';
 
-export const DEFAULT_CGROUP_ROOT = '/sys/fs/cgroup';
+export { DEFAULT_CGROUP_ROOT } from './placement.js';
 
 export interface ProcReader {
   /** text of /proc/self/mountinfo */
@@ -15,8 +15,8 @@ export interface ProcReader {
 }
 
 export const hostProc: ProcReader = {
-  mountinfo: () => fs.readFileSync('/proc/self/mountinfo', 'utf8'),
-  selfCgroup: () => fs.readFileSync('/proc/self/cgroup', 'utf8'),
+  mountinfo: () => io().readFile('/proc/self/mountinfo'),
+  selfCgroup: () => io().readFile('/proc/self/cgroup'),
 };
 
 /** The v1 hierarchies runc places a container in; any other named hierarchy is left alone. */
@@ -93,14 +93,14 @@ export function detectLayout(fsRoot: string, proc: ProcReader): HostLayout | und
   // The last mount on a mount point is the visible one.
   const visible = new Map<string, MountEntry>();
   for (const m of parseMountinfo(proc.mountinfo())) {
-    if (m.mountPoint === fsRoot || path.posix.dirname(m.mountPoint) === fsRoot) {
+    if (m.mountPoint === fsRoot || path.dirname(m.mountPoint) === fsRoot) {
       visible.delete(m.mountPoint); // keep mountinfo order for what is visible
       visible.set(m.mountPoint, m);
     }
   }
 
   const top = visible.get(fsRoot);
-  if (top?.fsType === 'cgroup2' && fs.existsSync(path.join(fsRoot, 'cgroup.controllers'))) {
+  if (top?.fsType === 'cgroup2' && io().exists(path.join(fsRoot, 'cgroup.controllers'))) {
     return { version: 2, unified: { mountPoint: fsRoot, root: top.root, controllers: [] } };
   }
 
@@ -109,7 +109,7 @@ export function detectLayout(fsRoot: string, proc: ProcReader): HostLayout | und
   let unified: Hierarchy | undefined;
   for (const m of visible.values()) {
     if (m.mountPoint === fsRoot) continue;
-    if (m.fsType === 'cgroup2' && m.mountPoint === path.posix.join(fsRoot, 'unified')) {
+    if (m.fsType === 'cgroup2' && m.mountPoint === path.join(fsRoot, 'unified')) {
       unified = { mountPoint: m.mountPoint, root: m.root, controllers: [] };
     } else if (m.fsType === 'cgroup') {
       // A controller mounted twice counts once: the first mount wins, as in runc.

@@ -6,7 +6,7 @@
 //   delegate controllers to a child later);
 // - none means the container id, relative.
 
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import { BerthError, ConfigError } from '../errors.js';
 import type { Hierarchy } from './detect.js';
 
@@ -16,12 +16,12 @@ const FIELD = '/linux/cgroupsPath';
 export function innerCgroupPath(cgroupsPath: string | undefined, id: string): string {
   const given = cgroupsPath ?? '';
   if (given.startsWith('/')) {
-    const clean = path.posix.resolve(given);
+    const clean = path.resolve(given);
     // The hierarchy roots hold every process on the host; destroy() would try to remove them.
     if (clean === '/') throw new ConfigError(FIELD, 'names the root cgroup; give a cgroup below it');
     return clean;
   }
-  const clean = path.posix.resolve('/', given || id).slice(1);
+  const clean = path.resolve('/', given || id).slice(1);
   if (!clean) throw new ConfigError(FIELD, `"${given}" names the runtime's own cgroup; give a cgroup below it`);
   return clean;
 }
@@ -31,15 +31,15 @@ export function innerCgroupPath(cgroupsPath: string | undefined, id: string): st
  * /proc/self/cgroup shows it; it is only read for a relative inner path.
  */
 export function cgroupDirIn(h: Hierarchy, inner: string, own: () => string): string {
-  if (inner.startsWith('/')) return path.posix.join(h.mountPoint, inner);
+  if (inner.startsWith('/')) return path.join(h.mountPoint, inner);
   // /proc/self/cgroup shows host paths even where the mount shows only a subtree (a container
   // that bind-mounted its own cgroup): take the part below the mount's root.
   const ownPath = own();
-  const rel = path.posix.relative(h.root, ownPath);
-  if (rel === '..' || rel.startsWith('../') || path.posix.isAbsolute(rel)) {
+  const rel = path.relative(h.root, ownPath);
+  if (rel === '..' || rel.startsWith('../') || path.isAbsolute(rel)) {
     throw new BerthError(
       `cannot place a relative cgroupsPath: this process's cgroup ${ownPath} is not visible under ${h.mountPoint} (which shows ${h.root}); use an absolute cgroupsPath`,
     );
   }
-  return path.posix.join(h.mountPoint, rel, inner);
+  return path.join(h.mountPoint, rel, inner);
 }

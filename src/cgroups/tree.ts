@@ -1,19 +1,19 @@
 // Directory work shared by the v1 and v2 drivers: making a cgroup, moving a pid into it,
 // listing the pids of a cgroup subtree and removing a subtree bottom-up.
 
-import fs from 'node:fs';
-import path from 'node:path';
+import { errnoCode, io, mkdirs, readIfExists, writeFile } from '../sys/io.js';
+import * as path from '../sys/posix-path.js';
 import { BerthError } from '../errors.js';
-import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
+import type { CgroupFiles } from './resources/files.js';
 
 function codeOf(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? String(err);
+  return errnoCode(err) ?? String(err);
 }
 
 /** mkdir -p; true when dir itself is new, false when it was there already. */
 export function makeCgroup(dir: string): boolean {
   try {
-    return fs.mkdirSync(dir, { recursive: true, mode: 0o755 }) !== undefined;
+    return mkdirs(dir, 0o755);
   } catch (err) {
     throw new BerthError(`cannot create cgroup ${dir}: ${codeOf(err)}`);
   }
@@ -21,7 +21,7 @@ export function makeCgroup(dir: string): boolean {
 
 export function joinCgroup(dir: string, pid: number): void {
   try {
-    fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
+    writeFile(path.join(dir, 'cgroup.procs'), String(pid));
   } catch (err) {
     throw new BerthError(`cannot move process ${pid} into cgroup ${dir}: ${codeOf(err)}`);
   }
@@ -31,7 +31,7 @@ export function joinCgroup(dir: string, pid: number): void {
 export function pidsBelow(dir: string, into: Set<number>): void {
   let procs = '';
   try {
-    procs = fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8');
+    procs = io().readFile(path.join(dir, 'cgroup.procs'));
   } catch (err) {
     if (codeOf(err) === 'ENOENT') return;
     throw new BerthError(`cannot list the processes of cgroup ${dir}: ${codeOf(err)}`);
@@ -42,7 +42,7 @@ export function pidsBelow(dir: string, into: Set<number>): void {
 
 function childCgroups(dir: string): string[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
+    return io().readdir(dir).filter((e) => e.endsWith('/')).map((e) => path.join(dir, e.slice(0, -1)));
   } catch (err) {
     if (codeOf(err) === 'ENOENT') return [];
     throw err;
@@ -67,7 +67,7 @@ function removeCgroupTree(dir: string, deadline: number): string[] {
   if (busy.length) return busy;
   for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
     try {
-      fs.rmdirSync(dir);
+      io().rmdir(dir);
       return [];
     } catch (err) {
       const code = codeOf(err);
@@ -90,13 +90,13 @@ export function destroyCgroups(dirs: Iterable<string>): void {
 
 /** A cgroup file's text without its newline, or undefined when it cannot be read. */
 export function readTrimmed(file: string): string | undefined {
-  return realCgroupFiles.read(file)?.trim();
+  return readIfExists(file)?.trim();
 }
 
 /** The names in a cgroup directory (the stats look for hugetlb.<size>.* files); [] when gone. */
 export function listCgroupDir(dir: string): string[] {
   try {
-    return fs.readdirSync(dir);
+    return io().readdir(dir).map((e) => (e.endsWith('/') ? e.slice(0, -1) : e));
   } catch {
     return [];
   }

@@ -8,11 +8,11 @@
 // the way logrus switches to a human form on a terminal. Debug lines only with --debug.
 //
 // Writes are synchronous writes to the fd: no stream objects, so stdio stays blocking for
-// the container and nothing is lost at process.exit. node:fs is required on the first write
-// only: a command that logs nothing (`--version`) does not pay for loading it.
+// the container and nothing is lost at process.exit. They go through sys/io.ts (berth-io.node),
+// not node:fs, which would cost every command ~10 ms of start-up.
 
-import type * as NodeFs from 'node:fs';
 import { rfc3339Seconds } from '../state/time.js';
+import { io, O_APPEND, O_CLOEXEC, O_CREAT, O_WRONLY, S_IFCHR, S_IFMT } from '../sys/io.js';
 
 export type Level = 'debug' | 'info' | 'warning' | 'error';
 export type LogFormat = 'text' | 'json';
@@ -59,13 +59,8 @@ export function formatHuman(level: Level, msg: string): string {
   return level === 'error' ? `berth: ${msg}\n` : `berth: ${level}: ${msg}\n`;
 }
 
-const nodeFs = () => require('node:fs') as typeof NodeFs;
-
 function writeAll(fd: number, text: string): void {
-  const fs = nodeFs();
-  const buf = Buffer.from(text);
-  let off = 0;
-  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+  io().write(fd, text);
 }
 
 /** Writes to fd 2, ignoring a closed or broken stderr: there is nowhere else to report that. */
@@ -88,8 +83,8 @@ export function isTerminalMajor(major: number): boolean {
  */
 function stderrIsTerminal(): boolean {
   try {
-    const st = nodeFs().fstatSync(2);
-    return st.isCharacterDevice() && isTerminalMajor(Math.floor(st.rdev / 256) & 0xfff);
+    const [mode, , , , rdev] = io().fstat(2);
+    return (mode! & S_IFMT) === S_IFCHR && isTerminalMajor(Math.floor(rdev! / 256) & 0xfff);
   } catch {
     return false;
   }
@@ -111,7 +106,7 @@ export function createLogger(opts: LogOptions): Logger {
   const write = (level: Level, msg: string): boolean => {
     if (opts.file && !fileFailed) {
       try {
-        if (fd === undefined) fd = nodeFs().openSync(opts.file, 'a', 0o644);
+        if (fd === undefined) fd = io().open(opts.file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644);
         writeAll(fd, formatLine(level, msg, opts.format, now()));
         return true;
       } catch (err) {

@@ -6,18 +6,20 @@
 // the shared stdio descriptions to non-blocking mode under the container. Output is written
 // with synchronous writes to fds 1 and 2.
 //
-// Start-up cost (docs/ARCHITECTURE.md, "Speed"): node:fs and node:path are required only when
-// first used (node:fs alone costs ~10 ms in the compiled executable), and the commands that
-// create or change containers live in heavy-commands.ts, a second entry point of the
-// executable that only they load: `state`, `kill`, `list`, `delete` and `--version` never
-// deserialize the validators, the plan builder or seccomp.
+// Start-up cost (docs/ARCHITECTURE.md, "Speed"): no node: built-in is loaded here or by the
+// short commands (Bun compiles each at first use; node:fs alone costs ~10 ms): output, the
+// log and the state store go through sys/io.ts (berth-io.node), paths through
+// sys/posix-path.ts. The commands that create or change containers live in
+// heavy-commands.ts, a second entry point of the executable that only they load: `state`,
+// `kill`, `list`, `delete` and `--version` never deserialize the validators, the plan builder
+// or seccomp.
 
-import type * as NodeFs from 'node:fs';
-import type * as NodePath from 'node:path';
 import { BerthError, isBerthError, UsageError } from '../errors.js';
 import { checkArgCount, parseCommandArgs, parseGlobalArgs, type FlagDef, formatFlagHelp } from './args.js';
 import { commandHelp, type Command, type Context } from './context.js';
 import { createLogger, writeStderr, type LogFormat, type Logger } from './log.js';
+import { io } from '../sys/io.js';
+import { resolve } from '../sys/posix-path.js';
 import { versionText } from './version.js';
 
 export const DEFAULT_ROOT = '/run/berth';
@@ -96,13 +98,8 @@ export interface MainIo {
   stderrIsTTY?: boolean;
 }
 
-const nodePath = () => require('node:path') as typeof NodePath;
-
 function writeFd1(text: string): void {
-  const fs = require('node:fs') as typeof NodeFs;
-  const buf = Buffer.from(text);
-  let off = 0;
-  while (off < buf.length) off += fs.writeSync(1, buf, off, buf.length - off);
+  io().write(1, text);
 }
 
 const processIo: MainIo = { out: writeFd1, err: writeStderr, cwd: () => process.cwd() };
@@ -138,7 +135,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     return 1;
   }
   const cwd = io.cwd();
-  const logFile = g.flags.log ? nodePath().resolve(cwd, g.flags.log as string) : undefined;
+  const logFile = g.flags.log ? resolve(cwd, g.flags.log as string) : undefined;
   const log = createLogger({ file: logFile, format: format as LogFormat, debug: g.flags.debug === true, stderr: io.err, stderrIsTTY: io.stderrIsTTY });
   try {
     log.debug(`berth ${argv.join(' ')}`);
@@ -172,7 +169,7 @@ export async function main(argv: readonly string[], io: MainIo = processIo): Pro
     const root = (g.flags.root as string | undefined) ?? DEFAULT_ROOT;
     if (!root) throw new UsageError('--root must not be empty');
     const ctx: Context = {
-      root: nodePath().resolve(cwd, root),
+      root: resolve(cwd, root),
       log,
       systemdCgroup: g.flags['systemd-cgroup'] === true,
       cwd,

@@ -1,7 +1,7 @@
 // Prints the phase profile (src/profile.ts) to stderr when the process exits, if BERTH_PROFILE
 // is set. The container commands call `reportProfileAtExit` first thing.
 
-import fs from 'node:fs';
+import { io } from '../sys/io.js';
 import { phase, profileLines, profiling } from '../profile.js';
 
 let registered = false;
@@ -12,6 +12,6 @@ export function reportProfileAtExit(): void {
   phase('start-up done (command parsed)');
   process.on('exit', () => {
     phase('exit');
-    fs.writeSync(2, profileLines().join('\n') + '\n');
+    io().write(2, profileLines().join('\n') + '\n');
   });
 }

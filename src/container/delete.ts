@@ -2,7 +2,7 @@
 // --force kill it first. poststop hooks run and only warn. Nothing is left behind: no
 // process, cgroup or state directory.
 
-import { cgroupManagerFromRecord } from '../cgroups/index.js';
+import { cgroupPlacementFromRecord } from '../cgroups/placement.js';
 import { ContainerNotFound, InvalidState } from '../errors.js';
 import { faultPoint } from '../faults.js';
 import { withContainerLock } from '../state/lock.js';
@@ -47,7 +47,7 @@ async function deleteLocked(store: StateStore, id: string, force: boolean, warn:
       throw new InvalidState(`cannot delete container ${id} that is not stopped: ${status}`);
     }
     phase('delete: state read, status known');
-    const cgroup = cgroupManagerFromRecord(st.cgroup);
+    const cgroup = cgroupPlacementFromRecord(st.cgroup);
     if (status !== 'stopped') {
       // A created container was never started: runc deletes it without --force, and
       // containerd's shim depends on that (docs/ARCHITECTURE.md, deviations).

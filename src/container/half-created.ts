@@ -10,7 +10,7 @@
 // removed with it. A child that was not yet in the cgroups needs nothing: it waits on the sync
 // socket, and ends when the dead create's end closes.
 
-import { cgroupManagerFromRecord } from '../cgroups/index.js';
+import { cgroupPlacementFromRecord } from '../cgroups/placement.js';
 import { sleepSync } from '../cgroups/tree.js';
 import { ContainerBusy, ContainerNotFound } from '../errors.js';
 import { lockContainer, lockRoot } from '../state/lock.js';
@@ -49,7 +49,7 @@ export function removeHalfCreated(store: StateStore, id: string): boolean {
 const KILL_ROUNDS = 50;
 
 function undoCreating(rec: CreatingRecord): void {
-  const cgroup = cgroupManagerFromRecord(rec.cgroup);
+  const cgroup = cgroupPlacementFromRecord(rec.cgroup);
   // A frozen task acts on SIGKILL only once thawed (v1 freezer).
   if (cgroup.isFrozen()) cgroup.thaw();
   // Forks may still be in flight: signal until the cgroups are empty (bounded).

@@ -13,7 +13,7 @@
 // as with runc, without waiting for the create.
 
 import { ContainerBusy, ContainerNotRunning } from '../errors.js';
-import { cgroupManagerFromRecord } from '../cgroups/index.js';
+import { cgroupPlacementFromRecord } from '../cgroups/placement.js';
 import { faultPoint } from '../faults.js';
 import { lockContainer, type ContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
@@ -44,13 +44,13 @@ function signalContainer(store: StateStore, id: string, signal: number, all: boo
   const status = statusOf(store, st);
   if (!all && status === 'stopped') throw new ContainerNotRunning(id);
   if (all) {
-    for (const pid of cgroupManagerFromRecord(st.cgroup).pids()) signalQuietly(pid, signal);
+    for (const pid of cgroupPlacementFromRecord(st.cgroup).pids()) signalQuietly(pid, signal);
   } else {
     process.kill(st.pid, signal);
   }
   // Other signals to a paused container wait, queued, for resume (as with runc); SIGKILL is
   // meant to end it now, and a frozen task only dies once thawed.
-  if (status === 'paused' && signal === SIGKILL) cgroupManagerFromRecord(st.cgroup).thaw();
+  if (status === 'paused' && signal === SIGKILL) cgroupPlacementFromRecord(st.cgroup).thaw();
 }
 
 const SIGKILL = 9;

@@ -6,7 +6,7 @@
 // child runs, and only a different topmost mount there, the bind, is detached. A rootfs that
 // is itself a mount point (containerd's overlay) is never touched.
 
-import fs from 'node:fs';
+import { io } from '../sys/io.js';
 import type { NativeAddon } from '../sys/native.js';
 
 const O_PATH = 0o10000000;
@@ -16,7 +16,7 @@ const O_CLOEXEC = 0o2000000;
 export function mountIdAt(addon: NativeAddon, dir: string): number {
   const fd = addon.open(dir, O_PATH | O_CLOEXEC, 0);
   try {
-    const m = /^mnt_id:\s*(\d+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+    const m = /^mnt_id:\s*(\d+)$/m.exec(io().readFile(`/proc/self/fdinfo/${fd}`));
     if (!m) throw new Error(`no mnt_id in /proc/self/fdinfo/${fd}`);
     return Number(m[1]);
   } finally {

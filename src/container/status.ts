@@ -3,23 +3,22 @@
 // "paused", as runc reports it. Pausing is not recorded anywhere, so a container thawed by
 // someone else is simply running again.
 
-import fs from 'node:fs';
-import { cgroupManagerFromRecord } from '../cgroups/index.js';
-import { deriveStatus, type Status } from '../state/status.js';
+import { cgroupPlacementFromRecord } from '../cgroups/placement.js';
+import { deriveStatus, liveProbe, type Status } from '../state/status.js';
 import type { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
 
 export type { Status };
 
 export function statusOf(store: StateStore, st: StoredState): Status {
-  const live = deriveStatus(st, fs.existsSync(store.fifoPath(st.id)));
+  const live = deriveStatus(st, liveProbe.exists(store.fifoPath(st.id)));
   if (live === 'stopped') return live;
   return isFrozen(st) ? 'paused' : live;
 }
 
 function isFrozen(st: StoredState): boolean {
   try {
-    return cgroupManagerFromRecord(st.cgroup).isFrozen();
+    return cgroupPlacementFromRecord(st.cgroup).isFrozen();
   } catch {
     return false; // a record without usable cgroup paths cannot have been paused by berth
   }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CGROUP_ROOT, detectLayout, hostProc, type HostLayout } from '../cgroups/detect.js';
 import { native } from '../sys/addon.js';
-import { readText } from '../sys/read-text.js';
+import { readIfExists } from '../sys/io.js';
 import type { KernelProbe } from '../sys/native.js';
 
 export interface HostProbe {
@@ -26,7 +26,7 @@ export interface HostProbe {
 
 export function liveHost(): HostProbe {
   return {
-    read: readText,
+    read: readIfExists,
     exists: (file) => fs.existsSync(file),
     writable(dir) {
       try {

@@ -8,15 +8,12 @@
 // taken again: on the new container's file if one took the id meanwhile, or not at all
 // (ContainerNotFound) when the directory is gone.
 //
-// flock itself comes from the native addon; tests pass a double (`Flocker`).
+// flock and the files come from sys/io.ts (berth-io.node, not node:fs: kill and delete take
+// this lock, and must start fast); tests pass a double (`Flocker`).
 
-import fs from 'node:fs';
 import { BerthError, ContainerBusy, ContainerNotFound } from '../errors.js';
-import { native } from '../sys/addon.js';
+import { errnoCode, io, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_RDONLY, O_RDWR } from '../sys/io.js';
 import type { StateStore } from './store.js';
-
-/** O_CLOEXEC (not in node:fs.constants). */
-const O_CLOEXEC = 0o2000000;
 
 export interface Flocker {
   /** flock(2): returns false when nonBlocking and the lock is held elsewhere. */
@@ -24,7 +21,7 @@ export interface Flocker {
 }
 
 export interface LockOptions {
-  /** default: the native addon */
+  /** default: flock(2) through sys/io.ts */
   flocker?: Flocker;
   /** fail with "container <id> is busy" instead of waiting (default: wait) */
   nonBlocking?: boolean;
@@ -39,35 +36,35 @@ export interface ContainerLock {
   release(): void;
 }
 
-const nativeFlocker: Flocker = { flock: (fd, exclusive, nonBlocking) => native().flock(fd, exclusive, nonBlocking) };
+const ioFlocker: Flocker = { flock: (fd, exclusive, nonBlocking) => io().flock(fd, exclusive, nonBlocking) };
 
 /** After this many replacements of the lock file in a row something is badly wrong. */
 const MAX_ATTEMPTS = 100;
 
 function sameFile(fd: number, file: string): boolean {
-  let onDisk: fs.Stats;
+  let onDisk: number[];
   try {
-    onDisk = fs.statSync(file);
+    onDisk = io().stat(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (errnoCode(err) === 'ENOENT') return false;
     throw err;
   }
-  const held = fs.fstatSync(fd);
-  return held.ino === onDisk.ino && held.dev === onDisk.dev;
+  const held = io().fstat(fd);
+  return held[2] === onDisk[2] && held[3] === onDisk[3]; // ino, dev
 }
 
 /** Takes the container's exclusive lock; blocks until it is free unless opts.nonBlocking. */
 export function lockContainer(store: StateStore, id: string, opts: LockOptions = {}): ContainerLock {
-  const flocker = opts.flocker ?? nativeFlocker;
+  const flocker = opts.flocker ?? ioFlocker;
   const file = store.lockPath(id); // validates the id
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     let fd: number;
     try {
       // Close-on-exec: a hook (or any program berth runs) must never inherit the lock, or a
       // long-lived one would hold the container locked after berth is gone.
-      fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | O_CLOEXEC, 0o600);
+      fd = io().open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o600);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = errnoCode(err);
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new ContainerNotFound(id);
       throw err;
     }
@@ -85,12 +82,12 @@ export function lockContainer(store: StateStore, id: string, opts: LockOptions =
           release() {
             if (released) return;
             released = true;
-            fs.closeSync(fd); // closing the only fd on the open file drops the flock
+            io().close(fd); // closing the only fd on the open file drops the flock
           },
         };
       }
     } finally {
-      if (!keep) fs.closeSync(fd);
+      if (!keep) io().close(fd);
     }
   }
   throw new BerthError(`cannot lock container ${id}: its lock file keeps being replaced`);
@@ -132,13 +129,13 @@ export function withContainerLockSync<T>(store: StateStore, id: string, fn: () =
  * (makes the directory and takes its lock) and while a leftover of a killed create is judged
  * and removed: a directory whose lock is free is then certainly not a claim in progress.
  */
-export function lockRoot(store: StateStore, flocker: Flocker = nativeFlocker): { release(): void } {
+export function lockRoot(store: StateStore, flocker: Flocker = ioFlocker): { release(): void } {
   store.ensureRoot();
-  const fd = fs.openSync(store.root, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | O_CLOEXEC);
+  const fd = io().open(store.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   try {
     flocker.flock(fd, true, false);
   } catch (err) {
-    fs.closeSync(fd);
+    io().close(fd);
     throw err;
   }
   let released = false;
@@ -146,7 +143,7 @@ export function lockRoot(store: StateStore, flocker: Flocker = nativeFlocker): {
     release() {
       if (released) return;
       released = true;
-      fs.closeSync(fd);
+      io().close(fd);
     },
   };
 }

@@ -1,9 +1,9 @@
 // The OWNER column of `list`: the user name of the uid that owns the container's state
 // directory, as runc shows it ("#<uid>" when /etc/passwd has no such user).
 
-import fs from 'node:fs';
+import { io } from '../sys/io.js';
 
-export function userName(uid: number, passwd: () => string = () => fs.readFileSync('/etc/passwd', 'utf8')): string {
+export function userName(uid: number, passwd: () => string = () => io().readFile('/etc/passwd')): string {
   let text = '';
   try {
     text = passwd();

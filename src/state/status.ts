@@ -6,7 +6,7 @@
 //
 // /proc and the fifo check sit behind small interfaces so tests can feed any process table.
 
-import fs from 'node:fs';
+import { io, readIfExists } from '../sys/io.js';
 import type { StoredState } from './types.js';
 
 export type Status = 'created' | 'running' | 'paused' | 'stopped';
@@ -18,11 +18,7 @@ export interface ProcReader {
 
 export const liveProc: ProcReader = {
   stat(pid: number): string | null {
-    try {
-      return fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return null;
-    }
+    return readIfExists(`/proc/${pid}/stat`) ?? null;
   },
 };
 
@@ -78,7 +74,7 @@ export interface StatusProbe {
   exists(path: string): boolean;
 }
 
-export const liveProbe: StatusProbe = { proc: liveProc, exists: (p) => fs.existsSync(p) };
+export const liveProbe: StatusProbe = { proc: liveProc, exists: (p) => io().exists(p) };
 
 /** The status of a stored container whose exec fifo would be at `fifoPath`. */
 export function containerStatus(st: Pick<StoredState, 'pid' | 'pidStartTime'>, fifoPath: string, probe: StatusProbe = liveProbe): Status {

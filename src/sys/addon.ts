@@ -1,25 +1,15 @@
-// Loads the native addon once, lazily. The compiled executable (dist/berth, built with Bun)
-// loads berth.node from the directory it lives in, a root-owned install path; it never lets
-// Bun extract an embedded copy into a world-writable directory. Under Node (tests, library
-// use) it loads the node-gyp build output.
+// Loads the native addon (berth.node) once, lazily, from addonDir() (addon-path.ts). The file
+// system calls of the short commands go through the smaller berth-io.node instead (io.ts).
 
-import path from 'node:path';
+import { addonDir } from './addon-path.js';
 import type { NativeAddon } from './native.js';
 
 let loaded: NativeAddon | undefined;
 
-function addonPath(): string {
-  const bun = (process.versions as Record<string, string | undefined>).bun;
-  if (bun && path.basename(process.execPath) !== 'bun') {
-    return path.join(path.dirname(process.execPath), 'berth.node');
-  }
-  return path.resolve(__dirname, '../../../native/build/Release/berth.node');
-}
-
 export function native(): NativeAddon {
   if (!loaded) {
     const mod = { exports: {} as NativeAddon };
-    process.dlopen(mod, addonPath());
+    process.dlopen(mod, `${addonDir()}/berth.node`);
     loaded = mod.exports;
   }
   return loaded;

@@ -62,6 +62,7 @@ test('npm run pack: installs offline with no dependencies, type-checks, runs a c
     assert.equal(fs.readdirSync(path.join(project, 'node_modules')).filter((n) => !n.startsWith('.')), ['berth'], 'no dependencies came along');
     assert.ok(fs.statSync(path.join(installed, 'dist/berth')).mode & 0o100, 'dist/berth is executable');
     assert.ok(fs.existsSync(path.join(installed, 'dist/berth.node')));
+    assert.ok(fs.existsSync(path.join(installed, 'dist/berth-io.node')));
     assert.match(execFileSync(path.join(project, 'node_modules/.bin/berth'), ['--version'], { encoding: 'utf8' }), /^berth version /);
 
     fs.writeFileSync(path.join(project, 'main.ts'), CONSUMER);

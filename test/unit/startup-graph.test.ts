@@ -1,6 +1,7 @@
 // What the executable's first entry point holds: every berth command pays for deserializing
 // it at start-up, so it must not carry what only the container-changing commands need (the
-// schema validators, config validation, the plan builder, seccomp, the host report). Bundles
+// schema validators, config validation, the plan builder, seccomp, the host report, the cgroup
+// limits and statistics), nor load a node: built-in (Bun compiles each at first use). Bundles
 // both entry points with the same Bun, entry points and external specifier as
 // scripts/build-exe.js (without --compile, minification or bytecode, so Bun's per-module
 // comments name what each output holds) and reads the module list of each.
@@ -47,7 +48,7 @@ function bundle(): { light: Output; heavy: Output } {
 }
 
 const { light, heavy } = bundle();
-const HEAVY_ONLY = [/^src\/spec\/(generated\/|validate|load|semantic|rules\/|json-syntax)/, /^src\/plan\//, /^src\/seccomp\//, /^src\/host\//, /^src\/container\/(create|exec|start|run)\.ts$/];
+const HEAVY_ONLY = [/^src\/cgroups\/(stats\/|resources\/(?!files\.ts)|build\.ts|detect\.ts|path\.ts|v1\.ts|v2\.ts|index\.ts)/, /^src\/spec\/(generated\/|validate|load|semantic|rules\/|json-syntax)/, /^src\/plan\//, /^src\/seccomp\//, /^src\/host\//, /^src\/container\/(create|exec|start|run)\.ts$/];
 
 test('the output names its modules (the other checks would pass on an empty list)', () => {
   assert.ok(light.modules.includes('src/cli/main.ts'), light.modules.join(' '));
@@ -56,7 +57,7 @@ test('the output names its modules (the other checks would pass on an empty list
   assert.ok(heavy.modules.includes('src/container/create.ts'));
 });
 
-test('state, kill, list and delete are in the first entry point, without validators, plan, seccomp or host report', () => {
+test('state, kill, list and delete are in the first entry point, without validators, plan, seccomp, host report or the cgroup limits and statistics', () => {
   for (const c of ['state', 'kill', 'list', 'delete']) assert.ok(light.modules.includes(`src/cli/commands/${c}.ts`), c);
   const misplaced = light.modules.filter((m) => HEAVY_ONLY.some((re) => re.test(m)));
   assert.equal(misplaced, []);
@@ -78,6 +79,14 @@ test('in the first entry point only the hook runner needs node:child_process, an
   assert.ok(init, 'hooks/run.ts is wrapped for lazy loading');
   const eager = light.modules.filter((m) => new RegExp(`^\\s*${init}\\(\\);\\s*$`, 'm').test(light.text.get(m)!));
   assert.equal(eager, []);
+});
+
+test('the first entry point loads no node: built-in (Bun compiles each at first use: node:fs ~10 ms), but node:child_process for poststop hooks', () => {
+  const builtins = new Map<string, string[]>();
+  for (const m of light.modules) {
+    for (const [, name] of light.text.get(m)!.matchAll(/require\("(?:node:)?([a-z_/]+)"\)/g)) builtins.set(name!, [...(builtins.get(name!) ?? []), m]);
+  }
+  assert.equal([...builtins.keys()], ['child_process'], JSON.stringify(Object.fromEntries(builtins)));
 });
 
 test('an error from the other entry point\'s copy of errors.ts is still a BerthError to main (no stack under --debug)', () => {

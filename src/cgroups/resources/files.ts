@@ -2,10 +2,9 @@
 // missing file means a missing controller or feature, and that must be an error rather than a
 // stray regular file. Tests hand in a double that writes into a fake tree instead.
 
-import fs from 'node:fs';
-import path from 'node:path';
+import { io, O_CLOEXEC, O_TRUNC, O_WRONLY, readIfExists } from '../../sys/io.js';
+import * as path from '../../sys/posix-path.js';
 import { ConfigError } from '../../errors.js';
-import { readText } from '../../sys/read-text.js';
 
 export interface CgroupFiles {
   /** Write value to file (O_WRONLY|O_TRUNC, no O_CREAT); throws an errno error. */
@@ -17,15 +16,18 @@ export interface CgroupFiles {
 
 export const realCgroupFiles: CgroupFiles = {
   write(file, value) {
-    const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_TRUNC);
+    const f = io();
+    const fd = f.open(file, O_WRONLY | O_TRUNC | O_CLOEXEC);
     try {
-      fs.writeSync(fd, value);
+      f.write(fd, value);
     } finally {
-      fs.closeSync(fd);
+      f.close(fd);
     }
   },
-  read: readText,
-  exists: (file) => fs.existsSync(file),
+  read(file) {
+    return readIfExists(file);
+  },
+  exists: (file) => io().exists(file),
 };
 
 /** The errno text of a failed write: "EINVAL (Invalid argument)" style, as short as node has it. */

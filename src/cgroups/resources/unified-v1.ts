@@ -7,7 +7,7 @@
 
 import { ConfigError } from '../../errors.js';
 import { pointer } from '../../spec/json-pointer.js';
-import { enableControllers } from '../v2.js';
+import { enableControllers } from '../v2-base.js';
 import { CgroupDir, type CgroupFiles } from './files.js';
 
 /** Where the hybrid host's cgroup2 hierarchy is mounted, and the container's cgroup in it. */

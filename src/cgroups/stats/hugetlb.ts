@@ -1,7 +1,7 @@
 // hugetlb statistics, one entry per page size, for both versions: the sizes come from the
 // hugetlb.<size>.limit_in_bytes (v1) or hugetlb.<size>.max (v2) files present.
 
-import path from 'node:path';
+import * as path from '../../sys/posix-path.js';
 import type { CgroupFiles } from '../resources/files.js';
 import { nonZero, readU64 } from './parse.js';
 import type { Hugetlb, U64 } from './types.js';

@@ -2,7 +2,7 @@
 // them: cpuacct for usage, cpu.stat for throttling, memory.* (plus memsw, kmem, kmem.tcp),
 // pids, blkio (CFQ files, else BFQ, else the throttle counters) and hugetlb.
 
-import path from 'node:path';
+import * as path from '../../sys/posix-path.js';
 import type { CgroupFiles } from '../resources/files.js';
 import { cpuList, nonZero, readKeyed, readU64 } from './parse.js';
 import { hugetlbStats } from './hugetlb.js';

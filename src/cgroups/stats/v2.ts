@@ -2,7 +2,7 @@
 // cpu.stat (microseconds, reported in ns), memory.current/max/peak/stat/events, swap as
 // memory + swap (the v1 memsw meaning runc keeps), pids, io.stat and hugetlb.<size>.*.
 
-import path from 'node:path';
+import * as path from '../../sys/posix-path.js';
 import type { CgroupFiles } from '../resources/files.js';
 import { hugetlbStats } from './hugetlb.js';
 import { cpuList, nonZero, readKeyed, readU64 } from './parse.js';
