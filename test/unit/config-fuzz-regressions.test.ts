@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../../src/errors.js';
 import { seccompFilterInput } from '../../src/seccomp/index.js';
-import { MAX_NESTING, parseConfigText } from '../../src/spec/load.js';
+import { checkConfig, MAX_NESTING, parseConfigText } from '../../src/spec/load.js';
 import { showValue, validateConfigSchema } from '../../src/spec/validate.js';
 import { minimalSpec } from '../helpers/specs.js';
 
@@ -72,6 +72,13 @@ test('a seccomp rule repeated thousands of times is compiled once', () => {
   });
   assert.equal(input.rulePaths, ['/linux/seccomp/syscalls/0/names/0', '/linux/seccomp/syscalls/2/names/0', '/linux/seccomp/syscalls/3/names/0']);
   assert.is(input.filter.rules.length, 3);
+});
+
+test('an unknown member of hooks that is not a list is ignored, not a TypeError', () => {
+  // checkHooks walked every member of hooks as a list of hooks (seed 278227991, case 160).
+  const spec = minimalSpec() as unknown as Record<string, unknown>;
+  spec.hooks = { '\u0000': 1, vendorHooks: { path: 'x' }, poststop: [{ path: '/bin/true' }] };
+  assert.is(checkConfig(spec).spec.hooks!.poststop!.length, 1);
 });
 
 test.run();

@@ -69,8 +69,12 @@ export function checkAnnotations(f: Findings, spec: Spec): void {
   }
 }
 
+/** The hook lists berth runs; other members of `hooks` are unknown extensions, ignored as runc does. */
+const HOOK_KINDS = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
+
 export function checkHooks(f: Findings, spec: Spec): void {
-  for (const [kind, hooks] of Object.entries(spec.hooks ?? {}) as [string, Hook[] | undefined][]) {
+  for (const kind of HOOK_KINDS) {
+    const hooks = (spec.hooks as Record<string, Hook[] | undefined> | undefined)?.[kind];
     (hooks ?? []).forEach((hook, i) => {
       const at = pointer('hooks', kind, i);
       checkAbsolute(f, `${at}/path`, hook.path, 'hook path');
