@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CACHE_DIR } from '../../../src/seccomp/cache.js';
 import { daemonPath, unmountUnder } from './daemons.js';
 import { imageName, rootfsTar } from './images.js';
 import { removeCgroupParents, type Watched } from './leftovers.js';
@@ -72,6 +73,9 @@ export class PodmanEngine implements Engine {
     }
     removeCgroupParents([this.cgroupParent]);
     for (const d of this.newRoots) {
+      // berth's seccomp program cache is the root's, not a scenario's leftover: it goes with
+      // the root the suite made.
+      fs.rmSync(path.join(d, CACHE_DIR), { recursive: true, force: true });
       try {
         fs.rmdirSync(d);
       } catch {
