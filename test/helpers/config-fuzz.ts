@@ -8,18 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultSpec } from '../../src/cli/default-spec.js';
-
-/** mulberry32: small, fast, and the same sequence on every machine for one seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 /** The run's seed: BERTH_FUZZ_SEED, else a fresh one (printed by the tests to replay). */
 export function fuzzSeed(): number {

@@ -13,6 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { berth, berthBin, makeBundle, rootfs, sleepMs } from '../helpers/berth.js';
 import { cgroupDirsLeft, fdCount, mountsUnder, processesTiedTo, rootEntries } from '../helpers/leftovers.js';
+import { prng } from '../helpers/prng.js';
 import { minimalSpec } from '../helpers/specs.js';
 
 const RUNS = Number(process.env.BERTH_LOAD_RUNS ?? 1000);
@@ -20,18 +21,6 @@ const PARALLEL = 8;
 const POOL = 6;
 const SEED = Number(process.env.BERTH_LOAD_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const TAG = `BERTH_LOAD_TEST=${process.pid}`;
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Outcome {
   args: string[];
@@ -53,7 +42,7 @@ function berthAsync(root: string, args: string[]): Promise<Outcome> {
 
 test(`${RUNS} run lifecycles, ${PARALLEL} at a time, with kill and delete --force on the same ids, leave nothing behind`, async () => {
   console.log(`load: seed ${SEED} (BERTH_LOAD_SEED=${SEED} replays it), ${RUNS} runs`);
-  const random = seeded(SEED);
+  const random = prng(SEED);
   const ids = Array.from({ length: POOL }, (_, i) => `berth-load-${process.pid}-${i}`);
   // One bundle per id, all under one --root: each id's cgroup is /<id> in every hierarchy.
   const bundles = ids.map((id) => {
