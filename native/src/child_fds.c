@@ -93,6 +93,10 @@ static int open_console_target(const char *path) {
   return fd;
 }
 
+/* OP_CONSOLE's optional n3 (src/plan/fd-ops.ts ConsolePart): exec splits it around its fork. */
+#define CONSOLE_ALL_BUT_CTTY 1
+#define CONSOLE_CTTY_ONLY 2
+
 /*
  * OP_CONSOLE (after pivot_root, so every path is the container's): a new pty from the
  * container's devpts, its size set, the peer bind-mounted on /dev/console, the master sent
@@ -102,6 +106,13 @@ int berth_op_console(int sync_fd, int step, const struct plan_op *op, const char
   const char *ptmx = op->s[0], *console = op->s[1];
   int fds[4] = {-1, -1, -1, -1}; /* master, peer, console target, mount tree */
   struct stat st;
+  int part = op->n_count > 3 ? (int)op->n[3] : 0;
+
+  if (part == CONSOLE_CTTY_ONLY) {
+    /* fds 0-2 are the peer already (made before the fork); setsid() came just before. */
+    *detail = "pty";
+    return syscall(SYS_ioctl, 0, TIOCSCTTY, 0) < 0 ? errno : 0;
+  }
 
   *detail = ptmx;
   fds[0] = (int)syscall(SYS_openat, AT_FDCWD, ptmx, O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
@@ -155,7 +166,7 @@ int berth_op_console(int sync_fd, int step, const struct plan_op *op, const char
     if (fds[1] != fd && syscall(SYS_dup3, fds[1], fd, 0) < 0) return keep_errno(fds, 4);
   }
   /* setsid() came earlier in the plan: this session has no terminal yet, and gets this one. */
-  if (syscall(SYS_ioctl, 0, TIOCSCTTY, 0) < 0) return keep_errno(fds, 4);
+  if (part != CONSOLE_ALL_BUT_CTTY && syscall(SYS_ioctl, 0, TIOCSCTTY, 0) < 0) return keep_errno(fds, 4);
   if (fds[1] > 2) close(fds[1]);
   return 0;
 }

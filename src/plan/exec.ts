@@ -3,20 +3,26 @@
 // the init, or its /proc/PID/ns files), so this is unit-tested without root.
 //
 // The plan joins every namespace the container has (its record at create), lands in the
-// container's cgroup, forks when the pid or time namespace was joined (setns only moves the
-// children), and then runs the very steps an init gets (build.ts planProcessAttributes), with
-// no mounts and, for a terminal, no /dev/console: the console belongs to the init.
+// container's cgroup, and runs the steps an init gets (process.ts, lsm.ts), with no mounts
+// and, for a terminal, no /dev/console: the console belongs to the init. It forks when the
+// pid or time namespace was joined (setns only moves the children). Every privileged step
+// comes before that fork, in the first stage the container cannot see; the forked process
+// inherits their results and only makes its session, takes its terminal, loads a seccomp
+// filter (with no_new_privs) and execs (docs/ARCHITECTURE.md "Threat model: a container
+// overwriting berth").
 
 import { UsageError } from '../errors.js';
 import type { NamespaceType, Process, Spec } from '../spec/types.js';
 import { SyncMsg } from '../sys/sync.js';
-import { type CompiledSeccomp, planExecve, planProcessAttributes } from './build.js';
-import { CONTAINER_PTMX, planSeccomp } from './fd-ops.js';
-import { finishGuardedFork, planFork, planTracer } from './guarded-fork.js';
+import { type CompiledSeccomp, planExecve } from './build.js';
+import { ConsolePart, planSeccomp, planTerminal } from './fd-ops.js';
+import { finishGuardedFork, planCloseExcept, planFork, planTracer } from './guarded-fork.js';
 import type { HostFacts } from './mounts.js';
 import { JOIN_ORDER, NAMESPACE_FLAG } from './namespaces.js';
 import { OpCode, type LaunchPlan } from './ops.js';
-import { planPrivilegedAttributes } from './process.js';
+import { PR } from './linux-constants.js';
+import { planProcessLabels } from './lsm.js';
+import { execCandidates, planHome, planPrivilegedAttributes, planScheduler, planUserAndCwd } from './process.js';
 import { PlanWriter } from './writer.js';
 
 /** The flags of `berth exec` that shape the process (runc's getProcess). */
@@ -140,6 +146,20 @@ export function buildExecPlan(input: ExecPlanInput): ExecPlan {
   const waitsForGo = input.cgroupFd < 0;
   if (waitsForGo) w.add('cgroup placement', OpCode.WaitSync, [SyncMsg.Go]);
 
+  // Nothing of the host held from here on (guarded-fork.ts); this early, a low RLIMIT_NOFILE
+  // set below still leaves room for the descriptors the first stage opens.
+  const closedAt = guarded ? planCloseExcept(w) : -1;
+
+  // The procfs writes, inherited across the fork like every other attribute, before the
+  // namespaces: a first stage in the container's user namespace could no longer make a procfs
+  // of the host's pid namespace, and the container's procfs has no /proc/self for a process
+  // outside its pid namespace.
+  if (proc.oomScoreAdj !== undefined) {
+    w.add('/process/oomScoreAdj', OpCode.WriteProc, [], ['self/oom_score_adj', String(proc.oomScoreAdj)]);
+  }
+  // AppArmor profile and SELinux label for the execve (before any seccomp filter).
+  planProcessLabels(w, proc, input.facts.lsm, input.warn);
+
   const ns = input.namespaces;
   if ('pidfd' in ns) {
     const flags = ns.types.reduce((f, t) => f | NAMESPACE_FLAG[t], 0);
@@ -154,20 +174,36 @@ export function buildExecPlan(input: ExecPlanInput): ExecPlan {
   // Without a mount namespace the container is a chroot: so is its exec'd process, from
   // before the fork, so the forked process never has the host's / as its root.
   if (input.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
-  const closeAt = forks ? planFork(w, 'the container\'s pid namespace', guarded) : -1;
+
+  // Every privileged step, in the first stage (docs/ARCHITECTURE.md "Threat model: a
+  // container overwriting berth"): what it sets is inherited across the fork, so the process
+  // the container can see holds only its own credentials, capabilities, root and descriptors.
+  // A SCHED_DEADLINE task cannot fork (EAGAIN): that policy is set after the fork.
+  const deadlineAfterFork = forks && proc.scheduler?.policy === 'SCHED_DEADLINE';
+  const inherited = deadlineAfterFork ? { ...proc, scheduler: undefined } : proc;
+  planPrivilegedAttributes(w, input.spec, inherited, input.noNewKeyring, input.id, /* oom_score_adj written above */ true);
+  // A new pty from the container's devpts, made fds 0-2 here (chown of the peer needs
+  // privileges); /dev/console stays the init's (as with runc). The controlling terminal
+  // needs the new session, made after the fork.
+  if (proc.terminal) planTerminal(w, proc, '', ConsolePart.AllButControllingTerminal);
+  // Read as root, before seccomp and the user switch can stand in the way.
+  const home = planHome(w, proc, input.extraEnv);
+  // Loading a filter without no_new_privs needs CAP_SYS_ADMIN, which the user switch may
+  // drop: here, before it (the fork, setsid and TIOCSCTTY then run under the filter). With
+  // no_new_privs it is loaded after the fork, right before execve.
+  if (input.seccomp && !proc.noNewPrivileges) planSeccomp(w, input.seccomp);
+  // In a user namespace of its own the process holds every capability there; otherwise no
+  // more than the runtime has.
+  const grantable = inUserNs ? undefined : input.facts.permittedCaps;
+  planUserAndCwd(w, proc, input.facts.lastCap, input.warn, grantable, proc.user.umask ?? input.callerUmask ?? 0o022);
+  w.add('/process/args/0', OpCode.ResolveExec, [], execCandidates(proc));
+  if (proc.noNewPrivileges) w.add('/process/noNewPrivileges', OpCode.Prctl, [PR.SET_NO_NEW_PRIVS, 1, 0, 0, 0]);
+
+  // The fork, made with the container's credentials; what is left needs the new process.
+  const closeAt = forks ? planFork(w, 'the container\'s pid namespace', guarded, closedAt) : -1;
   w.add('process setup', OpCode.Setsid);
-
-  planPrivilegedAttributes(w, input.spec, proc, input.noNewKeyring, input.id);
-  // A new pty from the container's devpts; /dev/console stays the init's (as with runc).
-  if (proc.terminal) {
-    const size = proc.consoleSize;
-    const rows = size && size.height > 0 && size.width > 0 ? size.height : 0;
-    w.add('/process/terminal', OpCode.Console, [rows, rows ? size!.width : 0, proc.user.uid], [CONTAINER_PTMX, '']);
-  }
-
-  const home = planProcessAttributes(w, proc, {
-    seccomp: input.seccomp, facts: input.facts, inUserNs, callerUmask: input.callerUmask, extraEnv: input.extraEnv, warn: input.warn,
-  });
+  if (deadlineAfterFork) planScheduler(w, proc);
+  if (proc.terminal) planTerminal(w, proc, '', ConsolePart.ControllingTerminal);
   if (input.seccomp && proc.noNewPrivileges) planSeccomp(w, input.seccomp);
   planExecve(w, proc, input.preservedFds, home);
   // No Ready: the sync socket is close-on-exec, so its end is the news that execve succeeded.

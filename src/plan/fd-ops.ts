@@ -19,15 +19,35 @@ export function hasListener(seccomp: CompiledSeccomp | undefined): boolean {
   return !!seccomp && (seccomp.flags & NEW_LISTENER) !== 0;
 }
 
+/** Which part of the terminal's setup a Console op makes (its n3). */
+export enum ConsolePart {
+  /** everything, in one process (create's init) */
+  All = 0,
+  /** the pty made, the master sent, the peer made fds 0-2: the privileged part */
+  AllButControllingTerminal = 1,
+  /** TIOCSCTTY on fd 0 only: after setsid, in the process that execs */
+  ControllingTerminal = 2,
+}
+
+/**
+ * A Console op for process.terminal with `console` as where the peer is bound ("" for none).
+ * The parent must expect SyncMsg.ConsoleFd unless `part` is ControllingTerminal.
+ */
+export function planTerminal(w: PlanWriter, proc: Process, console: string, part = ConsolePart.All): void {
+  const size = proc.consoleSize;
+  const rows = size && size.height > 0 && size.width > 0 ? size.height : 0;
+  const cols = rows ? size!.width : 0;
+  const n = [rows, cols, proc.user?.uid ?? 0];
+  if (part !== ConsolePart.All) n.push(part);
+  w.add('/process/terminal', OpCode.Console, n, [CONTAINER_PTMX, console]);
+}
+
 /**
  * process.terminal: after pivot_root (paths are the container's), before the read-only and
  * masked paths, as runc does it. The parent must expect SyncMsg.ConsoleFd.
  */
 export function planConsole(w: PlanWriter, proc: Process): void {
-  const size = proc.consoleSize;
-  const rows = size && size.height > 0 && size.width > 0 ? size.height : 0;
-  const cols = rows ? size!.width : 0;
-  w.add('/process/terminal', OpCode.Console, [rows, cols, proc.user?.uid ?? 0], [CONTAINER_PTMX, CONTAINER_CONSOLE]);
+  planTerminal(w, proc, CONTAINER_CONSOLE);
 }
 
 /** The seccomp load: with a listener, the child sends the notify fd (SyncMsg.SeccompFd). */

@@ -6,7 +6,7 @@
 // namespace, which overrides the non-dumpable flag, so two more things are needed:
 //   - the ptrace slot taken from birth: SpawnTracer (before any Setns, so the tracer stays in
 //     the host's namespaces) and ForkReport with CLONE_PTRACE;
-//   - nothing of the host held: CloseExcept right before the fork closes every descriptor
+//   - nothing of the host held: CloseExcept before the fork closes every descriptor
 //     the rest of the plan does not name (close-on-exec would only act at execve, and
 //     /proc/PID/fd/N is open to CAP_SYS_PTRACE until then).
 
@@ -21,15 +21,26 @@ export function planTracer(w: PlanWriter): void {
 /**
  * The fork itself: CloseExcept (its keep list filled in by finishGuardedFork once the plan
  * is complete) then ForkReport. Returns the CloseExcept's index. Unguarded: a plain fork.
+ * `closedAt`: a CloseExcept the plan made earlier (planCloseExcept), returned as is.
  */
-export function planFork(w: PlanWriter, origin: string, guarded: boolean): number {
+export function planFork(w: PlanWriter, origin: string, guarded: boolean, closedAt = -1): number {
   if (!guarded) {
     w.add(origin, OpCode.ForkReport);
     return -1;
   }
+  const at = closedAt >= 0 ? closedAt : planCloseExcept(w);
+  w.add(origin, OpCode.ForkReport, [1]);
+  return at;
+}
+
+/**
+ * The CloseExcept of a guarded fork on its own, for a plan that closes early (exec: before
+ * its privileged steps, so a low RLIMIT_NOFILE they set still leaves room for the fds they
+ * open). Returns its index, for planFork and finishGuardedFork.
+ */
+export function planCloseExcept(w: PlanWriter): number {
   const at = w.ops.length;
   w.add('process setup', OpCode.CloseExcept);
-  w.add(origin, OpCode.ForkReport, [1]);
   return at;
 }
 

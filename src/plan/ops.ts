@@ -145,7 +145,9 @@ export const enum OpCode {
    * symlink), unlock it, open the peer (TIOCGPTPEER), set the size to n0 rows x n1 columns (when
    * both > 0), chown the peer to uid n2 (when > 0), bind the peer on s1 (/dev/console, created
    * if missing; s1 = "" binds nothing: exec's terminal is not the container's console), send the master to the parent (SyncMsg.ConsoleFd, payload s0), make the peer
-   * fds 0-2 and the controlling terminal (TIOCSCTTY; the plan did setsid before).
+   * fds 0-2 and the controlling terminal (TIOCSCTTY; the plan did setsid before). n3 (optional,
+   * fd-ops.ts ConsolePart) splits it for exec: 1 = all but TIOCSCTTY (while privileged, before
+   * the fork), 2 = TIOCSCTTY on fd 0 only (after the fork and setsid).
    */
   Console = 45,
   /** Seccomp with SECCOMP_FILTER_FLAG_NEW_LISTENER in n0; the notify fd goes to the parent (SyncMsg.SeccompFd). */

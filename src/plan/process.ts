@@ -36,20 +36,7 @@ export function planPrivilegedAttributes(w: PlanWriter, spec: Spec, proc: Proces
     w.add('/process/oomScoreAdj', OpCode.WriteProc, [], ['self/oom_score_adj', String(proc.oomScoreAdj)]);
   }
   planRlimits(w, proc);
-  const sched = proc.scheduler;
-  if (sched) {
-    const policy = SCHED_POLICIES[sched.policy];
-    if (policy === undefined) throw new ConfigError('/process/scheduler/policy', `unknown policy "${sched.policy}"`);
-    let flags = 0;
-    (sched.flags ?? []).forEach((f, i) => {
-      const bit = SCHED_FLAGS[f];
-      if (bit === undefined) throw new ConfigError(`/process/scheduler/flags/${i}`, `unknown flag "${f}"`);
-      flags |= bit;
-    });
-    w.add('/process/scheduler', OpCode.SchedSetattr, [
-      policy, sched.nice ?? 0, sched.priority ?? 0, flags, sched.runtime ?? 0, sched.deadline ?? 0, sched.period ?? 0,
-    ]);
-  }
+  planScheduler(w, proc);
   if (proc.ioPriority) {
     const cls = IOPRIO_CLASSES[proc.ioPriority.class];
     if (cls === undefined) throw new ConfigError('/process/ioPriority/class', `unknown class "${proc.ioPriority.class}"`);
@@ -78,6 +65,24 @@ export function planPrivilegedAttributes(w: PlanWriter, spec: Spec, proc: Proces
     // runc names the session keyring after the container; a fresh keyring keeps the host's
     // keys out of reach.
     w.add('session keyring', OpCode.JoinKeyring, [], [`_ses.${id}`]);
+  }
+}
+
+/** process.scheduler: sched_setattr of the process itself. */
+export function planScheduler(w: PlanWriter, proc: Process): void {
+  const sched = proc.scheduler;
+  if (sched) {
+    const policy = SCHED_POLICIES[sched.policy];
+    if (policy === undefined) throw new ConfigError('/process/scheduler/policy', `unknown policy "${sched.policy}"`);
+    let flags = 0;
+    (sched.flags ?? []).forEach((f, i) => {
+      const bit = SCHED_FLAGS[f];
+      if (bit === undefined) throw new ConfigError(`/process/scheduler/flags/${i}`, `unknown flag "${f}"`);
+      flags |= bit;
+    });
+    w.add('/process/scheduler', OpCode.SchedSetattr, [
+      policy, sched.nice ?? 0, sched.priority ?? 0, flags, sched.runtime ?? 0, sched.deadline ?? 0, sched.period ?? 0,
+    ]);
   }
 }
 

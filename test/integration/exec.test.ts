@@ -4,6 +4,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -181,13 +182,18 @@ test('exec --tty --console-socket: a new pty from the container devpts as stdio;
   const c = running('tty');
   const recv = receiver('console');
   try {
-    const r = berth(c.b.root, ['exec', '-t', '--console-socket', recv.socket, c.id, 'sh', '-c', 'test -t 0 && test -t 1 && echo all-ttys; tty; test -e /dev/console && echo console-there; exit 3']);
+    // /dev/tty opens only for a process with a controlling terminal; the session is the process's own.
+    const script = 'test -t 0 && test -t 1 && echo all-ttys; tty; : </dev/tty && echo controlling; '
+      + '[ "$(cut -d" " -f6 /proc/$$/stat)" = $$ ] && echo session-leader; test -e /dev/console && echo console-there; exit 3';
+    const r = berth(c.b.root, ['exec', '-t', '--console-socket', recv.socket, c.id, 'sh', '-c', script]);
     assert.is(r.status, 3, r.stderr);
     await Promise.race([recv.exited, new Promise((r2) => setTimeout(r2, 10_000))]);
     assert.match(recv.meta(), /^fds=1$/m);
     const out = recv.data();
     assert.match(out, 'all-ttys');
     assert.match(out, /\/dev\/pts\/\d+/);
+    assert.match(out, 'controlling');
+    assert.match(out, 'session-leader');
     assert.not.match(out, 'console-there');
     const noSocket = berth(c.b.root, ['exec', '-t', '-d', c.id, 'true']);
     assert.is(noSocket.status, 255);
@@ -239,6 +245,66 @@ test('exec: the container\'s seccomp filter applies to the exec\'d process', () 
     assert.match(r.stdout, 'Permission denied');
     assert.match(r.stdout, /rc=1/);
     assert.match(r.stdout, /Seccomp:\s+2/);
+  } finally {
+    c.done();
+  }
+});
+
+for (const noNewPrivileges of [false, true]) {
+  test(`exec with a seccomp notify listener (noNewPrivileges ${noNewPrivileges}): the agent gets the exec'd process's pid and fd`, async () => {
+    // The config's listenerPath is a symlink: create's agent, then exec's.
+    const links = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-agent-'));
+    const agent = path.join(links, 'agent.sock');
+    let recv = receiver('seccomp');
+    fs.symlinkSync(recv.socket, agent);
+    const c = running(`notify-${noNewPrivileges}`, (spec) => {
+      spec.process!.noNewPrivileges = noNewPrivileges;
+      spec.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: agent, syscalls: [{ names: ['mkdirat', 'mkdir'], action: 'SCMP_ACT_NOTIFY' }] };
+    });
+    try {
+      recv.stop();
+      recv = receiver('seccomp');
+      fs.rmSync(agent);
+      fs.symlinkSync(recv.socket, agent);
+      const pidFile = path.join(c.b.dir, 'exec.pid');
+      const r = berth(c.b.root, ['exec', '--pid-file', pidFile, c.id, 'sh', '-c', 'mkdir /tmp/n 2>&1; echo mkdir=$?; grep NoNewPrivs /proc/self/status']);
+      assert.is(r.status, 0, r.stderr);
+      await Promise.race([recv.exited, new Promise((r2) => setTimeout(r2, 10_000))]);
+      const meta = recv.meta();
+      assert.match(meta, /^fdlink=anon_inode:seccomp notify/m);
+      const doc = JSON.parse(/^payload=(.*)$/m.exec(meta)![1]!);
+      assert.is(doc.pid, Number(fs.readFileSync(pidFile, 'utf8')), 'the exec\'d process, not the first stage');
+      assert.match(r.stdout, 'mkdir=1', 'the agent closed its fd: ENOSYS');
+      assert.match(r.stdout, new RegExp(`NoNewPrivs:\\s+${noNewPrivileges ? 1 : 0}`));
+    } finally {
+      recv.stop();
+      c.done();
+      fs.rmSync(links, { recursive: true, force: true });
+    }
+  });
+}
+
+test('exec into a user namespace as another user: oom_score_adj, rlimits, a cwd only root may enter, no capabilities', () => {
+  const c = running('userns', (spec) => {
+    spec.linux!.namespaces = [{ type: 'user' }, { type: 'mount' }, { type: 'pid' }, { type: 'uts' }, { type: 'ipc' }];
+    spec.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+    spec.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  });
+  const file = path.join(c.b.dir, 'process.json');
+  try {
+    assert.is(sh(c, 'mkdir -p /tmp/r && chmod 700 /tmp/r').status, 0);
+    fs.writeFileSync(file, JSON.stringify({
+      user: { uid: 1000, gid: 1000 },
+      args: ['sh', '-c', 'cat /proc/self/oom_score_adj; ulimit -n; pwd; id -u; grep CapEff /proc/self/status'],
+      env: ['PATH=/bin'],
+      cwd: '/tmp/r',
+      oomScoreAdj: 123,
+      rlimits: [{ type: 'RLIMIT_NOFILE', soft: 77, hard: 77 }],
+    }));
+    // The first stage enters the cwd as root before the user switch; the process inherits it.
+    const ok = berth(c.b.root, ['exec', '--process', file, c.id]);
+    assert.is(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout.trim().split('\n'), ['123', '77', '/tmp/r', '1000', 'CapEff:\t0000000000000000']);
   } finally {
     c.done();
   }

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { subCgroupRecord } from '../../src/cgroups/sub-cgroup.js';
 import { buildExecPlan, execProcess, mergeEnv, type ExecPlanInput, type ExecProcessFlags } from '../../src/plan/exec.js';
 import { CLONE } from '../../src/plan/linux-constants.js';
+import { ConsolePart } from '../../src/plan/fd-ops.js';
 import { OpCode, type Op } from '../../src/plan/ops.js';
 import type { Process, Spec } from '../../src/spec/types.js';
 import { SyncMsg } from '../../src/sys/sync.js';
@@ -102,12 +103,15 @@ test('exec plan: one setns on the pidfd with every flag, fork for the pid namesp
 });
 
 test('exec plan: into a pid namespace the fork is guarded: tracer before any setns, real closes before a traced fork', () => {
-  const plan = buildExecPlan(input({ preservedFds: 2 }));
+  const proc = execProcess({ ...base, rlimits: [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 10 }] }, flags({}));
+  const plan = buildExecPlan(input({ preservedFds: 2, process: proc }));
   const c = codes(plan.ops);
   assert.ok(c.indexOf(OpCode.SpawnTracer) < c.indexOf(OpCode.Setns), 'the tracer stays in the host\'s namespaces');
-  assert.is(c.indexOf(OpCode.CloseExcept), c.indexOf(OpCode.ForkReport) - 1);
+  assert.ok(c.indexOf(OpCode.CloseExcept) < c.indexOf(OpCode.Setns), 'closed before the first stage does anything in the container');
+  assert.ok(c.indexOf(OpCode.CloseExcept) < c.indexOf(OpCode.Setrlimit), 'before a low RLIMIT_NOFILE');
+  assert.is(c.filter((code) => code === OpCode.CloseExcept).length, 1);
   assert.equal(plan.ops.find((o) => o.code === OpCode.ForkReport)!.n, [1], 'CLONE_PTRACE');
-  assert.equal(plan.ops.find((o) => o.code === OpCode.CloseExcept)!.n, [0, 1, 2, 3, 4], 'stdio and the preserved fds only');
+  assert.equal(plan.ops.find((o) => o.code === OpCode.CloseExcept)!.n, [0, 1, 2, 3, 4, 7], 'stdio, the preserved fds and the pidfd setns still needs');
 });
 
 test('exec plan: without a pid namespace (the host\'s) nothing is guarded; a chroot comes before the fork', () => {
@@ -134,20 +138,51 @@ test('exec plan: CLONE_INTO_CGROUP needs no Go; a chroot container gets its chro
   assert.equal(plan.ops.find((o) => o.code === OpCode.Chroot)!.s, ['/b/rootfs']);
 });
 
-test('exec plan: a terminal is a new pty from the container devpts, with no /dev/console bind', () => {
+test('exec plan: a terminal is a new pty from the container devpts, with no /dev/console bind, split around the fork', () => {
   const proc = execProcess(base, flags({ tty: true, user: '1000' }));
   const plan = buildExecPlan(input({ process: proc, spec: { ...spec, process: proc } }));
-  const console = plan.ops.find((o) => o.code === OpCode.Console)!;
-  assert.equal(console.s, ['/dev/pts/ptmx', '']);
-  assert.equal(console.n, [0, 0, 1000]);
+  const [made, ctty] = plan.ops.filter((o) => o.code === OpCode.Console);
+  assert.equal(made!.s, ['/dev/pts/ptmx', '']);
+  assert.equal(made!.n, [0, 0, 1000, ConsolePart.AllButControllingTerminal]);
+  assert.equal(ctty!.n![3], ConsolePart.ControllingTerminal);
   const c = codes(plan.ops);
-  assert.ok(c.indexOf(OpCode.Console) < c.indexOf(OpCode.Setresuid), 'opened while still root');
+  const fork = c.indexOf(OpCode.ForkReport);
+  assert.ok(plan.ops.indexOf(made!) < c.indexOf(OpCode.Setresuid), 'made while still root');
+  assert.ok(fork < c.indexOf(OpCode.Setsid) && c.indexOf(OpCode.Setsid) < plan.ops.indexOf(ctty!), 'the controlling terminal of the new session');
 });
 
-test('exec plan: seccomp with no_new_privs comes last before exec; without, before the capability drop', () => {
+test('exec plan: every privileged step before the fork; after it only setsid, the terminal, seccomp and execve', () => {
+  const proc = execProcess({
+    ...base,
+    oomScoreAdj: 5,
+    rlimits: [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 10 }],
+    scheduler: { policy: 'SCHED_OTHER', nice: 1 },
+    ioPriority: { class: 'IOPRIO_CLASS_BE', priority: 4 },
+    user: { uid: 1000, gid: 1000, umask: 0o077 },
+  }, flags({ tty: true }));
+  const plan = buildExecPlan(input({ process: proc, spec: { ...spec, process: proc, linux: { personality: { domain: 'LINUX' } } }, seccomp: { bpf: new Uint8Array(8), flags: 0 } }));
+  const c = codes(plan.ops);
+  const fork = c.indexOf(OpCode.ForkReport);
+  assert.equal(c.slice(fork + 1), [OpCode.Setsid, OpCode.Console, OpCode.Seccomp, OpCode.PrepareStdio, OpCode.Exec]);
+  for (const before of [
+    OpCode.WriteProc, OpCode.Setrlimit, OpCode.SchedSetattr, OpCode.IoprioSet, OpCode.Personality, OpCode.JoinKeyring, OpCode.PasswdHome,
+    OpCode.Setgroups, OpCode.Setresgid, OpCode.Setresuid, OpCode.Capset, OpCode.Umask, OpCode.Chdir, OpCode.ResolveExec, OpCode.Prctl,
+  ]) {
+    assert.ok(c.includes(before) && c.lastIndexOf(before) < fork, `op ${before} before the fork`);
+  }
+  assert.ok(c.indexOf(OpCode.WriteProc) < c.indexOf(OpCode.Setns), 'oom_score_adj through the host\'s procfs, before the user namespace is joined');
+  const deadline = { ...proc, scheduler: { policy: 'SCHED_DEADLINE' as const, runtime: 10000, deadline: 20000, period: 30000 } };
+  const dl = codes(buildExecPlan(input({ process: deadline })).ops);
+  assert.is(dl.indexOf(OpCode.SchedSetattr), dl.indexOf(OpCode.Setsid) + 1, 'a SCHED_DEADLINE task cannot fork: set after it');
+  const noFork = codes(buildExecPlan(input({ process: proc, namespaces: { pidfd: 7, types: ['mount'] } })).ops);
+  assert.not.ok(noFork.includes(OpCode.ForkReport));
+  assert.ok(noFork.indexOf(OpCode.Setresuid) < noFork.indexOf(OpCode.Setsid), 'the same order without a fork');
+});
+
+test('exec plan: seccomp with no_new_privs comes after the fork, right before exec; without, before the capability drop', () => {
   const seccomp = { bpf: new Uint8Array(8), flags: 0 };
   const nnp = codes(buildExecPlan(input({ seccomp })).ops);
-  assert.ok(nnp.indexOf(OpCode.Seccomp) > nnp.indexOf(OpCode.Capset) && nnp.indexOf(OpCode.Seccomp) < nnp.indexOf(OpCode.Exec));
+  assert.ok(nnp.indexOf(OpCode.Seccomp) > nnp.indexOf(OpCode.ForkReport) && nnp.indexOf(OpCode.Seccomp) < nnp.indexOf(OpCode.Exec));
   const proc = execProcess(base, flags({ noNewPrivs: false }));
   const plain = codes(buildExecPlan(input({ seccomp, process: proc })).ops);
   assert.ok(plain.indexOf(OpCode.Seccomp) < plain.indexOf(OpCode.Capset));
