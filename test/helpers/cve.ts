@@ -6,11 +6,13 @@
 import { execFileSync, type SpawnSyncReturns } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { berth, berthBin, makeBundle, repoRoot, sleepMs, stateOf, uniqueId } from './berth.js';
 import { cgroupDirsNamed } from './leftovers.js';
 import { minimalSpec } from './specs.js';
+import type { Process } from '../../src/spec/types.js';
 
 /** dist/berth --root ROOT ...args with `leaked` open as descriptors 3, 4, ... (see berth()). */
 export function berthLeaking(root: string, args: string[], leaked: number[]): SpawnSyncReturns<string> {
@@ -54,12 +56,23 @@ export function assertNothingLeft(root: string, id: string, bundle: string): voi
 
 const hash = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
+/** Capability names and numbers from the kernel's header. */
+function capabilityTable(): [string, number][] {
+  return fs.readFileSync('/usr/include/linux/capability.h', 'utf8').match(/#define (CAP_[A-Z_]+)\s+(\d+)/g)!
+    .map((l) => l.split(/\s+/)).map(([, name, n]) => [name!, Number(n)]);
+}
+
+function capabilityNumber(name: string): number {
+  const found = capabilityTable().find(([n]) => n === name);
+  if (!found) throw new Error(`unknown capability ${name}`);
+  return found[1];
+}
+
 /** Every capability of this host's bounding set (CAP_SYS_RESOURCE is missing on some hosts). */
 function allCapabilities(): string[] {
   const lastCap = Number(fs.readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
   const bounding = BigInt('0x' + /^CapBnd:\s+([0-9a-f]+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]);
-  return fs.readFileSync('/usr/include/linux/capability.h', 'utf8').match(/#define (CAP_[A-Z_]+)\s+(\d+)/g)!
-    .map((l) => l.split(/\s+/)).filter(([, , n]) => Number(n) <= lastCap && (bounding & (1n << BigInt(n!))) !== 0n).map(([, name]) => name!);
+  return capabilityTable().filter(([, n]) => n <= lastCap && (bounding & (1n << BigInt(n))) !== 0n).map(([name]) => name);
 }
 
 /** Starts berth processes the attacker can see: the attacker's id and init pid, and the round. */
@@ -67,6 +80,37 @@ export type Provoke = (root: string, attackerId: string, attackerPid: number, ro
 
 /** `berth exec ID true` into the attacker's container. */
 export const provokeExec: Provoke = (root, id) => berth(root, ['exec', id, 'true']);
+
+/**
+ * `berth exec --process FILE ID` of `process` (written to a temporary file for the call): a
+ * process with fewer privileges than the container's init, so that a berth process holding
+ * more than it is told apart (snoop's UID CAPMASK arguments, see execAsSnoopArgs).
+ */
+export function provokeExecAs(proc: Process): Provoke {
+  return (root, id, _pid, round) => {
+    const file = path.join(os.tmpdir(), `berth-test-exec-process-${process.pid}-${round}.json`);
+    fs.writeFileSync(file, JSON.stringify(proc));
+    try {
+      return berth(root, ['exec', '--process', file, id]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  };
+}
+
+/** `true` as uid and gid 1000 with CAP_KILL only, and snoop's arguments for those privileges. */
+export const UNPRIVILEGED_EXEC: Process = {
+  args: ['true'],
+  cwd: '/',
+  env: ['PATH=/bin:/usr/bin'],
+  user: { uid: 1000, gid: 1000 },
+  capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] },
+  noNewPrivileges: true,
+};
+export const execAsSnoopArgs = (proc: Process): string[] => {
+  const bits = (proc.capabilities?.bounding ?? []).map((name) => 1n << BigInt(capabilityNumber(name)));
+  return [String(proc.user.uid), bits.reduce((a, b) => a | b, 0n).toString(16)];
+};
 
 /** `berth run` of a container whose config joins the attacker's pid namespace by path. */
 export function provokeJoin(tag: string): Provoke {
