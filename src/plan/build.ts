@@ -244,7 +244,7 @@ export interface ExecEnv {
 }
 
 /**
- * What every process of a container gets, the init (create) and an exec'd one alike: the
+ * What the init gets (exec orders the same steps around its fork itself, plan/exec.ts): the
  * seccomp filter when it must precede the capability drop, user, groups and capabilities,
  * umask, cwd, the executable's lookup and no_new_privs. A filter with no_new_privs is left to
  * the caller: it comes as late as possible.
