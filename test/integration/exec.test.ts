@@ -299,12 +299,36 @@ test('exec into a user namespace as another user: oom_score_adj, rlimits, a cwd 
       env: ['PATH=/bin'],
       cwd: '/tmp/r',
       oomScoreAdj: 123,
-      rlimits: [{ type: 'RLIMIT_NOFILE', soft: 77, hard: 77 }],
+      // Low enough that a first stage still holding the runtime's descriptors could open none.
+      rlimits: [{ type: 'RLIMIT_NOFILE', soft: 8, hard: 8 }],
     }));
     // The first stage enters the cwd as root before the user switch; the process inherits it.
     const ok = berth(c.b.root, ['exec', '--process', file, c.id]);
     assert.is(ok.status, 0, ok.stderr);
-    assert.equal(ok.stdout.trim().split('\n'), ['123', '77', '/tmp/r', '1000', 'CapEff:\t0000000000000000']);
+    assert.equal(ok.stdout.trim().split('\n'), ['123', '8', '/tmp/r', '1000', 'CapEff:\t0000000000000000']);
+  } finally {
+    c.done();
+  }
+});
+
+test('exec of a SCHED_DEADLINE process: set by the forked process (a deadline task cannot fork), which needs CAP_SYS_NICE', () => {
+  const c = running('deadline');
+  const file = path.join(c.b.dir, 'process.json');
+  const doc = (caps: string[]) => JSON.stringify({
+    user: { uid: 0, gid: 0 }, cwd: '/', env: ['PATH=/bin'], args: ['cat', '/proc/self/sched'],
+    capabilities: { bounding: caps, effective: caps, permitted: caps },
+    scheduler: { policy: 'SCHED_DEADLINE', runtime: 1000000, deadline: 10000000, period: 10000000 },
+  });
+  try {
+    fs.writeFileSync(file, doc(['CAP_SYS_NICE']));
+    const r = berth(c.b.root, ['exec', '--process', file, c.id]);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^policy\s+:\s+6$/m);
+    fs.writeFileSync(file, doc([]));
+    const refused = berth(c.b.root, ['exec', '--process', file, c.id]);
+    assert.is(refused.status, 255);
+    assert.match(refused.stderr, '/process/scheduler: sched_setattr: Operation not permitted');
+    assert.equal(cgroupPids(c), [c.pid], 'nothing left running');
   } finally {
     c.done();
   }
