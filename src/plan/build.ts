@@ -10,7 +10,8 @@ import { planDevices } from './devices.js';
 import { hasListener, planConsole, planSeccomp } from './fd-ops.js';
 import { MS, PR } from './linux-constants.js';
 import {
-  type CgroupView, type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, rootPropagation,
+  type CgroupView, type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, type ProcMountSplit,
+  rootPropagation, splitProcMounts, waitsForProc,
 } from './mounts.js';
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
 import { finishGuardedFork, planFork, planTracer } from './guarded-fork.js';
@@ -142,51 +143,32 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     if (rootMapped(spec.linux?.gidMappings)) w.add('/linux/gidMappings', OpCode.Setresgid, [0]);
     if (rootMapped(spec.linux?.uidMappings)) w.add('/linux/uidMappings', OpCode.Setresuid, [0]);
   }
-  const closeAt = ns.fork ? planFork(w, '/linux/namespaces', guarded) : -1;
-  w.add('process setup', OpCode.Setsid);
-
-  if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
-
-  planRootfs(w, spec, input.rootfs, ns.sharesMountNs, facts);
   const mountLabel = effectiveMountLabel(spec.linux?.mountLabel, facts.lsm, input.warn);
-  planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'), inUserNs, mountLabel);
-  // In any user namespace, created or joined, mknod is refused: devices are bound instead.
-  planDevices(w, spec, inUserNs);
-
   const hasHookSync = input.createHooks || (startHooks.length > 0 && !hookStateWithGo);
-  if (hasHookSync) {
-    // createContainer hooks run in these namespaces, after the mounts and before pivot_root.
-    w.add('hooks', OpCode.SendSync, [SyncMsg.CreateHooks]);
-    w.add('hooks', OpCode.WaitSync, [SyncMsg.HooksDone]);
-  }
-
-  if (ns.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
-  else if (input.noPivot) {
-    planHideHostMounts(w, input.rootfs, facts.mounts?.() ?? []);
-    w.add('/root/path', OpCode.MoveRoot, [], [input.rootfs]);
-  }
-  else w.add('/root/path', OpCode.PivotRoot, [], [input.rootfs]);
-  const prop = spec.linux?.rootfsPropagation;
-  if (prop && !ns.sharesMountNs && (rootPropagation(spec) & (MS.SHARED | MS.UNBINDABLE)) !== 0) {
-    w.add('/linux/rootfsPropagation', OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
-  }
-
-  // A missing process.cwd is made (0755), as runc does, now that the mounts are in place.
-  if (proc) w.add('/process/cwd', OpCode.Mkdirs, [0o755], [proc.cwd]);
-  if (proc?.terminal) planConsole(w, proc);
-
-  if (spec.hostname !== undefined) w.add('/hostname', OpCode.Sethostname, [], [spec.hostname]);
-  if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
-  // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
-  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
-    w.add(`/linux/sysctl/${key}`, OpCode.WriteProc, [], ['sys/' + sysctlProcPath(key), value]);
-  }
-  (spec.linux?.readonlyPaths ?? []).forEach((p, i) => w.add(`/linux/readonlyPaths/${i}`, OpCode.ReadonlyPath, [], [p]));
-  (spec.linux?.maskedPaths ?? []).forEach((p, i) => w.add(`/linux/maskedPaths/${i}`, OpCode.MaskPath, [], [p]));
-  // /dev/console (planConsole) was the last thing made in /dev.
-  planDevReadonly(w, spec);
-  if (spec.root?.readonly) {
-    w.add('/root/readonly', OpCode.Mount, [MS.REMOUNT | MS.BIND | MS.RDONLY | MS.REC, 0, 0, 0], ['', '/', '', '']);
+  const fs: FilesystemInput = { input, proc, inUserNs, sharesMountNs: ns.sharesMountNs, cgroupNs: ns.created.has('cgroup'), mountLabel };
+  // A create joining a pid namespace: the forked init is visible to the processes already
+  // there, so the invisible first stage makes the filesystem (mounts, pivot_root, masked and
+  // read-only paths) and the init is forked with the container's root, holding nothing of the
+  // host; only what a procfs of the joined namespace needs waits for the fork
+  // (docs/ARCHITECTURE.md "Threat model: a container overwriting berth").
+  const split = guarded ? filesystemBeforeFork(spec, ns.sharesMountNs, input.createHooks) : undefined;
+  let closeAt = -1;
+  if (split) {
+    planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false });
+    closeAt = planFork(w, '/linux/namespaces', true);
+    w.add('process setup', OpCode.Setsid);
+    // The root fd did not survive the fork (CloseExcept): the container's / from now on.
+    w.add('/root/path', OpCode.OpenRoot, [], ['/']);
+    planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, inUserNs, mountLabel, split.after);
+    planLateFilesystem(w, fs, { console: true, paths: (p) => waitsForProc(p, split) });
+    // Only the startContainer hooks' stdin is asked for here (create hooks keep the old order).
+    if (hasHookSync) planHookSync(w);
+    if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
+  } else {
+    closeAt = ns.fork ? planFork(w, '/linux/namespaces', guarded) : -1;
+    w.add('process setup', OpCode.Setsid);
+    if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
+    planFilesystem(w, fs, { hookSync: hasHookSync, paths: () => true, late: true });
   }
 
   if (!proc) {
@@ -204,6 +186,105 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
 /** Sections berth does not implement: an error, never a container that silently lacks them. */
 function refuseUnsupported(spec: Spec): void {
   if (spec.linux?.intelRdt) throw new ConfigError('/linux/intelRdt', 'Intel RDT (resctrl) is not supported by berth yet');
+}
+
+interface FilesystemInput {
+  input: PlanInput;
+  proc?: Process;
+  inUserNs: boolean;
+  sharesMountNs: boolean;
+  cgroupNs: boolean;
+  mountLabel?: string;
+}
+
+/**
+ * The config mounts that wait for the fork into a joined pid namespace, when everything else
+ * can be made before it; undefined keeps the order of a fork before every mount: without a
+ * mount namespace (nothing to pivot), with create hooks (createContainer hooks run after the
+ * mounts and before pivot_root, and every create hook is told the init's pid, which only
+ * exists after the fork), or when a mount that waits binds a host path (splitProcMounts).
+ */
+function filesystemBeforeFork(spec: Spec, sharesMountNs: boolean, createHooks: boolean): ProcMountSplit | undefined {
+  if (sharesMountNs || createHooks) return undefined;
+  return splitProcMounts(spec);
+}
+
+function planHookSync(w: PlanWriter): void {
+  w.add('hooks', OpCode.SendSync, [SyncMsg.CreateHooks]);
+  w.add('hooks', OpCode.WaitSync, [SyncMsg.HooksDone]);
+}
+
+/**
+ * The rootfs, the config mounts (all, or all but `mounts.skip`), devices, the create hooks'
+ * stop, the switch of root, process.cwd, hostname, domainname, sysctls, and the read-only and
+ * masked paths `paths` selects; with `late`, also what planLateFilesystem does.
+ */
+function planFilesystem(
+  w: PlanWriter,
+  fs: FilesystemInput,
+  o: { mounts?: { skip: ReadonlySet<number> }; hookSync?: boolean; paths: (p: string) => boolean; late: boolean },
+): void {
+  const { input, proc } = fs;
+  const { spec, facts } = input;
+  planRootfs(w, spec, input.rootfs, fs.sharesMountNs, facts);
+  const only = o.mounts ? new Set((spec.mounts ?? []).map((_, i) => i).filter((i) => !o.mounts!.skip.has(i))) : undefined;
+  planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, fs.inUserNs, fs.mountLabel, only);
+  // In any user namespace, created or joined, mknod is refused: devices are bound instead.
+  planDevices(w, spec, fs.inUserNs);
+
+  // createContainer hooks run in these namespaces, after the mounts and before pivot_root.
+  if (o.hookSync) planHookSync(w);
+
+  if (fs.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
+  else if (input.noPivot) {
+    planHideHostMounts(w, input.rootfs, facts.mounts?.() ?? []);
+    w.add('/root/path', OpCode.MoveRoot, [], [input.rootfs]);
+  }
+  else w.add('/root/path', OpCode.PivotRoot, [], [input.rootfs]);
+  const prop = spec.linux?.rootfsPropagation;
+  if (prop && !fs.sharesMountNs && (rootPropagation(spec) & (MS.SHARED | MS.UNBINDABLE)) !== 0) {
+    w.add('/linux/rootfsPropagation', OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
+  }
+
+  // A missing process.cwd is made (0755), as runc does, now that the mounts are in place.
+  if (proc) w.add('/process/cwd', OpCode.Mkdirs, [0o755], [proc.cwd]);
+  // The terminal needs the session of the forked init (TIOCSCTTY): with a fork after this
+  // part it comes in planLateFilesystem.
+  if (o.late && proc?.terminal) planConsole(w, proc);
+
+  if (spec.hostname !== undefined) w.add('/hostname', OpCode.Sethostname, [], [spec.hostname]);
+  if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
+  // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
+  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
+    w.add(`/linux/sysctl/${key}`, OpCode.WriteProc, [], ['sys/' + sysctlProcPath(key), value]);
+  }
+  planMaskedAndReadonly(w, spec, o.paths);
+  if (o.late) planLateFilesystem(w, fs, { console: false, paths: () => false });
+}
+
+/** readonlyPaths then maskedPaths, those `which` selects. */
+function planMaskedAndReadonly(w: PlanWriter, spec: Spec, which: (p: string) => boolean): void {
+  (spec.linux?.readonlyPaths ?? []).forEach((p, i) => {
+    if (which(p)) w.add(`/linux/readonlyPaths/${i}`, OpCode.ReadonlyPath, [], [p]);
+  });
+  (spec.linux?.maskedPaths ?? []).forEach((p, i) => {
+    if (which(p)) w.add(`/linux/maskedPaths/${i}`, OpCode.MaskPath, [], [p]);
+  });
+}
+
+/**
+ * What follows the masked paths: after a fork into a joined pid namespace, also the
+ * terminal and the masked and read-only paths under the procfs mounts (`paths`); then the
+ * read-only /dev (after /dev/console, the last thing made in /dev) and the read-only root.
+ */
+function planLateFilesystem(w: PlanWriter, fs: FilesystemInput, o: { console: boolean; paths: (p: string) => boolean }): void {
+  const { spec } = fs.input;
+  if (o.console && fs.proc?.terminal) planConsole(w, fs.proc);
+  planMaskedAndReadonly(w, spec, o.paths);
+  planDevReadonly(w, spec);
+  if (spec.root?.readonly) {
+    w.add('/root/readonly', OpCode.Mount, [MS.REMOUNT | MS.BIND | MS.RDONLY | MS.REC, 0, 0, 0], ['', '/', '', '']);
+  }
 }
 
 function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], inUserNs: boolean): void {

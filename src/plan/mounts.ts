@@ -103,8 +103,11 @@ export function planMounts(
   userNamespace = false,
   /** linux.mountLabel, when SELinux applies it on this host (plan/lsm.ts) */
   mountLabel?: string,
+  /** only the config mounts with these indexes (splitProcMounts), in config order; default all */
+  only?: ReadonlySet<number>,
 ): void {
   (spec.mounts ?? []).forEach((m, i) => {
+    if (only && !only.has(i)) return;
     const origin = `/mounts/${i}`;
     for (const opt of m.options ?? []) {
       if (UNSUPPORTED_MOUNT_OPTIONS.has(opt)) {
@@ -152,6 +155,54 @@ export function planMounts(
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });
+}
+
+/**
+ * The config mounts split for a create that joins a pid namespace (build.ts): a procfs shows
+ * the pid namespace of the process that makes it, so the procfs mounts wait for the fork
+ * into that namespace, and with them every later mount on or under one of their
+ * destinations (it must stay on top of the procfs) or on an ancestor of one (it must still
+ * cover it, as in config order). Earlier mounts under a procfs destination stay before it,
+ * so it still covers them. Everything else is mounted before the fork.
+ *
+ * undefined when a mount that must wait names a host source (a bind, an idmapped bind, a
+ * cgroup mount binding the host's hierarchies: an lxcfs-style bind onto /proc/meminfo):
+ * after pivot_root no host path can be reached, so that config keeps the order of a fork
+ * before every mount.
+ */
+export interface ProcMountSplit {
+  /** indexes of the config mounts made after the fork, in config order */
+  after: ReadonlySet<number>;
+  /** their destinations (container paths) */
+  destinations: readonly string[];
+}
+
+export function splitProcMounts(spec: Spec): ProcMountSplit | undefined {
+  const after = new Set<number>();
+  const destinations: string[] = [];
+  let hostSourceAfter = false;
+  (spec.mounts ?? []).forEach((m, i) => {
+    const dest = containerPath(m.destination);
+    const opts = parseMountOptions(m.options);
+    const binds = opts.bind || m.type === 'bind' || isIdmapped(m) || m.type === 'cgroup' || m.type === 'cgroup2';
+    const isProc = m.type === 'proc' && !binds;
+    if (!isProc && !destinations.some((d) => onOrUnder(dest, d) || onOrUnder(d, dest))) return;
+    after.add(i);
+    destinations.push(dest);
+    if (binds) hostSourceAfter = true;
+  });
+  return hostSourceAfter ? undefined : { after, destinations };
+}
+
+/** Whether a masked or read-only path waits for the procfs mounts (see splitProcMounts). */
+export function waitsForProc(p: string, split: ProcMountSplit): boolean {
+  const at = containerPath(p);
+  return split.destinations.some((d) => onOrUnder(at, d) || onOrUnder(d, at));
+}
+
+/** `p` is `dir` or below it (both normal container paths). */
+function onOrUnder(p: string, dir: string): boolean {
+  return p === dir || dir === '/' || p.startsWith(dir + '/');
 }
 
 /** Whether the mount asks for an idmapped bind (idmap or ridmap). */
