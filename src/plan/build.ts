@@ -11,10 +11,10 @@ import { hasListener, planConsole, planSeccomp } from './fd-ops.js';
 import { MS, PR } from './linux-constants.js';
 import {
   type CgroupView, type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, type ProcMountSplit,
-  rootPropagation, splitProcMounts, waitsForProc,
+  procMountsByFirstStage, rootPropagation, splitProcMounts, waitsForProc,
 } from './mounts.js';
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
-import { finishGuardedFork, planFork, planTracer } from './guarded-fork.js';
+import { finishGuardedFork, planCloseExcept, planFork, planTracer } from './guarded-fork.js';
 import { type LaunchPlan, OpCode } from './ops.js';
 import { execCandidates, planHome, planPrivilegedAttributes, planUserAndCwd } from './process.js';
 import { PlanWriter } from './writer.js';
@@ -151,16 +151,33 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   // read-only paths) and the init is forked with the container's root, holding nothing of the
   // host; only what a procfs of the joined namespace needs waits for the fork
   // (docs/ARCHITECTURE.md "Threat model: a container overwriting berth").
-  const split = guarded ? filesystemBeforeFork(spec, ns.sharesMountNs, input.createHooks) : undefined;
+  const split = guarded && !inUserNs ? filesystemBeforeFork(spec, ns.sharesMountNs, input.createHooks, facts) : undefined;
   let closeAt = -1;
   if (split) {
     planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false });
-    closeAt = planFork(w, '/linux/namespaces', true);
-    w.add('process setup', OpCode.Setsid);
-    // The root fd did not survive the fork (CloseExcept): the container's / from now on.
-    w.add('/root/path', OpCode.OpenRoot, [], ['/']);
-    planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, inUserNs, mountLabel, split.after);
-    planLateFilesystem(w, fs, { console: true, paths: (p) => waitsForProc(p, split) });
+    const procMounts = () => {
+      // The root fd did not survive CloseExcept: the container's / from now on.
+      w.add('/root/path', OpCode.OpenRoot, [], ['/']);
+      planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, inUserNs, mountLabel, split.after, split.byFirstStage);
+      planMaskedAndReadonly(w, spec, (p) => waitsForProc(p, split));
+    };
+    if (split.byFirstStage) {
+      // The procfs of the joined namespace made by the first stage too (ProcMount), after
+      // pivot_root and after the closes: the throwaway it clones into that namespace
+      // inherits neither the host's root nor a descriptor of the host.
+      closeAt = planCloseExcept(w);
+      procMounts();
+      // Without a terminal (made after the fork) the read-only remounts come before it too.
+      if (!proc?.terminal) planLateFilesystem(w, fs, { console: false, paths: () => false });
+      planFork(w, '/linux/namespaces', true, closeAt);
+      w.add('process setup', OpCode.Setsid);
+      if (proc?.terminal) planLateFilesystem(w, fs, { console: true, paths: () => false });
+    } else {
+      closeAt = planFork(w, '/linux/namespaces', true);
+      w.add('process setup', OpCode.Setsid);
+      procMounts();
+      planLateFilesystem(w, fs, { console: true, paths: () => false });
+    }
     // Only the startContainer hooks' stdin is asked for here (create hooks keep the old order).
     if (hasHookSync) planHookSync(w);
     if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
@@ -198,15 +215,23 @@ interface FilesystemInput {
 }
 
 /**
- * The config mounts that wait for the fork into a joined pid namespace, when everything else
- * can be made before it; undefined keeps the order of a fork before every mount: without a
- * mount namespace (nothing to pivot), with create hooks (createContainer hooks run after the
- * mounts and before pivot_root, and every create hook is told the init's pid, which only
- * exists after the fork), or when a mount that waits binds a host path (splitProcMounts).
+ * The procfs mounts of a create joining a pid namespace and what must follow them
+ * (splitProcMounts): made after pivot_root, by the first stage where it can make a procfs of
+ * that namespace itself (ProcMount: user namespaces can be created, every proc mount's flags
+ * have an fsmount form), else by the init after the fork. undefined keeps the order of a fork
+ * before every mount: without a mount namespace (nothing to pivot), with create hooks
+ * (createContainer hooks run after the mounts and before pivot_root, and every create hook
+ * is told the init's pid, which only exists after the fork), or when a mount that must
+ * follow a procfs binds a host path. (In a user namespace the caller keeps that order too:
+ * there a procfs mount after pivot_root is refused as "too revealing", no full procfs being
+ * left in the mount namespace.)
  */
-function filesystemBeforeFork(spec: Spec, sharesMountNs: boolean, createHooks: boolean): ProcMountSplit | undefined {
+function filesystemBeforeFork(
+  spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts,
+): (ProcMountSplit & { byFirstStage: boolean }) | undefined {
   if (sharesMountNs || createHooks) return undefined;
-  return splitProcMounts(spec);
+  const split = splitProcMounts(spec);
+  return split && { ...split, byFirstStage: procMountsByFirstStage(spec, facts.userNamespaces?.() ?? false) };
 }
 
 function planHookSync(w: PlanWriter): void {

@@ -18,17 +18,25 @@ export function planTracer(w: PlanWriter): void {
   w.add('process setup', OpCode.SpawnTracer);
 }
 
+/** A CloseExcept whose keep list finishGuardedFork fills in; returns its index. */
+export function planCloseExcept(w: PlanWriter): number {
+  const at = w.ops.length;
+  w.add('process setup', OpCode.CloseExcept);
+  return at;
+}
+
 /**
  * The fork itself: CloseExcept (its keep list filled in by finishGuardedFork once the plan
  * is complete) then ForkReport. Returns the CloseExcept's index. Unguarded: a plain fork.
+ * `closedAt`: the CloseExcept came earlier (planCloseExcept; what came between opened
+ * nothing of the host), the fork follows alone.
  */
-export function planFork(w: PlanWriter, origin: string, guarded: boolean): number {
+export function planFork(w: PlanWriter, origin: string, guarded: boolean, closedAt?: number): number {
   if (!guarded) {
     w.add(origin, OpCode.ForkReport);
     return -1;
   }
-  const at = w.ops.length;
-  w.add('process setup', OpCode.CloseExcept);
+  const at = closedAt ?? planCloseExcept(w);
   w.add(origin, OpCode.ForkReport, [1]);
   return at;
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { normalizeContainerPath } from '../spec/container-path.js';
 import type { Mount, Spec } from '../spec/types.js';
-import { AT_RECURSIVE, MS } from './linux-constants.js';
+import { AT_RECURSIVE, MOUNT_ATTR, MS } from './linux-constants.js';
 import { type MountOptions, parseMountOptions, PROPAGATION, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
 import { OpCode } from './ops.js';
 import { SyncMsg } from '../sys/sync.js';
@@ -27,6 +27,8 @@ export interface HostFacts {
   mounts?(): readonly HostMount[];
   /** the host's security modules; asked only when the config names a label or profile */
   lsm?(): LsmHost;
+  /** user namespaces can be created (user.max_user_namespaces > 0); asked for a create joining a pid namespace */
+  userNamespaces?(): boolean;
 }
 
 /** One line of /proc/self/mountinfo, as far as the plan cares. */
@@ -105,6 +107,8 @@ export function planMounts(
   mountLabel?: string,
   /** only the config mounts with these indexes (splitProcMounts), in config order; default all */
   only?: ReadonlySet<number>,
+  /** proc mounts as ProcMount: the first stage makes a procfs of the joined pid namespace */
+  procOfJoinedPidNs = false,
 ): void {
   (spec.mounts ?? []).forEach((m, i) => {
     if (only && !only.has(i)) return;
@@ -151,7 +155,9 @@ export function planMounts(
       const data = mountLabel && takesMountLabel(m) ? withMountLabel(opts.data, mountLabel) : opts.data;
       // proc and sysfs only on an ordinary directory (n5 = 1): never through a symlink.
       const ordinaryDir = type === 'proc' || type === 'sysfs' ? [0, 1] : [];
-      w.add(origin, OpCode.Mount, [flags, 1, 1, 0, ...ordinaryDir], [source, dest, type, data]);
+      const attrs = type === 'proc' && procOfJoinedPidNs ? procMountAttrs(flags) : undefined;
+      if (attrs !== undefined) w.add(origin, OpCode.ProcMount, [attrs, 1, 1], [dest, ...data.split(',').filter((o) => o)]);
+      else w.add(origin, OpCode.Mount, [flags, 1, 1, 0, ...ordinaryDir], [source, dest, type, data]);
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });
@@ -192,6 +198,40 @@ export function splitProcMounts(spec: Spec): ProcMountSplit | undefined {
     if (binds) hostSourceAfter = true;
   });
   return hostSourceAfter ? undefined : { after, destinations };
+}
+
+/** mount(2) flags a ProcMount carries as fsmount attributes. */
+const MS_AS_ATTR: readonly [number, number][] = [
+  [MS.RDONLY, MOUNT_ATTR.RDONLY], [MS.NOSUID, MOUNT_ATTR.NOSUID], [MS.NODEV, MOUNT_ATTR.NODEV], [MS.NOEXEC, MOUNT_ATTR.NOEXEC],
+  [MS.NOATIME, MOUNT_ATTR.NOATIME], [MS.NODIRATIME, MOUNT_ATTR.NODIRATIME], [MS.STRICTATIME, MOUNT_ATTR.STRICTATIME],
+];
+/** Flags that change nothing for a new procfs mount (relatime is fsmount's default). */
+const MS_NO_ATTR = MS.RELATIME | MS.SILENT;
+
+/** The fsmount attributes for a procfs mount's flags, or undefined when one has no such form. */
+export function procMountAttrs(flags: number): number | undefined {
+  let attrs = 0;
+  let rest = flags & ~MS_NO_ATTR;
+  for (const [ms, attr] of MS_AS_ATTR) {
+    if ((rest & ms) === 0) continue;
+    attrs |= attr;
+    rest &= ~ms;
+  }
+  return rest === 0 ? attrs : undefined;
+}
+
+/**
+ * Whether the first stage can make every procfs mount of the config itself (ProcMount): user
+ * namespaces can be created (the throwaway that opens the fs context needs one), and every
+ * proc mount's flags have an fsmount form. Then no mount waits for the fork.
+ */
+export function procMountsByFirstStage(spec: Spec, userNamespaces: boolean): boolean {
+  if (!userNamespaces) return false;
+  return (spec.mounts ?? []).every((m) => {
+    const opts = parseMountOptions(m.options);
+    if (m.type !== 'proc' || opts.bind) return true;
+    return procMountAttrs(opts.flags) !== undefined;
+  });
 }
 
 /** Whether a masked or read-only path waits for the procfs mounts (see splitProcMounts). */

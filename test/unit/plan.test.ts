@@ -116,6 +116,40 @@ test('joining a pid namespace: a later mount on an ancestor of the procfs still 
   assert.ok(h.indexOf(OpCode.ForkReport) < h.indexOf(OpCode.SendSync) && h.indexOf(OpCode.SendSync) < h.indexOf(OpCode.PivotRoot));
 });
 
+test('joining a pid namespace where user namespaces can be made: the first stage makes the procfs too (ProcMount), after the closes; nothing is mounted after the fork', () => {
+  const spec = joinedPidSpec([
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev', 'hidepid=2'] },
+    { destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind'] },
+    { destination: '/proc/driver', type: 'tmpfs', source: 'tmpfs' },
+  ], { masked: ['/proc/kcore'], readonly: ['/proc/sys'] });
+  spec.root!.readonly = true;
+  const base = input(spec);
+  const plan = joinedPidPlan(spec, { facts: { ...base.facts, userNamespaces: () => true } });
+  const c = plan.ops.map((o) => o.code);
+  const close = c.indexOf(OpCode.CloseExcept);
+  const fork = c.indexOf(OpCode.ForkReport);
+  const procMount = plan.ops.find((o) => o.code === OpCode.ProcMount)!;
+  assert.equal(procMount.n, [MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC, 1, 1]);
+  assert.equal(procMount.s, ['/proc', 'hidepid=2']);
+  assert.ok(c.indexOf(OpCode.PivotRoot) < close && close < c.indexOf(OpCode.OpenRoot, close) && c.indexOf(OpCode.OpenRoot, close) < c.indexOf(OpCode.ProcMount));
+  assert.ok(c.indexOf(OpCode.ProcMount) < indexOfMount(plan, '/proc/driver') && indexOfMount(plan, '/proc/driver') < fork);
+  assert.ok(c.indexOf(OpCode.MaskPath) < fork && c.indexOf(OpCode.ReadonlyPath) < fork);
+  assert.not.ok(plan.ops.slice(fork).some((o) => o.code === OpCode.Mount || o.code === OpCode.MaskPath || o.code === OpCode.ReadonlyPath), 'no mount after the fork');
+  assert.equal(plan.ops[close]!.n, [0, 1, 2, 9]);
+  // A flag fsmount has no attribute for: the init mounts that procfs after the fork.
+  const sync = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc', options: ['sync'] }]);
+  const fallback = joinedPidPlan(sync, { facts: { ...base.facts, userNamespaces: () => true } });
+  assert.not.ok(fallback.ops.some((o) => o.code === OpCode.ProcMount));
+  assert.ok(fallback.ops.findIndex((o) => o.code === OpCode.ForkReport) < indexOfMount(fallback, '/proc'));
+  // In a user namespace: the fork before every mount.
+  const userns = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]);
+  userns.linux!.namespaces!.push({ type: 'user' });
+  userns.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  userns.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  const u = joinedPidPlan(userns, { facts: { ...base.facts, userNamespaces: () => true } }).ops.map((o) => o.code);
+  assert.ok(u.indexOf(OpCode.ForkReport) < u.indexOf(OpCode.PivotRoot));
+});
+
 test('joining a pid namespace: the terminal and startContainer hooks\' stop come after the fork', () => {
   const spec = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]);
   spec.process!.terminal = true;
