@@ -1,7 +1,7 @@
 {
   "targets": [{
     "target_name": "berth",
-    "sources": ["src/addon.cc", "src/spawn.cc", "src/child.c", "src/child_core.c", "src/child_paths.c", "src/child_mounts.c", "src/child_process.c", "src/child_sync.c", "src/child_tracer.c", "src/child_procfs.c", "src/child_hooks.c", "src/child_fds.c", "src/fdpass.c", "src/sockets.cc", "src/seccomp.cc", "src/bpf.cc", "src/netdev.cc", "src/util.cc", "src/probe.cc"],
+    "sources": ["src/addon.cc", "src/spawn.cc", "src/child.c", "src/child_core.c", "src/child_paths.c", "src/child_mounts.c", "src/child_process.c", "src/child_sync.c", "src/child_tracer.c", "src/child_procfs.c", "src/child_procmount.c", "src/child_hooks.c", "src/child_fds.c", "src/fdpass.c", "src/sockets.cc", "src/seccomp.cc", "src/bpf.cc", "src/netdev.cc", "src/util.cc", "src/probe.cc"],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "_GNU_SOURCE"],
     "cflags": ["-O2", "-Wall", "-Wextra", "-fno-strict-aliasing"],

@@ -16,7 +16,8 @@
  * This file is the walk; the ops live by concern in child_mounts.c, child_process.c,
  * child_sync.c and child_hooks.c (paths inside the root: child_paths.c; writes into procfs:
  * child_procfs.c; shared state, error reports and messages: child_core.c; ops that hand a
- * descriptor out: child_fds.c; the tracer holding a forked process's ptrace slot: child_tracer.c).
+ * descriptor out: child_fds.c; the tracer holding a forked process's ptrace slot: child_tracer.c;
+ * a procfs of a joined pid namespace made by the first stage: child_procmount.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -68,6 +69,7 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
       case OP_FORK_REPORT: op_fork_report(step, op); break;
       case OP_SPAWN_TRACER: op_spawn_tracer(step); break;
       case OP_CLOSE_EXCEPT: op_close_except(step, op); break;
+      case OP_PROC_MOUNT: op_proc_mount(step, op); break;
       case OP_OPEN_ROOT: op_open_root(step, op); break;
       case OP_MOUNT: op_mount(step, op); break;
       case OP_MOUNT_SETATTR: op_mount_setattr(step, op); break;

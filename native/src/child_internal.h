@@ -69,6 +69,8 @@ void op_spawn_tracer(int step);
 void op_wait_start(int step, const struct plan_op *op);
 /* child_procfs.c: every write into procfs, through a procfs instance of the child's own */
 void op_write_proc(int step, const struct plan_op *op);
+/* child_procmount.c: a procfs of the joined pid namespace, made without entering it */
+void op_proc_mount(int step, const struct plan_op *op);
 /* child_mounts.c */
 void op_open_root(int step, const struct plan_op *op);
 void op_mount(int step, const struct plan_op *op);

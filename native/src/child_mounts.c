@@ -43,6 +43,24 @@ void op_open_root(int step, const struct plan_op *op) {
   g_root_fd = fd;
 }
 
+/* mount(2) onto the directory `dir` (an O_PATH fd) by making it the working directory for the
+ * call; the old one is restored. Returns mount's result, errno set. */
+static int mount_on_dir_fd(const char *source, int dir, const char *fstype, unsigned long flags, const char *data) {
+  int here = (int)syscall(SYS_openat, AT_FDCWD, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (here < 0) return -1;
+  int rc = -1, err = 0;
+  if (fchdir(dir) == 0) {
+    rc = mount(source, ".", fstype, flags, data);
+    err = errno;
+    if (fchdir(here) < 0 && rc == 0) { rc = -1; err = errno; }
+  } else {
+    err = errno;
+  }
+  close(here);
+  errno = err;
+  return rc;
+}
+
 void op_mount(int step, const struct plan_op *op) {
   const char *source = op->s[0][0] ? op->s[0] : NULL;
   const char *target = op->s[1];
@@ -76,7 +94,13 @@ void op_mount(int step, const struct plan_op *op) {
     if ((err = resolve_for_mount(source, source_buf, &source_fd)) != 0) fail(step, err, source);
     source = source_buf;
   }
-  if (mount(source, mount_target, fstype, flags, data) < 0) {
+  int rc = mount(source, mount_target, fstype, flags, data);
+  /* No procfs to name the target through: the mounts that follow the fork into a joined pid
+   * namespace, after pivot_root, before the container's /proc exists (plan/build.ts). They
+   * are directories (splitProcMounts): mount onto the target as the working directory. */
+  if (rc < 0 && errno == ENOENT && target_fd >= 0 && syscall(SYS_faccessat, AT_FDCWD, "/proc/self/fd", F_OK) < 0)
+    rc = mount_on_dir_fd(source, target_fd, fstype, flags, data);
+  if (rc < 0) {
     int err = errno;
     /* A bind source the user namespace cannot reach: the plan lets the parent's privileged
      * helper bind it into this mount namespace instead (container/idmap-mounts.ts). */

@@ -61,6 +61,8 @@ void op_close_except(int step, const struct plan_op *op) {
     if (next >= 0) keep_fd(next);
   }
   if (syscall(SYS_close_range, g_lo, ~0U, 0U) < 0) fail(step, errno, NULL);
+  /* The root fd is gone unless kept: a later OpenRoot must not close a number reused since. */
+  if (g_root_fd >= 0 && syscall(SYS_fcntl, g_root_fd, F_GETFD) < 0) g_root_fd = -1;
 }
 
 /* fork(); the parent half reports the new pid and exits, the child half goes on. n0 = 1:

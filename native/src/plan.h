@@ -64,10 +64,11 @@ enum op_code {
   OP_HIDE_MOUNT = 48,
   OP_SPAWN_TRACER = 49,
   OP_CLOSE_EXCEPT = 50,
+  OP_PROC_MOUNT = 51,
 };
 
 /* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
-#define OP_LAST OP_CLOSE_EXCEPT
+#define OP_LAST OP_PROC_MOUNT
 
 /*
  * One converted op. Every pointer points into the arena. `n` and `s` have spare trailing

@@ -40,7 +40,17 @@ export function liveHostFacts(): HostFacts {
     mountPointOf,
     mounts: () => parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')),
     lsm: liveLsm,
+    userNamespaces,
   };
+}
+
+/** user.max_user_namespaces > 0: a throwaway of a user namespace of its own can be cloned. */
+function userNamespaces(): boolean {
+  try {
+    return Number(fs.readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim()) > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The mount point of the mount that holds hostPath: the longest mount point above it. */

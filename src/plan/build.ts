@@ -6,18 +6,17 @@
 import type { Hook, Process, Spec } from '../spec/types.js';
 import { ConfigError } from '../errors.js';
 import { SyncMsg } from '../sys/sync.js';
-import { planDevices } from './devices.js';
-import { hasListener, planConsole, planSeccomp } from './fd-ops.js';
-import { MS, PR } from './linux-constants.js';
+import { hasListener, planSeccomp } from './fd-ops.js';
+import { PR } from './linux-constants.js';
+import { type CgroupView, type HostFacts, planMounts, waitsForProc } from './mounts.js';
 import {
-  type CgroupView, type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, rootPropagation,
-} from './mounts.js';
+  type FilesystemInput, filesystemBeforeFork, planFilesystem, planHookSync, planLateFilesystem, planMaskedAndReadonly,
+} from './filesystem.js';
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
-import { finishGuardedFork, planFork, planTracer } from './guarded-fork.js';
+import { finishGuardedFork, planCloseExcept, planFork, planTracer } from './guarded-fork.js';
 import { type LaunchPlan, OpCode } from './ops.js';
 import { execCandidates, planHome, planPrivilegedAttributes, planUserAndCwd } from './process.js';
 import { PlanWriter } from './writer.js';
-import { sysctlProcPath } from '../spec/rules/sysctl.js';
 import { effectiveMountLabel, planProcessLabels } from './lsm.js';
 
 /** A process with something to execute; anything less parks the container and `start` refuses it. */
@@ -142,51 +141,49 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     if (rootMapped(spec.linux?.gidMappings)) w.add('/linux/gidMappings', OpCode.Setresgid, [0]);
     if (rootMapped(spec.linux?.uidMappings)) w.add('/linux/uidMappings', OpCode.Setresuid, [0]);
   }
-  const closeAt = ns.fork ? planFork(w, '/linux/namespaces', guarded) : -1;
-  w.add('process setup', OpCode.Setsid);
-
-  if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
-
-  planRootfs(w, spec, input.rootfs, ns.sharesMountNs, facts);
   const mountLabel = effectiveMountLabel(spec.linux?.mountLabel, facts.lsm, input.warn);
-  planMounts(w, spec, input.bundle, facts, input.cgroupViews, ns.created.has('cgroup'), inUserNs, mountLabel);
-  // In any user namespace, created or joined, mknod is refused: devices are bound instead.
-  planDevices(w, spec, inUserNs);
-
   const hasHookSync = input.createHooks || (startHooks.length > 0 && !hookStateWithGo);
-  if (hasHookSync) {
-    // createContainer hooks run in these namespaces, after the mounts and before pivot_root.
-    w.add('hooks', OpCode.SendSync, [SyncMsg.CreateHooks]);
-    w.add('hooks', OpCode.WaitSync, [SyncMsg.HooksDone]);
-  }
-
-  if (ns.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
-  else if (input.noPivot) {
-    planHideHostMounts(w, input.rootfs, facts.mounts?.() ?? []);
-    w.add('/root/path', OpCode.MoveRoot, [], [input.rootfs]);
-  }
-  else w.add('/root/path', OpCode.PivotRoot, [], [input.rootfs]);
-  const prop = spec.linux?.rootfsPropagation;
-  if (prop && !ns.sharesMountNs && (rootPropagation(spec) & (MS.SHARED | MS.UNBINDABLE)) !== 0) {
-    w.add('/linux/rootfsPropagation', OpCode.Mount, [rootPropagation(spec), 0, 0, 0], ['', '/', '', '']);
-  }
-
-  // A missing process.cwd is made (0755), as runc does, now that the mounts are in place.
-  if (proc) w.add('/process/cwd', OpCode.Mkdirs, [0o755], [proc.cwd]);
-  if (proc?.terminal) planConsole(w, proc);
-
-  if (spec.hostname !== undefined) w.add('/hostname', OpCode.Sethostname, [], [spec.hostname]);
-  if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
-  // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
-  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
-    w.add(`/linux/sysctl/${key}`, OpCode.WriteProc, [], ['sys/' + sysctlProcPath(key), value]);
-  }
-  (spec.linux?.readonlyPaths ?? []).forEach((p, i) => w.add(`/linux/readonlyPaths/${i}`, OpCode.ReadonlyPath, [], [p]));
-  (spec.linux?.maskedPaths ?? []).forEach((p, i) => w.add(`/linux/maskedPaths/${i}`, OpCode.MaskPath, [], [p]));
-  // /dev/console (planConsole) was the last thing made in /dev.
-  planDevReadonly(w, spec);
-  if (spec.root?.readonly) {
-    w.add('/root/readonly', OpCode.Mount, [MS.REMOUNT | MS.BIND | MS.RDONLY | MS.REC, 0, 0, 0], ['', '/', '', '']);
+  const fs: FilesystemInput = { input, proc, inUserNs, sharesMountNs: ns.sharesMountNs, cgroupNs: ns.created.has('cgroup'), mountLabel };
+  // A create joining a pid namespace: the forked init is visible to the processes already
+  // there, so the invisible first stage makes the filesystem (mounts, pivot_root, masked and
+  // read-only paths, and the procfs of the joined namespace where it can: ProcMount) and the
+  // init is forked with the container's root, holding nothing of the host (docs/ARCHITECTURE.md
+  // "A create that joins a pid namespace").
+  const split = guarded && !inUserNs ? filesystemBeforeFork(spec, ns.sharesMountNs, input.createHooks, facts) : undefined;
+  let closeAt = -1;
+  if (split) {
+    planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false });
+    const procMounts = () => {
+      // The root fd did not survive CloseExcept: the container's / from now on.
+      w.add('/root/path', OpCode.OpenRoot, [], ['/']);
+      planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, inUserNs, mountLabel, split.after, split.byFirstStage);
+      planMaskedAndReadonly(w, spec, (p) => waitsForProc(p, split));
+    };
+    if (split.byFirstStage) {
+      // The procfs of the joined namespace made by the first stage too (ProcMount), after
+      // pivot_root and after the closes: the throwaway it clones into that namespace
+      // inherits neither the host's root nor a descriptor of the host.
+      closeAt = planCloseExcept(w);
+      procMounts();
+      // Without a terminal (made after the fork) the read-only remounts come before it too.
+      if (!proc?.terminal) planLateFilesystem(w, fs, { console: false, paths: () => false });
+      planFork(w, '/linux/namespaces', true, closeAt);
+      w.add('process setup', OpCode.Setsid);
+      if (proc?.terminal) planLateFilesystem(w, fs, { console: true, paths: () => false });
+    } else {
+      closeAt = planFork(w, '/linux/namespaces', true);
+      w.add('process setup', OpCode.Setsid);
+      procMounts();
+      planLateFilesystem(w, fs, { console: true, paths: () => false });
+    }
+    // Only the startContainer hooks' stdin is asked for here (create hooks keep the old order).
+    if (hasHookSync) planHookSync(w);
+    if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
+  } else {
+    closeAt = ns.fork ? planFork(w, '/linux/namespaces', guarded) : -1;
+    w.add('process setup', OpCode.Setsid);
+    if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
+    planFilesystem(w, fs, { hookSync: hasHookSync, paths: () => true, late: true });
   }
 
   if (!proc) {

@@ -19,9 +19,21 @@ export function planTracer(w: PlanWriter): void {
 }
 
 /**
+ * A CloseExcept on its own, whose keep list finishGuardedFork fills in; returns its index. A
+ * plan may close early (exec: before its privileged steps, so a low RLIMIT_NOFILE they set
+ * still leaves room for the fds they open).
+ */
+export function planCloseExcept(w: PlanWriter): number {
+  const at = w.ops.length;
+  w.add('process setup', OpCode.CloseExcept);
+  return at;
+}
+
+/**
  * The fork itself: CloseExcept (its keep list filled in by finishGuardedFork once the plan
  * is complete) then ForkReport. Returns the CloseExcept's index. Unguarded: a plain fork.
- * `closedAt`: a CloseExcept the plan made earlier (planCloseExcept), returned as is.
+ * `closedAt`: the CloseExcept came earlier (planCloseExcept; what came between opened
+ * nothing of the host), returned as is; the fork follows alone.
  */
 export function planFork(w: PlanWriter, origin: string, guarded: boolean, closedAt = -1): number {
   if (!guarded) {
@@ -30,17 +42,6 @@ export function planFork(w: PlanWriter, origin: string, guarded: boolean, closed
   }
   const at = closedAt >= 0 ? closedAt : planCloseExcept(w);
   w.add(origin, OpCode.ForkReport, [1]);
-  return at;
-}
-
-/**
- * The CloseExcept of a guarded fork on its own, for a plan that closes early (exec: before
- * its privileged steps, so a low RLIMIT_NOFILE they set still leaves room for the fds they
- * open). Returns its index, for planFork and finishGuardedFork.
- */
-export function planCloseExcept(w: PlanWriter): number {
-  const at = w.ops.length;
-  w.add('process setup', OpCode.CloseExcept);
   return at;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { normalizeContainerPath } from '../spec/container-path.js';
 import type { Mount, Spec } from '../spec/types.js';
-import { AT_RECURSIVE, MS } from './linux-constants.js';
+import { AT_RECURSIVE, MOUNT_ATTR, MS } from './linux-constants.js';
 import { type MountOptions, parseMountOptions, PROPAGATION, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
 import { OpCode } from './ops.js';
 import { SyncMsg } from '../sys/sync.js';
@@ -27,6 +27,8 @@ export interface HostFacts {
   mounts?(): readonly HostMount[];
   /** the host's security modules; asked only when the config names a label or profile */
   lsm?(): LsmHost;
+  /** user namespaces can be created (user.max_user_namespaces > 0); asked for a create joining a pid namespace */
+  userNamespaces?(): boolean;
 }
 
 /** One line of /proc/self/mountinfo, as far as the plan cares. */
@@ -103,8 +105,13 @@ export function planMounts(
   userNamespace = false,
   /** linux.mountLabel, when SELinux applies it on this host (plan/lsm.ts) */
   mountLabel?: string,
+  /** only the config mounts with these indexes (splitProcMounts), in config order; default all */
+  only?: ReadonlySet<number>,
+  /** proc mounts as ProcMount: the first stage makes a procfs of the joined pid namespace */
+  procOfJoinedPidNs = false,
 ): void {
   (spec.mounts ?? []).forEach((m, i) => {
+    if (only && !only.has(i)) return;
     const origin = `/mounts/${i}`;
     for (const opt of m.options ?? []) {
       if (UNSUPPORTED_MOUNT_OPTIONS.has(opt)) {
@@ -148,10 +155,94 @@ export function planMounts(
       const data = mountLabel && takesMountLabel(m) ? withMountLabel(opts.data, mountLabel) : opts.data;
       // proc and sysfs only on an ordinary directory (n5 = 1): never through a symlink.
       const ordinaryDir = type === 'proc' || type === 'sysfs' ? [0, 1] : [];
-      w.add(origin, OpCode.Mount, [flags, 1, 1, 0, ...ordinaryDir], [source, dest, type, data]);
+      const attrs = type === 'proc' && procOfJoinedPidNs ? procMountAttrs(flags) : undefined;
+      if (attrs !== undefined) w.add(origin, OpCode.ProcMount, [attrs, 1, 1], [dest, ...data.split(',').filter((o) => o)]);
+      else w.add(origin, OpCode.Mount, [flags, 1, 1, 0, ...ordinaryDir], [source, dest, type, data]);
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });
+}
+
+/**
+ * The config mounts split for a create that joins a pid namespace (build.ts): a procfs shows
+ * the pid namespace of the process that makes it, so the procfs mounts wait for the fork
+ * into that namespace, and with them every later mount on or under one of their
+ * destinations (it must stay on top of the procfs) or on an ancestor of one (it must still
+ * cover it, as in config order). Earlier mounts under a procfs destination stay before it,
+ * so it still covers them. Everything else is mounted before the fork.
+ *
+ * undefined when a mount that must wait names a host source (a bind, an idmapped bind, a
+ * cgroup mount binding the host's hierarchies: an lxcfs-style bind onto /proc/meminfo):
+ * after pivot_root no host path can be reached, so that config keeps the order of a fork
+ * before every mount.
+ */
+export interface ProcMountSplit {
+  /** indexes of the config mounts made after the fork, in config order */
+  after: ReadonlySet<number>;
+  /** their destinations (container paths) */
+  destinations: readonly string[];
+}
+
+export function splitProcMounts(spec: Spec): ProcMountSplit | undefined {
+  const after = new Set<number>();
+  const destinations: string[] = [];
+  let hostSourceAfter = false;
+  (spec.mounts ?? []).forEach((m, i) => {
+    const dest = containerPath(m.destination);
+    const opts = parseMountOptions(m.options);
+    const binds = opts.bind || m.type === 'bind' || isIdmapped(m) || m.type === 'cgroup' || m.type === 'cgroup2';
+    const isProc = m.type === 'proc' && !binds;
+    if (!isProc && !destinations.some((d) => onOrUnder(dest, d) || onOrUnder(d, dest))) return;
+    after.add(i);
+    destinations.push(dest);
+    if (binds) hostSourceAfter = true;
+  });
+  return hostSourceAfter ? undefined : { after, destinations };
+}
+
+/** mount(2) flags a ProcMount carries as fsmount attributes. */
+const MS_AS_ATTR: readonly [number, number][] = [
+  [MS.RDONLY, MOUNT_ATTR.RDONLY], [MS.NOSUID, MOUNT_ATTR.NOSUID], [MS.NODEV, MOUNT_ATTR.NODEV], [MS.NOEXEC, MOUNT_ATTR.NOEXEC],
+  [MS.NOATIME, MOUNT_ATTR.NOATIME], [MS.NODIRATIME, MOUNT_ATTR.NODIRATIME], [MS.STRICTATIME, MOUNT_ATTR.STRICTATIME],
+];
+/** Flags that change nothing for a new procfs mount (relatime is fsmount's default). */
+const MS_NO_ATTR = MS.RELATIME | MS.SILENT;
+
+/** The fsmount attributes for a procfs mount's flags, or undefined when one has no such form. */
+export function procMountAttrs(flags: number): number | undefined {
+  let attrs = 0;
+  let rest = flags & ~MS_NO_ATTR;
+  for (const [ms, attr] of MS_AS_ATTR) {
+    if ((rest & ms) === 0) continue;
+    attrs |= attr;
+    rest &= ~ms;
+  }
+  return rest === 0 ? attrs : undefined;
+}
+
+/**
+ * Whether the first stage can make every procfs mount of the config itself (ProcMount): user
+ * namespaces can be created (the throwaway that opens the fs context needs one), and every
+ * proc mount's flags have an fsmount form. Then no mount waits for the fork.
+ */
+export function procMountsByFirstStage(spec: Spec, userNamespaces: boolean): boolean {
+  if (!userNamespaces) return false;
+  return (spec.mounts ?? []).every((m) => {
+    const opts = parseMountOptions(m.options);
+    if (m.type !== 'proc' || opts.bind) return true;
+    return procMountAttrs(opts.flags) !== undefined;
+  });
+}
+
+/** Whether a masked or read-only path waits for the procfs mounts (see splitProcMounts). */
+export function waitsForProc(p: string, split: ProcMountSplit): boolean {
+  const at = containerPath(p);
+  return split.destinations.some((d) => onOrUnder(at, d) || onOrUnder(d, at));
+}
+
+/** `p` is `dir` or below it (both normal container paths). */
+function onOrUnder(p: string, dir: string): boolean {
+  return p === dir || dir === '/' || p.startsWith(dir + '/');
 }
 
 /** Whether the mount asks for an idmapped bind (idmap or ridmap). */

@@ -53,6 +53,7 @@ const NAMES: Record<number, string> = {
   [OpCode.HideMount]: 'hide host mount',
   [OpCode.SpawnTracer]: 'start the tracer',
   [OpCode.CloseExcept]: 'close fds',
+  [OpCode.ProcMount]: 'mount procfs',
 };
 
 export function opName(code: number): string {

@@ -175,6 +175,15 @@ export const enum OpCode {
   SpawnTracer = 49,
   /** Closes (really, not close-on-exec) every fd except n0.. (ascending) and the sync socket. */
   CloseExcept = 50,
+  /**
+   * A procfs of the joined pid namespace, made by the first stage without entering it: a
+   * throwaway cloned into that namespace with a user and mount namespace of its own opens the
+   * fs context (fsopen), the first stage creates, checks (procfs root, else EXDEV) and mounts
+   * it (native/src/child_procmount.c). s0 = destination in the root, s1.. = procfs options
+   * (fsconfig); n0 = MOUNT_ATTR_* flags, n1 = 1: only onto an ordinary directory, n2 = 1:
+   * create a missing destination.
+   */
+  ProcMount = 51,
 }
 
 export interface Op {

@@ -43,6 +43,51 @@ test('a namespace given by path is joined', () => {
   }
 });
 
+test('a create joining another container\'s pid namespace by path gets its /proc, masked and read-only paths, and a host bind', () => {
+  // The first stage mounts and pivots before the fork; the procfs is made after it, in the
+  // joined namespace (docs/ARCHITECTURE.md "Threat model: a container overwriting berth").
+  const holder = minimalSpec();
+  holder.process!.args = ['sleep', '600'];
+  const hb = makeBundle(holder);
+  const hid = uniqueId('pidholder');
+  const data = fs.mkdtempSync('/tmp/berth-test-pidjoin-');
+  fs.writeFileSync(`${data}/greeting`, 'from the host\n');
+  try {
+    assert.is(berth(hb.root, ['run', '-d', '--bundle', hb.dir, hid]).status, 0);
+    const pid = stateOf(hb.root, hid).pid;
+    const spec = minimalSpec({
+      mounts: [
+        { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+        { destination: '/data', type: 'bind', source: data, options: ['rbind', 'ro'] },
+      ],
+      linux: {
+        namespaces: [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'uts' }],
+        maskedPaths: ['/proc/timer_list', '/proc/irq'],
+        readonlyPaths: ['/proc/sys'],
+      },
+    });
+    const r = runIn([
+      'readlink /proc/self/ns/pid', 'cat /proc/1/comm', 'ls /proc | grep -c "^[0-9]"',
+      'wc -c < /proc/timer_list', 'ls -A /proc/irq | wc -l',
+      'echo 1 > /proc/sys/kernel/ns_last_pid && echo sys-writable || echo sys-readonly',
+      'grep " /proc proc " /proc/self/mounts', 'cat /data/greeting',
+    ].join('; '), spec, 'pidjoin');
+    assert.is(r.status, 0, r.stderr);
+    const [ns, comm, count, timerList, irq, sys, mount, greeting] = r.stdout.trim().split('\n');
+    assert.is(ns, fs.readlinkSync(`/proc/${pid}/ns/pid`), 'the holder\'s pid namespace');
+    assert.is(comm, 'sleep', 'its /proc shows the holder\'s init as pid 1');
+    assert.ok(Number(count) >= 2, `the holder's process and its own: ${count}`);
+    assert.is(timerList!.trim(), '0', 'timer_list masked by /dev/null');
+    assert.is(irq!.trim(), '0', 'a masked directory is an empty tmpfs');
+    assert.is(sys, 'sys-readonly');
+    assert.match(mount!, /nosuid,nodev,noexec/);
+    assert.is(greeting, 'from the host');
+  } finally {
+    hb.cleanup();
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});
+
 test('a new time namespace applies timeOffsets', () => {
   const spec = minimalSpec({
     linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'time' }], timeOffsets: { boottime: { secs: 86400 * 365 } } },

@@ -54,6 +54,113 @@ test('joining a pid namespace guards the fork: tracer first, then only stdio, pr
   assert.not.ok(own.ops.some((o) => o.code === OpCode.SpawnTracer || o.code === OpCode.CloseExcept));
 });
 
+/** A create joining pid namespace fd 42 by path, with `mounts` and masked/read-only paths. */
+function joinedPidSpec(mounts: Spec['mounts'], paths: { masked?: string[]; readonly?: string[] } = {}): Spec {
+  return minimalSpec({
+    mounts,
+    linux: {
+      namespaces: [{ type: 'pid', path: '/proc/1/ns/pid' }, { type: 'mount' }, { type: 'uts' }],
+      maskedPaths: paths.masked,
+      readonlyPaths: paths.readonly,
+    },
+  });
+}
+const joinedPidPlan = (spec: Spec, extra: Partial<PlanInput> = {}) => buildLaunchPlan(input(spec, { namespaceFds: new Map([[0, 42]]), ...extra }));
+const indexOfMount = (plan: { ops: { code: OpCode; s?: string[] }[] }, dest: string) => plan.ops.findIndex((o) => o.code === OpCode.Mount && o.s?.[1] === dest);
+
+test('joining a pid namespace: the first stage mounts and pivots before the fork; only the procfs and what lands on it wait', () => {
+  const spec = joinedPidSpec([
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind'] },
+    { destination: '/proc/driver', type: 'tmpfs', source: 'tmpfs' },
+  ], { masked: ['/proc/kcore', '/sys/firmware'], readonly: ['/proc/sys', '/etc'] });
+  spec.root!.readonly = true;
+  const plan = joinedPidPlan(spec);
+  const c = plan.ops.map((o) => o.code);
+  const fork = c.indexOf(OpCode.ForkReport);
+  assert.ok(c.indexOf(OpCode.PivotRoot) < fork, 'pivot_root in the invisible first stage');
+  assert.ok(indexOfMount(plan, '/data') < fork, 'the host bind before the fork');
+  assert.ok(c.indexOf(OpCode.Sethostname) < fork);
+  const masked = (p: string) => plan.ops.findIndex((o) => (o.code === OpCode.MaskPath || o.code === OpCode.ReadonlyPath) && o.s?.[0] === p);
+  assert.ok(masked('/sys/firmware') < fork && masked('/etc') < fork, 'paths away from /proc before the fork');
+  // After the fork: the root reopened, then the procfs, the mount on top of it, its paths.
+  const reopen = plan.ops.findIndex((o, i) => i > fork && o.code === OpCode.OpenRoot);
+  assert.equal(plan.ops[reopen]!.s, ['/']);
+  assert.ok(reopen < indexOfMount(plan, '/proc') && indexOfMount(plan, '/proc') < indexOfMount(plan, '/proc/driver'));
+  assert.ok(indexOfMount(plan, '/proc/driver') < masked('/proc/sys') && masked('/proc/sys') < masked('/proc/kcore'));
+  const rootRo = plan.ops.findIndex((o) => o.code === OpCode.Mount && o.s?.[1] === '/' && (Number(o.n![0]) & MS.RDONLY) !== 0);
+  assert.ok(rootRo > masked('/proc/kcore'), 'the read-only root last');
+  assert.equal(plan.ops[fork]!.n, [1], 'still the traced fork');
+  assert.equal(plan.ops[fork - 1]!.n, [0, 1, 2, 9], 'the root fd is not kept: stdio and the exec fifo');
+});
+
+test('joining a pid namespace: a later mount on an ancestor of the procfs still covers it; a host bind that must follow it keeps the fork first', () => {
+  const covered = joinedPidPlan(joinedPidSpec([
+    { destination: '/run/proc', type: 'proc', source: 'proc' },
+    { destination: '/run', type: 'tmpfs', source: 'tmpfs' },
+    { destination: '/tmp', type: 'tmpfs', source: 'tmpfs' },
+  ]));
+  const fork = covered.ops.findIndex((o) => o.code === OpCode.ForkReport);
+  assert.ok(indexOfMount(covered, '/tmp') < fork);
+  assert.ok(fork < indexOfMount(covered, '/run/proc') && indexOfMount(covered, '/run/proc') < indexOfMount(covered, '/run'), 'config order kept');
+  // An lxcfs-style bind onto a file of /proc: its host source is gone after pivot_root.
+  const lxcfs = joinedPidPlan(joinedPidSpec([
+    { destination: '/proc', type: 'proc', source: 'proc' },
+    { destination: '/proc/meminfo', type: 'bind', source: '/etc/hosts', options: ['bind'] },
+  ]));
+  const l = lxcfs.ops.map((o) => o.code);
+  assert.ok(l.indexOf(OpCode.ForkReport) < indexOfMount(lxcfs, '/proc') && l.indexOf(OpCode.ForkReport) < l.indexOf(OpCode.PivotRoot));
+  // createContainer hooks run before pivot_root and are told the init's pid: the fork first.
+  const hooks = joinedPidPlan(joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]), { createHooks: true });
+  const h = hooks.ops.map((o) => o.code);
+  assert.ok(h.indexOf(OpCode.ForkReport) < h.indexOf(OpCode.SendSync) && h.indexOf(OpCode.SendSync) < h.indexOf(OpCode.PivotRoot));
+});
+
+test('joining a pid namespace where user namespaces can be made: the first stage makes the procfs too (ProcMount), after the closes; nothing is mounted after the fork', () => {
+  const spec = joinedPidSpec([
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev', 'hidepid=2'] },
+    { destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind'] },
+    { destination: '/proc/driver', type: 'tmpfs', source: 'tmpfs' },
+  ], { masked: ['/proc/kcore'], readonly: ['/proc/sys'] });
+  spec.root!.readonly = true;
+  const base = input(spec);
+  const plan = joinedPidPlan(spec, { facts: { ...base.facts, userNamespaces: () => true } });
+  const c = plan.ops.map((o) => o.code);
+  const close = c.indexOf(OpCode.CloseExcept);
+  const fork = c.indexOf(OpCode.ForkReport);
+  const procMount = plan.ops.find((o) => o.code === OpCode.ProcMount)!;
+  assert.equal(procMount.n, [MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC, 1, 1]);
+  assert.equal(procMount.s, ['/proc', 'hidepid=2']);
+  assert.ok(c.indexOf(OpCode.PivotRoot) < close && close < c.indexOf(OpCode.OpenRoot, close) && c.indexOf(OpCode.OpenRoot, close) < c.indexOf(OpCode.ProcMount));
+  assert.ok(c.indexOf(OpCode.ProcMount) < indexOfMount(plan, '/proc/driver') && indexOfMount(plan, '/proc/driver') < fork);
+  assert.ok(c.indexOf(OpCode.MaskPath) < fork && c.indexOf(OpCode.ReadonlyPath) < fork);
+  assert.not.ok(plan.ops.slice(fork).some((o) => o.code === OpCode.Mount || o.code === OpCode.MaskPath || o.code === OpCode.ReadonlyPath), 'no mount after the fork');
+  assert.equal(plan.ops[close]!.n, [0, 1, 2, 9]);
+  // A flag fsmount has no attribute for: the init mounts that procfs after the fork.
+  const sync = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc', options: ['sync'] }]);
+  const fallback = joinedPidPlan(sync, { facts: { ...base.facts, userNamespaces: () => true } });
+  assert.not.ok(fallback.ops.some((o) => o.code === OpCode.ProcMount));
+  assert.ok(fallback.ops.findIndex((o) => o.code === OpCode.ForkReport) < indexOfMount(fallback, '/proc'));
+  // In a user namespace: the fork before every mount.
+  const userns = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]);
+  userns.linux!.namespaces!.push({ type: 'user' });
+  userns.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  userns.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  const u = joinedPidPlan(userns, { facts: { ...base.facts, userNamespaces: () => true } }).ops.map((o) => o.code);
+  assert.ok(u.indexOf(OpCode.ForkReport) < u.indexOf(OpCode.PivotRoot));
+});
+
+test('joining a pid namespace: the terminal and startContainer hooks\' stop come after the fork', () => {
+  const spec = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]);
+  spec.process!.terminal = true;
+  spec.hooks = { startContainer: [{ path: '/bin/true' }] };
+  const plan = joinedPidPlan(spec);
+  const c = plan.ops.map((o) => o.code);
+  assert.ok(c.indexOf(OpCode.PivotRoot) < c.indexOf(OpCode.ForkReport));
+  assert.ok(c.indexOf(OpCode.ForkReport) < c.indexOf(OpCode.Console), 'TIOCSCTTY needs the init\'s session');
+  assert.ok(c.indexOf(OpCode.ForkReport) < c.indexOf(OpCode.SendSync), 'the hooks\' state names the init\'s pid');
+});
+
 test('without a mount namespace the host propagation is left alone and the child chroots', () => {
   const plan = buildLaunchPlan(input(minimalSpec({ linux: { namespaces: [{ type: 'pid' }] } })));
   assert.ok(plan.sharesMountNs);
