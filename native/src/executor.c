@@ -1,0 +1,119 @@
+/*
+ * berth's executor: the small static program the clone child becomes (execveat of a sealed
+ * memfd, native/src/executor_launch.c) before it walks the launch plan. The process a
+ * container can see during exec, or while a created init waits for start, then maps this
+ * program and nothing else: no dist/berth, no berth.node, no host library. Its only file is
+ * the sealed memfd, which cannot be written through any handle (docs/ARCHITECTURE.md,
+ * "Threat model: a container overwriting berth").
+ *
+ * argv: [name, plan fd, sync fd, arena base (hex), fds to make close-on-exec again ("3,5,")].
+ * The plan fd is a sealed memfd holding the arena spawn.cc built: one block whose internal
+ * pointers are relative to the base it had in the parent.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "child_internal.h"
+
+static uintptr_t g_old_base, g_new_base;
+static size_t g_size;
+
+static __attribute__((noreturn)) void setup_failed(int err, const char *what) {
+  fail(-1, err, what);
+}
+
+static uint64_t parse_num(const char *s, unsigned base, const char **end) {
+  uint64_t v = 0;
+  for (;; s++) {
+    unsigned d;
+    if (*s >= '0' && *s <= '9') d = (unsigned)(*s - '0');
+    else if (base == 16 && *s >= 'a' && *s <= 'f') d = (unsigned)(*s - 'a' + 10);
+    else break;
+    v = v * base + d;
+  }
+  if (end) *end = s;
+  return v;
+}
+
+/* A pointer of the parent's arena, moved to our copy. NULL stays NULL; anything outside the
+ * arena means the plan and this program disagree, so stop. */
+static void *rebase(const void *p) {
+  if (!p) return NULL;
+  uintptr_t off = (uintptr_t)p - g_old_base;
+  if (off >= g_size) setup_failed(EINVAL, "executor: plan pointer outside the arena");
+  return (void *)(g_new_base + off);
+}
+
+static void rebase_strings(char **v, size_t count) {
+  for (size_t i = 0; i < count; i++) v[i] = rebase(v[i]);
+}
+
+/* Reads the plan into anonymous memory: mapping the memfd itself would give the container a
+ * /proc/PID/map_files handle to it. */
+static struct plan *load_plan(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) < 0) setup_failed(errno, "executor: fstat plan");
+  g_size = (size_t)st.st_size;
+  void *mem = mmap(NULL, g_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) setup_failed(errno, "executor: plan memory");
+  for (size_t got = 0; got < g_size;) {
+    ssize_t r = pread(fd, (char *)mem + got, g_size - got, (off_t)got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) setup_failed(r < 0 ? errno : EIO, "executor: read plan");
+    got += (size_t)r;
+  }
+  close(fd);
+  g_new_base = (uintptr_t)mem;
+
+  /* The plan struct is the arena's first object (spawn.cc takes it first). */
+  struct plan *p = mem;
+  p->ops = rebase(p->ops);
+  struct plan_op *ops = (struct plan_op *)p->ops;
+  for (uint32_t i = 0; i < p->count; i++) {
+    struct plan_op *op = &ops[i];
+    op->n = rebase(op->n);
+    op->s = rebase(op->s);
+    op->b = rebase(op->b);
+    rebase_strings((char **)op->s, op->s_count + PLAN_SPARE_STRINGS);
+    if (op->argv) {
+      op->argv = rebase(op->argv);
+      op->envp = rebase(op->envp);
+      rebase_strings((char **)op->argv, op->s_count + PLAN_EXEC_SLOTS);
+      rebase_strings((char **)op->envp, op->s_count + PLAN_EXEC_SLOTS);
+    }
+  }
+  return p;
+}
+
+int main(int argc, char **argv) {
+  /* First: nothing may open our memory or fds before the plan made us non-dumpable before,
+   * and it must not start now (execve made us dumpable again). */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (argc != 5) die(127);
+  g_sync_fd = (int)parse_num(argv[2], 10, NULL);
+  int plan_fd = (int)parse_num(argv[1], 10, NULL);
+  g_old_base = (uintptr_t)parse_num(argv[3], 16, NULL);
+
+  /* The launcher cleared close-on-exec to carry the parent's descriptors across execveat;
+   * set it again where it was, so the walk and the container's execve see them as before. */
+  for (const char *s = argv[4]; *s;) {
+    const char *end;
+    int fd = (int)parse_num(s, 10, &end);
+    if (end == s) break;
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    s = *end ? end + 1 : end;
+  }
+
+  struct plan *p = load_plan(plan_fd);
+  berth_child_main(p, g_sync_fd);
+}
