@@ -35,7 +35,6 @@ import { makeIdmappedMount, makePrivilegedBind, prepareIdmappedMounts } from './
 import { writeOomScoreAdj } from './oom-score-adj.js';
 import { moveNetDevices } from './net-devices.js';
 import { removeHalfCreated } from './half-created.js';
-import { sealExecutable } from './sealed-exe.js';
 import { writePidFile } from './pid-file.js';
 import { killAll, waitGone } from './processes.js';
 import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
@@ -168,9 +167,6 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   phase('config loaded and validated');
   loaded.warnings.forEach(o.warn);
   checkConsoleOptions(loaded.spec, o.consoleSocket, !!o.consoleProxy);
-  // Joining an existing pid namespace shows the child to that namespace before its execve:
-  // run from read-only views of berth and its libraries first, as exec does (sealed-exe.ts).
-  if (loaded.spec.linux?.namespaces?.some((n) => n.type === 'pid' && n.path)) sealExecutable();
   const addon = native();
   const store = new StateStore(o.root);
   const lock = claimId(store, o.id);
