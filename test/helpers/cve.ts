@@ -55,7 +55,7 @@ export function assertNothingLeft(root: string, id: string, bundle: string): voi
 const hash = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 /** Every capability of this host's bounding set (CAP_SYS_RESOURCE is missing on some hosts). */
-function allCapabilities(): string[] {
+export function allCapabilities(): string[] {
   const lastCap = Number(fs.readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
   const bounding = BigInt('0x' + /^CapBnd:\s+([0-9a-f]+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]);
   return fs.readFileSync('/usr/include/linux/capability.h', 'utf8').match(/#define (CAP_[A-Z_]+)\s+(\d+)/g)!
