@@ -6,7 +6,8 @@
  * the sealed memfd, which cannot be written through any handle (docs/ARCHITECTURE.md,
  * "Threat model: a container overwriting berth").
  *
- * argv: [name, plan fd, sync fd, arena base (hex), fds to make close-on-exec again ("3,5,")].
+ * argv: [name, plan fd, sync fd, arena base (hex), fds to make close-on-exec again ("3,5,"),
+ *        the child's capability sets before execveat (hex "effective,permitted,inheritable")].
  * The plan fd is a sealed memfd holding the arena spawn.cc built: one block whose internal
  * pointers are relative to the base it had in the parent.
  */
@@ -14,6 +15,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <linux/capability.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -95,11 +97,37 @@ static struct plan *load_plan(int fd) {
   return p;
 }
 
+/* Puts back the capability sets the child had before execveat (executor_launch.c raised the
+ * permitted ones as ambient to carry them across). */
+static void restore_caps(const char *text) {
+  uint64_t set[3];
+  for (int i = 0; i < 3; i++) {
+    const char *end;
+    set[i] = parse_num(text, 16, &end);
+    text = *end ? end + 1 : end;
+  }
+  if (syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    setup_failed(errno, "executor: clearing ambient capabilities");
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct now[2];
+  if (syscall(SYS_capget, &hdr, now) < 0) setup_failed(errno, "executor: capget");
+  /* Never more than execve left us: were anything missing, the plan's ops say so. */
+  uint64_t permitted = set[1] & (((uint64_t)now[1].permitted << 32) | now[0].permitted);
+  uint64_t effective = set[0] & permitted;
+  struct __user_cap_data_struct caps[2];
+  for (int i = 0; i < 2; i++) {
+    caps[i].effective = (uint32_t)(effective >> (32 * i));
+    caps[i].permitted = (uint32_t)(permitted >> (32 * i));
+    caps[i].inheritable = (uint32_t)(set[2] >> (32 * i));
+  }
+  if (syscall(SYS_capset, &hdr, caps) < 0) setup_failed(errno, "executor: restoring capabilities");
+}
+
 int main(int argc, char **argv) {
   /* First: nothing may open our memory or fds before the plan made us non-dumpable before,
    * and it must not start now (execve made us dumpable again). */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (argc != 5) die(127);
+  if (argc != 6) die(127);
   g_sync_fd = (int)parse_num(argv[2], 10, NULL);
   int plan_fd = (int)parse_num(argv[1], 10, NULL);
   g_old_base = (uintptr_t)parse_num(argv[3], 16, NULL);
@@ -114,6 +142,7 @@ int main(int argc, char **argv) {
     s = *end ? end + 1 : end;
   }
 
+  restore_caps(argv[5]);
   struct plan *p = load_plan(plan_fd);
   berth_child_main(p, g_sync_fd);
 }

@@ -8,6 +8,13 @@
  * are close-on-exec, which execveat would close. So every close-on-exec descriptor but the
  * executor's memfd is made inheritable here and its number passed on; the executor sets the
  * flag again, and the walk starts with exactly the descriptors and flags it had before.
+ *
+ * Capabilities do not survive execve on their own where it matters most: a child cloned into
+ * a new user namespace has every capability there, but its uid is not mapped yet (the parent
+ * writes the maps later), so execve treats it as an unprivileged user and clears them all.
+ * So the child raises its permitted capabilities as ambient ones (which an execve of a plain
+ * file keeps) and passes its original sets on; the executor drops the ambient set and puts
+ * the original sets back.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -17,6 +24,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -102,14 +111,44 @@ static int carry_fds(int keep_cloexec) {
   return 0;
 }
 
+/* Makes the permitted capabilities ambient; `orig` receives the sets as they were. */
+static int carry_caps(struct __user_cap_data_struct orig[2]) {
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  if (syscall(SYS_capget, &hdr, orig) < 0) return errno;
+  struct __user_cap_data_struct raised[2] = {orig[0], orig[1]};
+  /* Inheritable may only grow within the bounding set: the caps outside it stay out. */
+  for (int cap = 0; cap < 64; cap++) {
+    long in_bounding = syscall(SYS_prctl, PR_CAPBSET_READ, cap, 0, 0, 0);
+    if (in_bounding == 1 && (orig[cap / 32].permitted & (1U << (cap % 32)))) raised[cap / 32].inheritable |= 1U << (cap % 32);
+  }
+  if (syscall(SYS_capset, &hdr, raised) < 0) return errno;
+  for (int cap = 0; cap < 64; cap++) {
+    if (raised[cap / 32].inheritable & orig[cap / 32].permitted & (1U << (cap % 32)))
+      syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0);
+  }
+  return 0;
+}
+
 void berth_become_executor(int exe_fd, int plan_fd, int sync_fd, uintptr_t arena_base) {
   int err = carry_fds(exe_fd);
   if (err) report(sync_fd, err, "executor: carrying descriptors (/proc/self/fd)");
+  struct __user_cap_data_struct caps[2];
+  err = carry_caps(caps);
+  if (err) report(sync_fd, err, "executor: carrying capabilities");
+  /* "effective,permitted,inheritable" as 64-bit hex masks. */
+  char caps_arg[64];
+  size_t at = 0;
+  at += put_num(caps_arg + at, ((uint64_t)caps[1].effective << 32) | caps[0].effective, 16);
+  caps_arg[at++] = ',';
+  at += put_num(caps_arg + at, ((uint64_t)caps[1].permitted << 32) | caps[0].permitted, 16);
+  caps_arg[at++] = ',';
+  at += put_num(caps_arg + at, ((uint64_t)caps[1].inheritable << 32) | caps[0].inheritable, 16);
+  caps_arg[at] = 0;
   char plan_arg[24], sync_arg[24], base_arg[24];
   plan_arg[put_num(plan_arg, (uint64_t)plan_fd, 10)] = 0;
   sync_arg[put_num(sync_arg, (uint64_t)sync_fd, 10)] = 0;
   base_arg[put_num(base_arg, (uint64_t)arena_base, 16)] = 0;
-  char *argv[] = {"berth-executor", plan_arg, sync_arg, base_arg, g_cloexec, NULL};
+  char *argv[] = {"berth-executor", plan_arg, sync_arg, base_arg, g_cloexec, caps_arg, NULL};
   char *envp[] = {NULL};
   syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
   report(sync_fd, errno, "execveat berth executor");
