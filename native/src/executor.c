@@ -6,7 +6,7 @@
  * the sealed memfd, which cannot be written through any handle (docs/ARCHITECTURE.md,
  * "Threat model: a container overwriting berth").
  *
- * argv: [name, plan fd, sync fd, arena base (hex), fds to make close-on-exec again ("3,5,"),
+ * argv: [name ("berth-executor ID"), plan fd, sync fd, arena base (hex), fds to make close-on-exec again ("3,5,"),
  *        the child's capability sets before execveat (hex "effective,permitted,inheritable")].
  * The plan fd is a sealed memfd holding the arena spawn.cc built: one block whose internal
  * pointers are relative to the base it had in the parent.
@@ -124,9 +124,10 @@ static void restore_caps(const char *text) {
 }
 
 int main(int argc, char **argv) {
-  /* First: nothing may open our memory or fds before the plan made us non-dumpable before,
-   * and it must not start now (execve made us dumpable again). */
+  /* First: execve made us dumpable again, and the walk relies on not being (child.c). */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* execveat of an fd names the process after the fd's number: say what it is instead. */
+  prctl(PR_SET_NAME, "berth-executor", 0, 0, 0);
   if (argc != 6) die(127);
   g_sync_fd = (int)parse_num(argv[2], 10, NULL);
   int plan_fd = (int)parse_num(argv[1], 10, NULL);

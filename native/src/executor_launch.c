@@ -129,7 +129,7 @@ static int carry_caps(struct __user_cap_data_struct orig[2]) {
   return 0;
 }
 
-void berth_become_executor(int exe_fd, int plan_fd, int sync_fd, uintptr_t arena_base) {
+void berth_become_executor(int exe_fd, int plan_fd, int sync_fd, uintptr_t arena_base, const char *argv0) {
   int err = carry_fds(exe_fd);
   if (err) report(sync_fd, err, "executor: carrying descriptors (/proc/self/fd)");
   struct __user_cap_data_struct caps[2];
@@ -148,7 +148,7 @@ void berth_become_executor(int exe_fd, int plan_fd, int sync_fd, uintptr_t arena
   plan_arg[put_num(plan_arg, (uint64_t)plan_fd, 10)] = 0;
   sync_arg[put_num(sync_arg, (uint64_t)sync_fd, 10)] = 0;
   base_arg[put_num(base_arg, (uint64_t)arena_base, 16)] = 0;
-  char *argv[] = {"berth-executor", plan_arg, sync_arg, base_arg, g_cloexec, caps_arg, NULL};
+  char *argv[] = {(char *)argv0, plan_arg, sync_arg, base_arg, g_cloexec, caps_arg, NULL};
   char *envp[] = {NULL};
   syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
   report(sync_fd, errno, "execveat berth executor");

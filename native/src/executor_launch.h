@@ -10,10 +10,11 @@ extern "C" {
 
 /*
  * Never returns: execs the executor in memfd `exe_fd` with the plan in memfd `plan_fd`
- * (arena built at `arena_base`) and the sync socket `sync_fd`, or reports the failure over
- * `sync_fd` in the walk's error format (step -1) and exits 1.
+ * (arena built at `arena_base`), the sync socket `sync_fd` and `argv0` as its name, or
+ * reports the failure over `sync_fd` in the walk's error format (step -1) and exits 1.
  */
-void berth_become_executor(int exe_fd, int plan_fd, int sync_fd, uintptr_t arena_base) __attribute__((noreturn));
+void berth_become_executor(int exe_fd, int plan_fd, int sync_fd, uintptr_t arena_base, const char *argv0)
+    __attribute__((noreturn));
 
 /* The executor program's bytes, embedded at build time (executor_blob.S). */
 extern const unsigned char berth_executor_start[];

@@ -2,7 +2,8 @@
 // sealed memfd, makes the sync socketpair and calls clone3. The child's first and only step
 // in this copy of the parent is to execveat the executor (executor.c), a small static program
 // embedded in the addon and kept in a sealed memfd, which reads the plan and walks it
-// (berth_child_main). The parent returns {pid, syncFd}.
+// (berth_child_main). With inPlace the child walks the plan here, in the copy, as berth did
+// before the executor (see create.ts walksInPlace). The parent returns {pid, syncFd}.
 //
 // Everything that can fail for a reason in the plan (a wrong type, an unknown op code, argv
 // counts that do not add up) fails here, in the parent, as a TypeError, before any process
@@ -27,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "child.h"
 #include "executor_launch.h"
 #include "plan.h"
 #include "util.h"
@@ -257,6 +259,18 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   int32_t cgroup_fd;
   if (!ReadInt64(env, req.Get("cloneFlags"), "spawn: cloneFlags", &clone_flags)) return env.Undefined();
   if (!ReadInt32(env, req.Get("cgroupFd"), "spawn: cgroupFd", &cgroup_fd)) return env.Undefined();
+  // The executor's argv[0]: "berth-executor ID" where the caller names the container, so
+  // `ps` and a search of /proc/*/cmdline find a container's setup process by its id.
+  std::string argv0 = "berth-executor";
+  Napi::Value title = req.Get("title");
+  if (!title.IsUndefined()) {
+    std::string t;
+    if (!ReadString(env, title, "spawn: title", &t)) return env.Undefined();
+    argv0 += " " + t;
+  }
+  // inPlace: walk the plan here, in the clone of this process, without the executor (for a
+  // child in a new user namespace nothing else sees: src/container/create.ts walksInPlace).
+  bool in_place = req.Get("inPlace").ToBoolean().Value();
   Napi::Value ops_value = req.Get("ops");
   if (!ops_value.IsArray()) return ThrowType(env, "spawn: ops must be an array");
   Napi::Array ops_array = ops_value.As<Napi::Array>();
@@ -282,8 +296,8 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   p->count = static_cast<uint32_t>(inputs.size());
   p->ops = ops;
 
-  int exe_fd = ExecutorFd();
-  if (exe_fd < 0) return ThrowErrno(env, "memfd_create", "berth executor", -exe_fd);
+  int exe_fd = in_place ? -1 : ExecutorFd();
+  if (exe_fd < 0 && !in_place) return ThrowErrno(env, "memfd_create", "berth executor", -exe_fd);
 
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return ThrowErrno(env, "socketpair", "", errno);
@@ -306,8 +320,8 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   memcpy(&p->sigmask, &old, sizeof p->sigmask);  // the kernel's 64 bits lead glibc's sigset_t
 
   // The plan travels as a sealed memfd the executor reads (never maps) and closes.
-  int plan_fd = SealedMemfd("berth-plan", arena.data(), arena.size(), false);
-  if (plan_fd < 0) {
+  int plan_fd = in_place ? -1 : SealedMemfd("berth-plan", arena.data(), arena.size(), false);
+  if (plan_fd < 0 && !in_place) {
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     close(sv[0]);
     close(sv[1]);
@@ -317,11 +331,12 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   long pid = syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) {
     close(sv[0]);
-    berth_become_executor(exe_fd, plan_fd, sv[1], reinterpret_cast<uintptr_t>(arena.data()));
+    if (in_place) berth_child_main(p, sv[1]);
+    berth_become_executor(exe_fd, plan_fd, sv[1], reinterpret_cast<uintptr_t>(arena.data()), argv0.c_str());
   }
   int err = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  close(plan_fd);
+  if (plan_fd >= 0) close(plan_fd);
   close(sv[1]);
   if (pid < 0) {
     close(sv[0]);

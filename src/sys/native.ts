@@ -8,6 +8,14 @@ export interface SpawnRequest {
   cloneFlags: number;
   cgroupFd: number;
   ops: Op[];
+  /** Shown in the child's command line until its execve (the container id): "berth-executor ID". */
+  title?: string;
+  /**
+   * Walk the plan in the clone of berth itself instead of execveat-ing the sealed executor
+   * first: for a child cloned into a new user namespace that nothing else can see (see
+   * docs/ARCHITECTURE.md, "The child's process: the executor", for why).
+   */
+  inPlace?: boolean;
 }
 
 export interface SpawnResult {
