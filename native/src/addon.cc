@@ -7,10 +7,9 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -275,43 +274,6 @@ Napi::Value open(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), fd);
 }
 
-// The CVE-2019-5736 defence (docs/ARCHITECTURE.md, "Threat model"): re-executes this very
-// binary with each directory of `dirs` (the one holding it and berth.node, and those of every
-// library it maps) bind-mounted read-only onto itself in a private mount namespace of this
-// process, so /proc/PID/exe and every /proc/PID/map_files link of berth and its children name
-// a read-only mount: opening them for writing fails with EROFS, then and after berth exits.
-// The host's mount table is not touched (the namespace is a slave copy and dies with the
-// process). Returns only on failure.
-Napi::Value reexecReadOnly(const Napi::CallbackInfo& info) {
-  if (!info[0].IsArray() || !info[2].IsArray() || !info[3].IsArray()) {
-    Napi::TypeError::New(info.Env(), "dirs, argv and env must be arrays").ThrowAsJavaScriptException();
-    return info.Env().Undefined();
-  }
-  ARG_STRING(1, "exe", exe);
-  auto strings = [](Napi::Array a) {
-    std::vector<std::string> out;
-    for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).As<Napi::String>().Utf8Value());
-    return out;
-  };
-  std::vector<std::string> dirs = strings(info[0].As<Napi::Array>());
-  std::vector<std::string> argv = strings(info[2].As<Napi::Array>()), envs = strings(info[3].As<Napi::Array>());
-  std::vector<char*> av, ev;
-  for (auto& a : argv) av.push_back(a.data());
-  av.push_back(nullptr);
-  for (auto& e : envs) ev.push_back(e.data());
-  ev.push_back(nullptr);
-  // unshare(CLONE_NEWNS) also unshares this thread's fs_struct, which a threaded process may do.
-  if (unshare(CLONE_NEWNS) < 0) return ThrowErrno(info.Env(), "unshare", "CLONE_NEWNS", errno);
-  if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) < 0) return ThrowErrno(info.Env(), "mount", "/ (rslave)", errno);
-  for (const auto& dir : dirs) {
-    if (mount(dir.c_str(), dir.c_str(), nullptr, MS_BIND, nullptr) < 0) return ThrowErrno(info.Env(), "mount", dir, errno);
-    if (mount(nullptr, dir.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) < 0)
-      return ThrowErrno(info.Env(), "mount", dir + " (read-only)", errno);
-  }
-  execve(exe.c_str(), av.data(), ev.data());
-  return ThrowErrno(info.Env(), "execve", exe, errno);
-}
-
 // pidfd_open(pid, 0), close-on-exec: exec joins the namespaces of a container's init through it.
 Napi::Value pidfdOpen(const Napi::CallbackInfo& info) {
   ARG_INT(0, "pid", pid);
@@ -375,7 +337,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("memfdWithBytes", Napi::Function::New(env, memfdWithBytes));
   exports.Set("close", Napi::Function::New(env, close));
   exports.Set("open", Napi::Function::New(env, open));
-  exports.Set("reexecReadOnly", Napi::Function::New(env, reexecReadOnly));
   exports.Set("pidfdOpen", Napi::Function::New(env, pidfdOpen));
   exports.Set("detachMount", Napi::Function::New(env, detachMount));
   exports.Set("writeProcfs", Napi::Function::New(env, writeProcfs));

@@ -13,12 +13,12 @@
  * and mount crossings, then checked again to be a procfs file. The handle lives for one write,
  * so the child never holds a procfs of its own while it waits or after it drops privileges.
  * The addon calls procfs_write too (procfs_write.h), for the parent's writes into the child's
- * /proc/PID files (oom_score_adj of a child in a user namespace).
+ * /proc/PID files (oom_score_adj of a child in a user namespace), so this file is linked into
+ * both berth.node and the executor and uses nothing of the walk (the op is child_write_proc.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "child_internal.h"
 #include "procfs_write.h"
 
 #include <linux/openat2.h>
@@ -71,7 +71,7 @@ static int open_private_procfs(void) {
 /* g_proc_path = `rel` with a leading "self" or "thread-self" replaced by what that instance's link says. */
 static int resolve_self(int proc, const char *rel) {
   const char *slash = strchr(rel, '/');
-  size_t head = slash ? (size_t)(slash - rel) : str_len(rel);
+  size_t head = slash ? (size_t)(slash - rel) : strlen(rel);
   size_t at = 0;
   if ((head == 4 && !memcmp(rel, "self", 4)) || (head == 11 && !memcmp(rel, "thread-self", 11))) {
     char link[16];
@@ -82,7 +82,7 @@ static int resolve_self(int proc, const char *rel) {
     at = (size_t)n;
     rel += head;
   }
-  size_t len = str_len(rel);
+  size_t len = strlen(rel);
   if (at + len >= sizeof g_proc_path) return ENAMETOOLONG;
   memcpy(g_proc_path + at, rel, len + 1);
   return 0;
@@ -115,21 +115,9 @@ int procfs_write(const char *rel, const char *content, int *no_procfs) {
     close((int)fd);
     return EXDEV;
   }
-  size_t len = str_len(content);
+  size_t len = strlen(content);
   long w = syscall(SYS_write, (int)fd, content, len);
   err = w < 0 ? errno : EIO;
   close((int)fd);
   return w == (long)len ? 0 : err;
-}
-
-/* s0 = path relative to the procfs root ("sys/kernel/domainname", "thread-self/attr/exec"), s1 = content. */
-void op_write_proc(int step, const struct plan_op *op) {
-  const char *rel = op->s[0], *content = op->s[1];
-  int no_procfs;
-  int err = procfs_write(rel, content, &no_procfs);
-  if (!err) return;
-  d_start();
-  if (no_procfs) fail(step, err, d_str("/proc (no procfs instance of berth's own could be opened)"));
-  d_str("/proc/");
-  fail(step, err, d_str(rel));
 }

@@ -1,8 +1,10 @@
 /*
  * The launch plan as the child sees it. Op codes mirror src/plan/ops.ts code for code; the
  * meaning of every n/s/b slot is documented there. The parent (spawn.cc) converts the
- * JavaScript plan into these structs inside ONE heap block (the arena) before clone3; the
- * child, running on a copy of the parent's memory, only reads them and never allocates.
+ * JavaScript plan into these structs inside ONE heap block (the arena), the plan struct
+ * first, and hands the block to the executor (executor.c) in a sealed memfd; every pointer
+ * in it points into the block, and the executor moves them to its own copy. The walk only
+ * reads them and never allocates.
  */
 #ifndef BERTH_PLAN_H
 #define BERTH_PLAN_H
@@ -66,6 +68,12 @@ enum op_code {
   OP_CLOSE_EXCEPT = 50,
   OP_PROC_MOUNT = 51,
 };
+
+/* Spare trailing slots of every op's n and s arrays (see struct plan_op), and the slots of
+ * argv and envp beyond s_count (the terminator, and the HOME that PasswdHome may append). */
+#define PLAN_SPARE_INTS 8
+#define PLAN_SPARE_STRINGS 4
+#define PLAN_EXEC_SLOTS 2
 
 /* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
 #define OP_LAST OP_PROC_MOUNT

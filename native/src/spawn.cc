@@ -1,6 +1,9 @@
-// spawn(): converts the JavaScript launch plan into one arena of plain structs, makes the
-// sync socketpair and calls clone3. The child runs berth_child_main (child.c) on a copy of
-// this memory and never comes back; the parent frees the arena and returns {pid, syncFd}.
+// spawn(): converts the JavaScript launch plan into one arena of plain structs, puts it in a
+// sealed memfd, makes the sync socketpair and calls clone3. The child's first and only step
+// in this copy of the parent is to execveat the executor (executor.c), a small static program
+// embedded in the addon and kept in a sealed memfd, which reads the plan and walks it
+// (berth_child_main). With inPlace the child walks the plan here, in the copy, as berth did
+// before the executor (see create.ts walksInPlace). The parent returns {pid, syncFd}.
 //
 // Everything that can fail for a reason in the plan (a wrong type, an unknown op code, argv
 // counts that do not add up) fails here, in the parent, as a TypeError, before any process
@@ -8,8 +11,10 @@
 
 #include "spawn.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,6 +29,7 @@
 #include <vector>
 
 #include "child.h"
+#include "executor_launch.h"
 #include "plan.h"
 #include "util.h"
 
@@ -40,8 +46,8 @@ struct CloneArgs {
 
 // Spare zero slots after every op's n and s arrays (see struct plan_op): the widest op reads
 // n0..n6 and s0..s3.
-constexpr size_t kSpareInts = 8;
-constexpr size_t kSpareStrings = 4;
+constexpr size_t kSpareInts = PLAN_SPARE_INTS;
+constexpr size_t kSpareStrings = PLAN_SPARE_STRINGS;
 
 // A bump allocator over one zeroed block: the plan, its arrays and its strings live together.
 // Sized exactly by a first pass over the input, so running out means a bug, not bad input.
@@ -52,6 +58,8 @@ class Arena {
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
   bool ok() const { return base_ != nullptr; }
+  const char* data() const { return base_; }
+  size_t size() const { return size_; }
 
   template <typename T>
   T* take(size_t count) {
@@ -150,13 +158,13 @@ size_t OpCost(const OpInput& in) {
   size_t bytes = Arena::Cost<int64_t>(in.n.size() + kSpareInts) + Arena::Cost<char*>(in.s.size() + kSpareStrings) +
                  Arena::Cost<uint8_t>(in.b.size());
   for (const std::string& str : in.s) bytes += Arena::Cost<char>(str.size() + 1);
-  if (in.code == OP_EXEC || in.code == OP_RUN_HOOK) bytes += 2 * Arena::Cost<char*>(in.s.size() + 2);
+  if (in.code == OP_EXEC || in.code == OP_RUN_HOOK) bytes += 2 * Arena::Cost<char*>(in.s.size() + PLAN_EXEC_SLOTS);
   return bytes;
 }
 
 // Copies one op into the arena. argv/envp for Exec and RunHook point at its copied strings.
-bool Place(Arena* arena, const OpInput& in, plan_op* op) {
-  static char empty[1] = {0};
+// `empty` is the arena's "" (every pointer the executor gets must point into the arena).
+bool Place(Arena* arena, const OpInput& in, plan_op* op, char* empty) {
   op->code = in.code;
   op->n_count = static_cast<uint32_t>(in.n.size());
   op->s_count = static_cast<uint32_t>(in.s.size());
@@ -186,8 +194,8 @@ bool Place(Arena* arena, const OpInput& in, plan_op* op) {
     size_t first = in.code == OP_RUN_HOOK ? 1 : 0;
     size_t argc = static_cast<size_t>(in.n[0]), envc = static_cast<size_t>(in.n[1]);
     // envp keeps one spare slot: Exec's n2 appends the HOME that PasswdHome found there.
-    char** argv = arena->take<char*>(in.s.size() + 2);
-    char** envp = arena->take<char*>(in.s.size() + 2);
+    char** argv = arena->take<char*>(in.s.size() + PLAN_EXEC_SLOTS);
+    char** envp = arena->take<char*>(in.s.size() + PLAN_EXEC_SLOTS);
     if (!argv || !envp) return false;
     for (size_t j = 0; j < argc; j++) argv[j] = s[first + j];
     argv[argc] = nullptr;
@@ -197,6 +205,48 @@ bool Place(Arena* arena, const OpInput& in, plan_op* op) {
     op->envp = envp;
   }
   return true;
+}
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+constexpr unsigned kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+
+// A memfd holding `len` bytes, sealed so that no handle to it (the container may get one to
+// the executor through /proc/PID/exe) can ever change them. Returns the fd or -errno.
+int SealedMemfd(const char* name, const void* data, size_t len, bool exec) {
+  unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+  // Since Linux 6.3 vm.memfd_noexec may make memfds non-executable unless MFD_EXEC asks;
+  // older kernels reject the flag (and every memfd is executable there).
+  int fd = exec ? memfd_create(name, flags | MFD_EXEC) : -1;
+  if (fd < 0) fd = memfd_create(name, flags);
+  if (fd < 0) return -errno;
+  const char* p = static_cast<const char*>(data);
+  for (size_t done = 0; done < len;) {
+    ssize_t w = write(fd, p + done, len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      int err = w < 0 ? errno : EIO;
+      close(fd);
+      return -err;
+    }
+    done += static_cast<size_t>(w);
+  }
+  if (fcntl(fd, F_ADD_SEALS, kSeals) < 0) {
+    int err = errno;
+    close(fd);
+    return -err;
+  }
+  return fd;
+}
+
+// The executor's memfd, made once per process (the same bytes serve every spawn).
+int ExecutorFd() {
+  static int fd = -1;
+  if (fd < 0) {
+    fd = SealedMemfd("berth-executor", berth_executor_start, static_cast<size_t>(berth_executor_end - berth_executor_start), true);
+  }
+  return fd;
 }
 
 }  // namespace
@@ -209,6 +259,18 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   int32_t cgroup_fd;
   if (!ReadInt64(env, req.Get("cloneFlags"), "spawn: cloneFlags", &clone_flags)) return env.Undefined();
   if (!ReadInt32(env, req.Get("cgroupFd"), "spawn: cgroupFd", &cgroup_fd)) return env.Undefined();
+  // The executor's argv[0]: "berth-executor ID" where the caller names the container, so
+  // `ps` and a search of /proc/*/cmdline find a container's setup process by its id.
+  std::string argv0 = "berth-executor";
+  Napi::Value title = req.Get("title");
+  if (!title.IsUndefined()) {
+    std::string t;
+    if (!ReadString(env, title, "spawn: title", &t)) return env.Undefined();
+    argv0 += " " + t;
+  }
+  // inPlace: walk the plan here, in the clone of this process, without the executor (for a
+  // child in a new user namespace nothing else sees: src/container/create.ts walksInPlace).
+  bool in_place = req.Get("inPlace").ToBoolean().Value();
   Napi::Value ops_value = req.Get("ops");
   if (!ops_value.IsArray()) return ThrowType(env, "spawn: ops must be an array");
   Napi::Array ops_array = ops_value.As<Napi::Array>();
@@ -224,14 +286,18 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   // Pass 2: copy it all into the arena. From here on nothing the child reads lives elsewhere.
   Arena arena(bytes);
   if (!arena.ok()) return ThrowErrno(env, "spawn", "plan arena", ENOMEM);
-  plan* p = arena.take<plan>(1);
+  plan* p = arena.take<plan>(1);  // first: the executor finds it at the arena's start
   plan_op* ops = arena.take<plan_op>(inputs.size() + 1);
-  if (!p || !ops) return ThrowErrno(env, "spawn", "plan arena", ENOMEM);
+  char* empty = arena.take<char>(1);
+  if (!p || !ops || !empty) return ThrowErrno(env, "spawn", "plan arena", ENOMEM);
   for (size_t i = 0; i < inputs.size(); i++) {
-    if (!Place(&arena, inputs[i], &ops[i])) return ThrowErrno(env, "spawn", "plan arena", ENOMEM);
+    if (!Place(&arena, inputs[i], &ops[i], empty)) return ThrowErrno(env, "spawn", "plan arena", ENOMEM);
   }
   p->count = static_cast<uint32_t>(inputs.size());
   p->ops = ops;
+
+  int exe_fd = in_place ? -1 : ExecutorFd();
+  if (exe_fd < 0 && !in_place) return ThrowErrno(env, "memfd_create", "berth executor", -exe_fd);
 
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return ThrowErrno(env, "socketpair", "", errno);
@@ -246,19 +312,31 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   }
 
   // No signal handler may run in the child before it has dropped the handlers it inherited
-  // (child.c): block everything across clone3; the child restores this thread's old mask.
+  // (child.c): block everything across clone3 (execveat keeps the mask, drops the handlers);
+  // the executor restores this thread's old mask.
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
   memcpy(&p->sigmask, &old, sizeof p->sigmask);  // the kernel's 64 bits lead glibc's sigset_t
 
+  // The plan travels as a sealed memfd the executor reads (never maps) and closes.
+  int plan_fd = in_place ? -1 : SealedMemfd("berth-plan", arena.data(), arena.size(), false);
+  if (plan_fd < 0 && !in_place) {
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    close(sv[0]);
+    close(sv[1]);
+    return ThrowErrno(env, "memfd_create", "launch plan", -plan_fd);
+  }
+
   long pid = syscall(SYS_clone3, &args, sizeof args);
   if (pid == 0) {
     close(sv[0]);
-    berth_child_main(p, sv[1]);
+    if (in_place) berth_child_main(p, sv[1]);
+    berth_become_executor(exe_fd, plan_fd, sv[1], reinterpret_cast<uintptr_t>(arena.data()), argv0.c_str());
   }
   int err = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (plan_fd >= 0) close(plan_fd);
   close(sv[1]);
   if (pid < 0) {
     close(sv[0]);

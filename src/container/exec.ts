@@ -162,7 +162,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     phase('exec: namespaces opened, seccomp, plan built');
     // The init must still be the one the record names: a pid reused since then is someone else.
     checkRunnable(store, st, o.ignorePaused);
-    const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops });
+    const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops, title: o.id });
     childPid = child.pid;
     phase('exec: child spawned (clone3)');
     pid = plan.forks ? 0 : child.pid;

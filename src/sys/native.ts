@@ -8,6 +8,14 @@ export interface SpawnRequest {
   cloneFlags: number;
   cgroupFd: number;
   ops: Op[];
+  /** Shown in the child's command line until its execve (the container id): "berth-executor ID". */
+  title?: string;
+  /**
+   * Walk the plan in the clone of berth itself instead of execveat-ing the sealed executor
+   * first: for a child cloned into a new user namespace that nothing else can see (see
+   * docs/ARCHITECTURE.md, "The child's process: the executor", for why).
+   */
+  inPlace?: boolean;
 }
 
 export interface SpawnResult {
@@ -102,12 +110,6 @@ export interface NativeAddon {
   close(fd: number): void;
   /** open(2) with raw flags (O_PATH and friends that node's fs does not expose). */
   open(path: string, flags: number, mode: number): number;
-  /**
-   * Re-executes `exe` (argv, env) in a private slave mount namespace where each of `dirs` is
-   * bound read-only onto itself (the CVE-2019-5736 defence, container/sealed-exe.ts). Returns
-   * only by throwing.
-   */
-  reexecReadOnly(dirs: string[], exe: string, argv: string[], env: string[]): never;
   /** pidfd_open(2) (close-on-exec); throws (ENOSYS before Linux 5.3, ESRCH for a gone pid). */
   pidfdOpen(pid: number): number;
   compileSeccomp(filter: NativeSeccompFilter): SeccompCompileResult;

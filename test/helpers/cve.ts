@@ -69,7 +69,7 @@ function capabilityNumber(name: string): number {
 }
 
 /** Every capability of this host's bounding set (CAP_SYS_RESOURCE is missing on some hosts). */
-function allCapabilities(): string[] {
+export function allCapabilities(): string[] {
   const lastCap = Number(fs.readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
   const bounding = BigInt('0x' + /^CapBnd:\s+([0-9a-f]+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]);
   return capabilityTable().filter(([, n]) => n <= lastCap && (bounding & (1n << BigInt(n))) !== 0n).map(([name]) => name);

@@ -3,7 +3,10 @@
 // into it, and tries to get a writable handle to berth: /proc/PID/exe and /proc/PID/map_files/*
 // opened for writing on sight, and a handle kept until berth has exited and then reopened for
 // writing through /proc/self/fd. dist/berth and dist/berth.node must come out unchanged, and no
-// open for writing may have succeeded (container/sealed-exe.ts; docs/ARCHITECTURE.md "Threat model").
+// open for writing may have succeeded (docs/ARCHITECTURE.md "Threat model"). The process
+// berth shows the container runs the executor from a sealed memfd, which a handle may open
+// for writing once nothing runs it, but never write (F_SEAL_WRITE): for a memfd the finding is
+// a write that went through (executor-memfd.test.ts checks the seals themselves).
 // The host's shared libraries the child maps (libc, libstdc++, libseccomp, the loader) count
 // too: a container that could write them would own the host as surely. The same attack is made
 // during a create whose config joins the attacker's pid namespace.
@@ -16,6 +19,14 @@ import { attackFromContainer, provokeExec, provokeJoin, type Provoke } from '../
 // `true`, never a special builtin, whose failed redirection would end the shell (and the container). A process whose exe is not the rootfs's busybox
 // can only be berth's child (found without forking, so the scan is fast enough to meet it).
 const ATTACK = `
+# Whether $1 can be written: for a host file an open for writing is enough (and writes
+# nothing); a memfd is written one byte (harmless: it is berth's private copy).
+writable() {
+  case "$(readlink "$1")" in
+    /memfd:*) echo x 2>/dev/null >>"$1" ;;
+    *) true 2>/dev/null >>"$1" ;;
+  esac
+}
 echo started >> /shared/log
 found=0
 while [ ! -e /shared/stop ]; do
@@ -24,10 +35,10 @@ while [ ! -e /shared/stop ]; do
     command exec 5<"$p/exe" 2>/dev/null || continue
     if [ ! "$p/exe" -ef /bin/busybox ]; then
       echo "saw $p" >> /shared/log
-      true 2>/dev/null >>"$p/exe" && echo "EXE-OPENED-FOR-WRITING $p" >> /shared/log
+      writable "$p/exe" && echo "EXE-OPENED-FOR-WRITING $p" >> /shared/log
       for f in "$p"/map_files/*; do
         [ "$f" -ef /bin/busybox ] && continue
-        if true 2>/dev/null >>"$f"; then
+        if writable "$f"; then
           case "$(readlink "$f")" in
             *berth*) echo "MAP-OPENED-FOR-WRITING $(readlink "$f")" >> /shared/log ;;
             *) echo "LIBRARY-OPENED-FOR-WRITING $(readlink "$f")" >> /shared/log ;;
@@ -40,7 +51,7 @@ while [ ! -e /shared/stop ]; do
   done
 done
 if [ $found = 1 ]; then
-  if true 2>/dev/null >>/proc/self/fd/7; then echo REOPENED-FOR-WRITING >> /shared/log; else echo reopen-refused >> /shared/log; fi
+  if writable /proc/self/fd/7; then echo REOPENED-FOR-WRITING >> /shared/log; else echo reopen-refused >> /shared/log; fi
 fi
 echo done >> /shared/log
 `;

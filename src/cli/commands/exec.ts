@@ -5,7 +5,6 @@ import { BerthError } from '../../errors.js';
 import { boolFlag, listFlag, stringFlag, uintFlag } from '../args.js';
 import type { Command } from '../context.js';
 import { reportProfileAtExit } from '../profile-report.js';
-import { phase } from '../../profile.js';
 
 export const command: Command = {
   name: 'exec',
@@ -44,10 +43,6 @@ Options go before <container-id>; everything after it is the command.`,
       return v ? path.resolve(ctx.cwd, v) : undefined;
     };
     try {
-      // Before anything else: the container must never reach a writable berth (sealed-exe.ts).
-      // And before exec's own modules load: the first process may be replaced by a re-execution.
-      (await import('../../container/sealed-exe.js')).sealExecutable();
-      phase('exec: running from read-only binds (sealed-exe)');
       const { execInContainer } = await import('../../container/exec.js');
       const processFile = abs('process');
       const args = p.positional.slice(1);
