@@ -6,7 +6,7 @@
 import type { Hook, Process, Spec } from '../spec/types.js';
 import { ConfigError } from '../errors.js';
 import { SyncMsg } from '../sys/sync.js';
-import { hasListener, planSeccomp } from './fd-ops.js';
+import { CONTAINER_CONSOLE, ConsolePart, hasListener, planSeccomp, planTerminal } from './fd-ops.js';
 import { PR } from './linux-constants.js';
 import { type CgroupView, type HostFacts, planMounts, waitsForProc } from './mounts.js';
 import {
@@ -15,7 +15,7 @@ import {
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
 import { finishGuardedFork, planCloseExcept, planFork, planTracer } from './guarded-fork.js';
 import { type LaunchPlan, OpCode } from './ops.js';
-import { execCandidates, planHome, planPrivilegedAttributes, planUserAndCwd } from './process.js';
+import { execCandidates, planHome, planPrivilegedAttributes, planScheduler, planUserAndCwd } from './process.js';
 import { PlanWriter } from './writer.js';
 import { effectiveMountLabel, planProcessLabels } from './lsm.js';
 
@@ -151,6 +151,8 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   // "A create that joins a pid namespace").
   const split = guarded && !inUserNs ? filesystemBeforeFork(spec, ns.sharesMountNs, input.createHooks, facts) : undefined;
   let closeAt = -1;
+  // Set when the process attributes were planned before the fork (a joining create's new order).
+  let home: ExecEnv | undefined;
   if (split) {
     planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false });
     const procMounts = () => {
@@ -165,20 +167,29 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
       // inherits neither the host's root nor a descriptor of the host.
       closeAt = planCloseExcept(w);
       procMounts();
-      // Without a terminal (made after the fork) the read-only remounts come before it too.
-      if (!proc?.terminal) planLateFilesystem(w, fs, { console: false, paths: () => false });
+      // Then every privileged step of the init, as exec orders them (plan/exec.ts): all
+      // inherited across the fork, so the init the joined namespace sees holds only the
+      // container's credentials, capabilities, root and descriptors.
+      const afterFork = proc ? planPrivilegedBeforeFork(w, fs, input, proc, oomScoreAdjByParent !== undefined) : undefined;
+      if (!proc) planLateFilesystem(w, fs, { console: false, paths: () => false });
       planFork(w, '/linux/namespaces', true, closeAt);
       w.add('process setup', OpCode.Setsid);
-      if (proc?.terminal) planLateFilesystem(w, fs, { console: true, paths: () => false });
+      if (afterFork?.deadline) planScheduler(w, proc!);
+      if (proc?.terminal) planTerminal(w, proc, '', ConsolePart.ControllingTerminal);
+      // The startContainer hooks' state names the init's pid, known once it is forked.
+      if (hasHookSync) planHookSync(w);
+      home = afterFork?.home;
     } else {
+      // The init mounts the procfs itself (no ProcMount here): it keeps the host's privileges
+      // until its capability step.
       closeAt = planFork(w, '/linux/namespaces', true);
       w.add('process setup', OpCode.Setsid);
       procMounts();
       planLateFilesystem(w, fs, { console: true, paths: () => false });
+      // Only the startContainer hooks' stdin is asked for here (create hooks keep the old order).
+      if (hasHookSync) planHookSync(w);
+      if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
     }
-    // Only the startContainer hooks' stdin is asked for here (create hooks keep the old order).
-    if (hasHookSync) planHookSync(w);
-    if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
   } else {
     closeAt = ns.fork ? planFork(w, '/linux/namespaces', guarded) : -1;
     w.add('process setup', OpCode.Setsid);
@@ -190,7 +201,9 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     w.add('create', OpCode.SendSync, [SyncMsg.Ready]);
     w.add('start', OpCode.WaitStart, [input.execFifoFd]);
   } else {
-    planProcess(w, input, proc, startHooks, inUserNs);
+    planProcessEnd(w, input, proc, startHooks, home ?? planProcessAttributes(w, proc, {
+      seccomp: input.seccomp, facts, inUserNs, callerUmask: input.callerUmask, extraEnv: input.extraEnv, warn: input.warn,
+    }));
   }
 
   finishGuardedFork(w.ops, closeAt, input.preservedFds);
@@ -203,11 +216,28 @@ function refuseUnsupported(spec: Spec): void {
   if (spec.linux?.intelRdt) throw new ConfigError('/linux/intelRdt', 'Intel RDT (resctrl) is not supported by berth yet');
 }
 
-function planProcess(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], inUserNs: boolean): void {
+/**
+ * A joining create's first stage, after its procfs mounts: step 4's attributes, the terminal
+ * but its TIOCSCTTY (the peer bound on /dev/console and made fds 0-2: the chown and the bind
+ * need privileges), the read-only /dev and root, then step 8 up to no_new_privs. A
+ * SCHED_DEADLINE task cannot fork (EAGAIN): that policy is left to the init (`deadline`).
+ */
+function planPrivilegedBeforeFork(
+  w: PlanWriter, fs: FilesystemInput, input: PlanInput, proc: Process, oomScoreAdjByParent: boolean,
+): { home: ExecEnv; deadline: boolean } {
+  const deadline = proc.scheduler?.policy === 'SCHED_DEADLINE';
+  const inherited = deadline ? { ...proc, scheduler: undefined } : proc;
+  planPrivilegedAttributes(w, input.spec, inherited, input.noNewKeyring, input.id, oomScoreAdjByParent);
+  if (proc.terminal) planTerminal(w, proc, CONTAINER_CONSOLE, ConsolePart.AllButControllingTerminal);
+  planLateFilesystem(w, fs, { console: false, paths: () => false });
   const home = planProcessAttributes(w, proc, {
-    seccomp: input.seccomp, facts: input.facts, inUserNs, callerUmask: input.callerUmask, extraEnv: input.extraEnv, warn: input.warn,
+    seccomp: input.seccomp, facts: input.facts, inUserNs: fs.inUserNs, callerUmask: input.callerUmask, extraEnv: input.extraEnv, warn: input.warn,
   });
+  return { home, deadline };
+}
 
+/** What follows the user switch: a filter with a listener, Ready, the exec fifo, startContainer hooks, the last filter, execve. */
+function planProcessEnd(w: PlanWriter, input: PlanInput, proc: Process, startHooks: readonly Hook[], home: ExecEnv): void {
   // A notify fd must reach the listener during create (as with runc): load before Ready.
   const listener = hasListener(input.seccomp);
   if (input.seccomp && proc.noNewPrivileges && listener) planSeccomp(w, input.seccomp);

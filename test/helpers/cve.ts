@@ -112,11 +112,15 @@ export const execAsSnoopArgs = (proc: Process): string[] => {
   return [String(proc.user.uid), bits.reduce((a, b) => a | b, 0n).toString(16)];
 };
 
-/** `berth run` of a container whose config joins the attacker's pid namespace by path. */
-export function provokeJoin(tag: string): Provoke {
+/**
+ * `berth run` of a container whose config joins the attacker's pid namespace by path, running
+ * `true`, or `proc` (e.g. UNPRIVILEGED_EXEC, with execAsSnoopArgs for snoop).
+ */
+export function provokeJoin(tag: string, proc?: Process): Provoke {
   return (_root, _id, pid, round) => {
     const spec = minimalSpec();
-    spec.process!.args = ['true'];
+    if (proc) spec.process = { ...spec.process!, ...structuredClone(proc) };
+    else spec.process!.args = ['true'];
     spec.linux!.namespaces = spec.linux!.namespaces!.map((n) => (n.type === 'pid' ? { type: 'pid', path: `/proc/${pid}/ns/pid` } : n));
     const joiner = makeBundle(spec);
     try {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Spec } from '../../src/spec/types.js';
-import { berth, hostMounts, makeBundle, uniqueId } from '../helpers/berth.js';
+import { berth, type Bundle, hostMounts, makeBundle, uniqueId } from '../helpers/berth.js';
 import { buildFdrecv, receiver } from '../helpers/fdrecv.js';
 import { minimalSpec } from '../helpers/specs.js';
 
@@ -160,6 +160,73 @@ for (const noNewPrivileges of [false, true]) {
     }
   });
 }
+
+/**
+ * Runs `fn` with `spec` made to join the pid namespace of a parked holder container by path:
+ * the guarded create (docs/ARCHITECTURE.md "A create that joins a pid namespace").
+ */
+async function joiningHolder(spec: Spec, fn: (b: Bundle) => Promise<void>): Promise<void> {
+  const holder = minimalSpec();
+  holder.process!.args = ['sleep', '600'];
+  const hb = makeBundle(holder);
+  let b: Bundle | undefined;
+  try {
+    const hid = uniqueId('holder');
+    const h = berth(hb.root, ['create', '--bundle', hb.dir, hid]);
+    assert.is(h.status, 0, h.stderr);
+    const pid = JSON.parse(berth(hb.root, ['state', hid]).stdout).pid as number;
+    spec.linux!.namespaces = spec.linux!.namespaces!.map((n) => (n.type === 'pid' ? { type: 'pid', path: `/proc/${pid}/ns/pid` } : n));
+    b = makeBundle(spec);
+    await fn(b);
+  } finally {
+    b?.cleanup();
+    hb.cleanup();
+  }
+}
+
+test('joining a pid namespace: the filter without no_new_privs is loaded before the fork, and the agent is told the init\'s pid', async () => {
+  const recv = receiver('seccomp');
+  const spec = notifySpec(recv.socket, 'mkdir /tmp/n 2>&1; echo mkdir=$?');
+  spec.process!.noNewPrivileges = false;
+  try {
+    await joiningHolder(spec, async (b) => {
+      const id = uniqueId('notifyjoin');
+      const c = berth(b.root, ['create', '--bundle', b.dir, id]);
+      assert.is(c.status, 0, c.stderr);
+      await within(recv.exited, 5000);
+      const doc = JSON.parse(/^payload=(.*)$/m.exec(recv.meta())![1]!);
+      assert.is(doc.pid, JSON.parse(berth(b.root, ['state', id]).stdout).pid, 'the init\'s pid, not 0');
+      assert.is(berth(b.root, ['delete', '--force', id]).status, 0);
+    });
+  } finally {
+    recv.stop();
+  }
+});
+
+test('joining a pid namespace: the terminal is made before the fork, the init takes it as its controlling terminal', async () => {
+  const recv = receiver('console');
+  const spec = terminalSpec('test -t 0 && test -t 1 && test -t 2 && echo all-ttys; stty size; tty; id -u; stat -L -c "%t:%T" /dev/console /proc/self/fd/0; echo ctty=$(cut -d" " -f7 /proc/self/stat)');
+  spec.process!.consoleSize = { height: 33, width: 111 };
+  spec.process!.user = { uid: 1000, gid: 1000 };
+  try {
+    await joiningHolder(spec, async (b) => {
+      const id = uniqueId('ttyjoin');
+      const r = berth(b.root, ['run', '--bundle', b.dir, '--console-socket', recv.socket, id]);
+      assert.is(r.status, 0, r.stderr);
+      await within(recv.exited, 10_000);
+      const out = recv.data();
+      assert.match(out, 'all-ttys');
+      assert.match(out, '33 111');
+      assert.match(out, /\/dev\/pts\/\d+/);
+      assert.match(out, /^1000\s*$/m);
+      const [consoleDev, stdinDev] = out.split('\n').filter((l) => /^[0-9a-f]+:[0-9a-f]+$/.test(l.trim()));
+      assert.ok(consoleDev && consoleDev === stdinDev, `/dev/console (${consoleDev}) is the pty (${stdinDev})`);
+      assert.not.match(out, /ctty=0\b/, 'a controlling terminal');
+    });
+  } finally {
+    recv.stop();
+  }
+});
 
 test('seccomp notify: the container sees ENOSYS once the agent has closed the fd', async () => {
   const recv = receiver('seccomp');

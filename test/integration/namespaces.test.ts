@@ -37,6 +37,7 @@ test('a namespace given by path is joined', () => {
     });
     const r = runIn('readlink /proc/self/ns/net; readlink /proc/self/ns/pid', spec, 'nsjoin');
     assert.is(r.status, 0, r.stderr);
+    // CapEff is empty after execve for a uid other than 0 without ambient capabilities.
     assert.equal(r.stdout.trim().split('\n'), [want, wantPid]);
   } finally {
     hb.cleanup();
@@ -86,6 +87,36 @@ test('a create joining another container\'s pid namespace by path gets its /proc
     hb.cleanup();
     fs.rmSync(data, { recursive: true, force: true });
   }
+});
+
+test('a create joining a pid namespace: the init gets every attribute of its process (set by the first stage before the fork)', () => {
+  withHolder(minimalSpec(), 'attrholder', (pid) => {
+    const spec = minimalSpec({
+      linux: { namespaces: [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'uts' }], personality: { domain: 'LINUX32' } },
+    });
+    spec.root = { path: 'rootfs', readonly: true };
+    spec.process = {
+      ...spec.process!,
+      cwd: '/joined-cwd',
+      user: { uid: 1000, gid: 1000, additionalGids: [44], umask: 0o027 },
+      capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] },
+      rlimits: [{ type: 'RLIMIT_NOFILE', soft: 100, hard: 100 }],
+      oomScoreAdj: 123,
+      scheduler: { policy: 'SCHED_BATCH', nice: 5 },
+      noNewPrivileges: true,
+    };
+    const r = runIn([
+      'readlink /proc/self/ns/pid', 'id -u', 'id -G', 'grep -E "^(CapEff|CapBnd|NoNewPrivs):" /proc/self/status | tr -s "\t" " "',
+      'ulimit -n', 'cat /proc/self/oom_score_adj', 'umask', 'pwd', 'cut -d" " -f19,41 /proc/self/stat', 'uname -m',
+      'touch /x 2>/dev/null && echo root-writable || echo root-readonly',
+    ].join('; '), spec, 'pidjoinattrs');
+    assert.is(r.status, 0, r.stderr);
+    // CapEff is empty after execve for a uid other than 0 without ambient capabilities.
+    assert.equal(r.stdout.trim().split('\n'), [
+      fs.readlinkSync(`/proc/${pid}/ns/pid`), '1000', '1000 44', 'CapEff: 0000000000000000', 'CapBnd: 0000000000000020', 'NoNewPrivs: 1',
+      '100', '123', '0027', '/joined-cwd', '5 3', 'i686', 'root-readonly',
+    ]);
+  });
 });
 
 test('a new time namespace applies timeOffsets', () => {
@@ -207,6 +238,7 @@ test('without a mount namespace the process sees the host mount namespace, chroo
   try {
     const r = berth(b.root, ['run', '--bundle', b.dir, uniqueId('sharedmnt')]);
     assert.is(r.status, 0, r.stderr);
+    // CapEff is empty after execve for a uid other than 0 without ambient capabilities.
     assert.equal(r.stdout.trim().split('\n'), [fs.readlinkSync('/proc/self/ns/mnt'), '/bin/busybox']);
     assert.match(r.stderr, 'only chrooted', 'the weaker isolation is said');
     assert.equal(hostMountsUnder(`${b.dir}/rootfs`), [], 'run (create + start + delete) leaves no mount');
@@ -237,6 +269,7 @@ test('joining a user namespace makes the process its root (uid 0 inside, devices
   withHolder(holder, 'userholder', (pid) => {
     const r = runIn('readlink /proc/self/ns/user; id -u; echo ok > /dev/null && echo null-works', joinedUsernsSpec(pid), 'userjoin');
     assert.is(r.status, 0, r.stderr);
+    // CapEff is empty after execve for a uid other than 0 without ambient capabilities.
     assert.equal(r.stdout.trim().split('\n'), [fs.readlinkSync(`/proc/${pid}/ns/user`), '0', 'null-works']);
   });
 });

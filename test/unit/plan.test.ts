@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { buildLaunchPlan, type PlanInput } from '../../src/plan/build.js';
 import { AT_RECURSIVE, CLONE, MOUNT_ATTR, MS } from '../../src/plan/linux-constants.js';
 import { OpCode } from '../../src/plan/ops.js';
+import { ConsolePart } from '../../src/plan/fd-ops.js';
 import { parseMountOptions } from '../../src/plan/mount-options.js';
 import { capWords } from '../../src/plan/capabilities.js';
 import { execCandidates, nodeMaskWords } from '../../src/plan/process.js';
@@ -159,6 +160,57 @@ test('joining a pid namespace: the terminal and startContainer hooks\' stop come
   assert.ok(c.indexOf(OpCode.PivotRoot) < c.indexOf(OpCode.ForkReport));
   assert.ok(c.indexOf(OpCode.ForkReport) < c.indexOf(OpCode.Console), 'TIOCSCTTY needs the init\'s session');
   assert.ok(c.indexOf(OpCode.ForkReport) < c.indexOf(OpCode.SendSync), 'the hooks\' state names the init\'s pid');
+});
+
+test('joining a pid namespace with ProcMount: every privileged step before the fork; after it only setsid, the terminal, the hooks\' stop, seccomp with no_new_privs, the fifo, execve', () => {
+  const spec = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }], { readonly: ['/proc/sys'] });
+  spec.root!.readonly = true;
+  spec.process = {
+    ...spec.process!,
+    terminal: true,
+    oomScoreAdj: 5,
+    rlimits: [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 10 }],
+    scheduler: { policy: 'SCHED_OTHER', nice: 1 },
+    ioPriority: { class: 'IOPRIO_CLASS_BE', priority: 4 },
+    user: { uid: 1000, gid: 1000, umask: 0o077 },
+    noNewPrivileges: true,
+  };
+  spec.linux!.personality = { domain: 'LINUX' };
+  spec.hooks = { startContainer: [{ path: '/bin/true' }] };
+  const base = input(spec);
+  const withUserNs = { facts: { ...base.facts, userNamespaces: () => true }, seccomp: { bpf: new Uint8Array(8), flags: 0 } };
+  const plan = joinedPidPlan(spec, withUserNs);
+  const c = plan.ops.map((o) => o.code);
+  const fork = c.indexOf(OpCode.ForkReport);
+  assert.equal(c.slice(fork + 1), [
+    OpCode.Setsid, OpCode.Console, OpCode.SendSync, OpCode.WaitSync, OpCode.SendSync, OpCode.WaitStart, OpCode.RunHook,
+    OpCode.Seccomp, OpCode.PrepareStdio, OpCode.Exec,
+  ]);
+  for (const before of [
+    OpCode.ProcMount, OpCode.WriteProc, OpCode.Setrlimit, OpCode.SchedSetattr, OpCode.IoprioSet, OpCode.Personality, OpCode.JoinKeyring,
+    OpCode.PasswdHome, OpCode.Setgroups, OpCode.Setresgid, OpCode.Setresuid, OpCode.Capset, OpCode.Chdir, OpCode.ResolveExec, OpCode.Prctl,
+  ]) {
+    assert.ok(c.includes(before) && c.lastIndexOf(before) < fork, `op ${before} before the fork`);
+  }
+  const [made, ctty] = plan.ops.filter((o) => o.code === OpCode.Console);
+  assert.equal(made!.s, ['/dev/pts/ptmx', '/dev/console'], 'the peer bound on /dev/console by the first stage');
+  assert.equal(made!.n, [0, 0, 1000, ConsolePart.AllButControllingTerminal]);
+  assert.equal(ctty!.n![3], ConsolePart.ControllingTerminal);
+  const rootRo = plan.ops.findIndex((o) => o.code === OpCode.Mount && o.s?.[1] === '/' && (Number(o.n![0]) & MS.RDONLY) !== 0);
+  assert.ok(plan.ops.indexOf(made!) < rootRo && rootRo < c.indexOf(OpCode.Capset), 'the read-only root after /dev/console, while still privileged');
+  // Without no_new_privs the filter needs CAP_SYS_ADMIN: before the user switch, so before the fork.
+  spec.process.noNewPrivileges = false;
+  const plain = joinedPidPlan(spec, withUserNs).ops.map((o) => o.code);
+  assert.ok(plain.indexOf(OpCode.Seccomp) < plain.indexOf(OpCode.Capset) && plain.indexOf(OpCode.Capset) < plain.indexOf(OpCode.ForkReport));
+  // A SCHED_DEADLINE task cannot fork: that policy is the init's.
+  spec.process.scheduler = { policy: 'SCHED_DEADLINE', runtime: 10000, deadline: 20000, period: 30000 };
+  const dl = joinedPidPlan(spec, withUserNs).ops.map((o) => o.code);
+  assert.is(dl.indexOf(OpCode.SchedSetattr), dl.indexOf(OpCode.Setsid) + 1);
+  // Its own pid namespace (nobody sees the init): unchanged, the whole terminal in one step after pivot_root.
+  const own = buildLaunchPlan(input(minimalSpec({ process: { ...spec.process, scheduler: undefined } }), withUserNs));
+  const ownConsole = own.ops.find((o) => o.code === OpCode.Console)!;
+  assert.equal(ownConsole.n, [0, 0, 1000]);
+  assert.ok(own.ops.indexOf(ownConsole) > own.ops.findIndex((o) => o.code === OpCode.PivotRoot));
 });
 
 test('without a mount namespace the host propagation is left alone and the child chroots', () => {
