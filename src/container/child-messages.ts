@@ -58,13 +58,26 @@ export interface CommonHandlerContext {
   pid(): number;
 }
 
-/** Error, Pid, ConsoleFd and SeccompFd: the same for every process the child starts. */
+/**
+ * Error, Pid, ConsoleFd and SeccompFd: the same for every process the child starts. A first
+ * stage that loads the filter before its fork (without no_new_privs: plan/exec.ts and
+ * plan/build.ts) sends the listener fd before the pid: the agent is told about the process
+ * once its pid is known.
+ */
 export function commonHandlers(c: CommonHandlerContext): SyncHandlers {
+  let heldSeccompFd: SyncMessage | undefined;
+  const handOnSeccompFd = (msg: SyncMessage) =>
+    sendToSeccompListener(c.addon, c.spec, msg.fd, containerProcessState(c.spec, c.id, c.pid(), c.bundle));
   return {
     [SyncMsg.Error]: (msg) => {
       throw launchError(c.plan, msg, c.addon, c.source);
     },
-    [SyncMsg.Pid]: (msg) => c.onPid(msg.value),
+    [SyncMsg.Pid]: (msg) => {
+      c.onPid(msg.value);
+      const held = heldSeccompFd;
+      heldSeccompFd = undefined;
+      if (held) return handOnSeccompFd(held);
+    },
     [SyncMsg.ConsoleFd]: (msg) => {
       if (msg.fd < 0) throw new LaunchError('the container process sent no terminal with its console message', 0);
       if (c.consoleSocketFd >= 0) sendConsole(c.addon, c.consoleSocketFd, c.consoleSocket!, msg.fd, msg.payload);
@@ -72,7 +85,8 @@ export function commonHandlers(c: CommonHandlerContext): SyncHandlers {
     },
     [SyncMsg.SeccompFd]: (msg) => {
       if (msg.fd < 0) throw new LaunchError('the container process sent no descriptor with its seccomp message', 0);
-      sendToSeccompListener(c.addon, c.spec, msg.fd, containerProcessState(c.spec, c.id, c.pid(), c.bundle));
+      if (c.pid()) return handOnSeccompFd(msg);
+      heldSeccompFd = msg;
     },
   };
 }

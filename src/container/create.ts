@@ -23,7 +23,7 @@ import type { StoredState } from '../state/types.js';
 import { readStartTime } from '../state/status.js';
 import { rfc3339Nano } from '../state/time.js';
 import { native } from '../sys/addon.js';
-import type { NativeAddon, SyncMessage } from '../sys/native.js';
+import type { NativeAddon } from '../sys/native.js';
 import { SyncMsg } from '../sys/sync.js';
 import { hookState } from './hook-state.js';
 import { liveHostFacts } from './host-facts.js';
@@ -390,17 +390,6 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       moveDevicesOnce();
       return 'done';
     },
-  };
-  // A joining create's first stage loads a filter without no_new_privs before its fork reports
-  // the init's pid (plan/build.ts): the agent is told about the init once that pid is known.
-  const handOnSeccompFd = handlers[SyncMsg.SeccompFd]!;
-  const takePid = handlers[SyncMsg.Pid]!;
-  let seccompFdMsg: SyncMessage | undefined;
-  handlers[SyncMsg.SeccompFd] = (msg) => (initPid ? handOnSeccompFd(msg) : void (seccompFdMsg = msg));
-  handlers[SyncMsg.Pid] = async (msg) => {
-    await takePid(msg);
-    if (seccompFdMsg) await handOnSeccompFd(seccompFdMsg);
-    seccompFdMsg = undefined;
   };
   await walkChildMessages(addon, child.syncFd, handlers, a.fds, () => {
     throw new LaunchError('the container process exited before it was ready', 0);

@@ -20,7 +20,7 @@ import { validateProcessSchema } from '../spec/validate.js';
 import { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
 import { native } from '../sys/addon.js';
-import type { NativeAddon, SyncMessage } from '../sys/native.js';
+import type { NativeAddon } from '../sys/native.js';
 import { SyncMsg } from '../sys/sync.js';
 import { commonHandlers, walkChildMessages } from './child-messages.js';
 import { reapWithin } from './child-wait.js';
@@ -185,17 +185,6 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
       onConsole: (fd) => (consoleFd = fd),
       pid: () => pid,
     });
-    // Without no_new_privs the first stage loads the filter, before its fork reports the pid
-    // (plan/exec.ts): the agent is told about the process once its pid is known.
-    const handOnSeccompFd = handlers[SyncMsg.SeccompFd]!;
-    const takePid = handlers[SyncMsg.Pid]!;
-    let seccompFdMsg: SyncMessage | undefined;
-    handlers[SyncMsg.SeccompFd] = (msg) => (pid ? handOnSeccompFd(msg) : void (seccompFdMsg = msg));
-    handlers[SyncMsg.Pid] = async (msg) => {
-      await takePid(msg);
-      if (seccompFdMsg) await handOnSeccompFd(seccompFdMsg);
-      seccompFdMsg = undefined;
-    };
     // The sync socket is close-on-exec: its end without an Error is the execve having happened.
     await walkChildMessages(addon, child.syncFd, handlers, fds, () => {
       if (!pid) throw new LaunchError('the exec\'d process exited before it was started', 0);
