@@ -53,12 +53,7 @@ export function planPrivilegedAttributes(w: PlanWriter, spec: Spec, proc: Proces
   if (mp) {
     const mode = MEMPOLICY_MODES[mp.mode];
     if (mode === undefined) throw new ConfigError('/linux/memoryPolicy/mode', `unknown mode "${mp.mode}"`);
-    let flags = 0;
-    (mp.flags ?? []).forEach((f, i) => {
-      const bit = MEMPOLICY_FLAGS[f];
-      if (bit === undefined) throw new ConfigError(`/linux/memoryPolicy/flags/${i}`, `unknown flag "${f}"`);
-      flags |= bit;
-    });
+    const flags = flagBits(mp.flags, MEMPOLICY_FLAGS, '/linux/memoryPolicy/flags');
     w.add('/linux/memoryPolicy', OpCode.SetMempolicy, [mode | flags, ...nodeMaskWords(mp.nodes ?? '')]);
   }
   if (!noNewKeyring) {
@@ -68,18 +63,24 @@ export function planPrivilegedAttributes(w: PlanWriter, spec: Spec, proc: Proces
   }
 }
 
+/** The bits of named flags ORed together; an unknown name is a ConfigError at `path`/N. */
+function flagBits(names: readonly string[] | undefined, bits: Readonly<Record<string, number>>, path: string): number {
+  let flags = 0;
+  (names ?? []).forEach((f, i) => {
+    const bit = bits[f];
+    if (bit === undefined) throw new ConfigError(`${path}/${i}`, `unknown flag "${f}"`);
+    flags |= bit;
+  });
+  return flags;
+}
+
 /** process.scheduler: sched_setattr of the process itself. */
 export function planScheduler(w: PlanWriter, proc: Process): void {
   const sched = proc.scheduler;
   if (sched) {
     const policy = SCHED_POLICIES[sched.policy];
     if (policy === undefined) throw new ConfigError('/process/scheduler/policy', `unknown policy "${sched.policy}"`);
-    let flags = 0;
-    (sched.flags ?? []).forEach((f, i) => {
-      const bit = SCHED_FLAGS[f];
-      if (bit === undefined) throw new ConfigError(`/process/scheduler/flags/${i}`, `unknown flag "${f}"`);
-      flags |= bit;
-    });
+    const flags = flagBits(sched.flags, SCHED_FLAGS, '/process/scheduler/flags');
     w.add('/process/scheduler', OpCode.SchedSetattr, [
       policy, sched.nice ?? 0, sched.priority ?? 0, flags, sched.runtime ?? 0, sched.deadline ?? 0, sched.period ?? 0,
     ]);
