@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bpf.h"
+#include "fdpass.h"
 #include "netdev.h"
 #include "probe.h"
 #include "procfs_write.h"
@@ -93,36 +94,15 @@ Napi::Value syncRecv(const Napi::CallbackInfo& info) {
   std::vector<uint8_t> buf(sizeof(sync_header) + SYNC_MAX_PAYLOAD);
   // A message may carry one descriptor (SYNC_CONSOLE_FD, SYNC_SECCOMP_FD): it arrives
   // close-on-exec and is returned as .fd (-1 when none).
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    cmsghdr align;
-  } control;
-  iovec iov = {buf.data(), buf.size()};
-  msghdr mh;
-  memset(&mh, 0, sizeof mh);
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control.buf;
-  mh.msg_controllen = sizeof control.buf;
-  ssize_t n;
-  do {
-    n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  int passed = -1;
-  if (n >= 0) {
-    for (cmsghdr* cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
-        memcpy(&passed, CMSG_DATA(cm), sizeof(int));
-      }
-    }
-  }
+  int passed;
+  long n = berth_recv_fd(fd, buf.data(), buf.size(), &passed);
   if (passed >= 0 && (n <= 0 || static_cast<size_t>(n) < sizeof(sync_header))) {
     ::close(passed);
     passed = -1;
   }
   if (n < 0) {
-    if (errno == ECONNRESET) return env.Null();  // the peer died with data unread: also EOF
-    return ThrowErrno(env, "recv", "sync socket", errno);
+    if (n == -ECONNRESET) return env.Null();  // the peer died with data unread: also EOF
+    return ThrowErrno(env, "recv", "sync socket", static_cast<int>(-n));
   }
   if (n == 0) return env.Null();
   if (static_cast<size_t>(n) < sizeof(sync_header)) return ThrowErrno(env, "recv", "sync socket (short message)", EPROTO);

@@ -60,30 +60,12 @@ __attribute__((noreturn)) static void throwaway(int sock) {
 /* The fs context from the throwaway, or -1 with *err set. */
 static int receive_context(int sock, int *err) {
   int32_t sent = 0;
-  struct iovec io = { &sent, sizeof sent };
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  memset(&ctl, 0, sizeof ctl);
-  struct msghdr m;
-  memset(&m, 0, sizeof m);
-  m.msg_iov = &io;
-  m.msg_iovlen = 1;
-  m.msg_control = ctl.buf;
-  m.msg_controllen = sizeof ctl.buf;
-  long r;
-  do {
-    r = syscall(SYS_recvmsg, sock, &m, MSG_CMSG_CLOEXEC);
-  } while (r < 0 && errno == EINTR);
+  int fd;
+  long r = berth_recv_fd(sock, &sent, sizeof sent, &fd);
   if (r < 0) {
-    *err = errno;
+    *err = (int)-r;
     return -1;
   }
-  int fd = -1;
-  struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-  if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS && h->cmsg_len == CMSG_LEN(sizeof(int)))
-    memcpy(&fd, CMSG_DATA(h), sizeof fd);
   if (fd < 0) *err = r == (long)sizeof sent && sent > 0 ? sent : EPROTO;
   return fd;
 }

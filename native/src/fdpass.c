@@ -43,3 +43,33 @@ long berth_send_fd(int sock, int fd, const void *data, size_t len) {
   } while (w < 0 && errno == EINTR);
   return w < 0 ? -errno : w;
 }
+
+long berth_recv_fd(int sock, void *buf, size_t len, int *fd) {
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov;
+  struct msghdr msg;
+  struct cmsghdr *cm;
+  long r;
+
+  *fd = -1;
+  memset(&control, 0, sizeof control);
+  memset(&msg, 0, sizeof msg);
+  iov.iov_base = buf;
+  iov.iov_len = len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
+  do {
+    r = syscall(SYS_recvmsg, sock, &msg, MSG_CMSG_CLOEXEC);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return -errno;
+  for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len >= CMSG_LEN(sizeof(int)))
+      memcpy(fd, CMSG_DATA(cm), sizeof(int));
+  }
+  return r;
+}
