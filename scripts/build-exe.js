@@ -39,11 +39,19 @@ function bunBuildArgs(commit) {
 /** the addons dist/berth loads from its own directory */
 const ADDONS = ['berth.node', 'berth-io.node'];
 
-module.exports = { BUN_FLAGS, ENTRY_POINTS, HEAVY_SPECIFIER, ADDONS, bunBuildArgs };
+/**
+ * The bun binary: the pinned npm package's, or BERTH_BUN (a path) to build with another Bun
+ * aside, as docs/performance.md's start-up comparisons of Bun versions do.
+ */
+function bunBinary() {
+  return process.env.BERTH_BUN || require.resolve('@oven/bun-linux-x64/bin/bun', { paths: [root] });
+}
+
+module.exports = { BUN_FLAGS, ENTRY_POINTS, HEAVY_SPECIFIER, ADDONS, bunBuildArgs, bunBinary };
 
 function build() {
   const dist = path.join(root, 'dist');
-  const bun = require.resolve('@oven/bun-linux-x64/bin/bun');
+  const bun = bunBinary();
   const addons = ADDONS.map((name) => path.join(root, 'native/build/Release', name));
   for (const addon of addons) {
     if (!fs.existsSync(addon)) {
