@@ -6,13 +6,17 @@
 // largest of the process and the children it waited for) of --version, state and `run` of
 // /bin/true. Needs root (it runs containers). Timings never go into tests.
 //   node scripts/bench-startup.js [--rounds N] [--run-rounds N] [--berth PATH] [--before PATH]
+//                                 [--before-bun PATH]
 // --before adds another berth executable (say, one built from main) to the same rounds.
+// --before-bun PATH: the "before" executable was built by another Bun (scripts/build-exe.js
+// with BERTH_BUN=PATH); a second trivial executable is built by that Bun, so each berth is
+// set against its own floor. The berth executable's Bun is BERTH_BUN or the pinned one.
 'use strict';
 const { spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { BUN_FLAGS } = require('./build-exe.js');
+const { BUN_FLAGS, bunBinary } = require('./build-exe.js');
 const { scriptArgs } = require('../bench/lib/script-args.js');
 const { buildRootfs, baseConfig, writeBundle } = require('../bench/lib/bundles.js');
 
@@ -20,6 +24,7 @@ const { opt, berth } = scriptArgs();
 const rounds = Number(opt('--rounds', 30));
 const runRounds = Number(opt('--run-rounds', 5));
 const before = opt('--before') && path.resolve(opt('--before'));
+const beforeBun = opt('--before-bun') && path.resolve(opt('--before-bun'));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-startup-'));
 const cleanups = [];
@@ -29,11 +34,16 @@ process.on('exit', () => {
 });
 
 // The floor: the same `bun build` flags as dist/berth (scripts/build-exe.js), one module.
-const bun = require.resolve('@oven/bun-linux-x64/bin/bun');
 const trivialSrc = path.join(work, 'trivial.ts');
 fs.writeFileSync(trivialSrc, 'console.log(1);\n');
-const trivial = path.join(work, 'trivial');
-execFileSync(bun, ['build', ...BUN_FLAGS, trivialSrc, '--outfile', trivial], { stdio: 'ignore' });
+const buildTrivial = (bun, name) => {
+  const out = path.join(work, name);
+  execFileSync(bun, ['build', ...BUN_FLAGS, trivialSrc, '--outfile', out], { stdio: 'ignore' });
+  const version = execFileSync(bun, ['--version'], { encoding: 'utf8' }).trim();
+  return { name, bin: out, version };
+};
+/** the floors: `trivial`, and `trivial before` when the "before" berth has its own Bun */
+const floors = [...(beforeBun ? [buildTrivial(beforeBun, 'trivial before')] : []), buildTrivial(bunBinary(), 'trivial')];
 
 // bench/run.js's rootfs and config.
 const { rootfs } = buildRootfs(work, 0);
@@ -110,12 +120,14 @@ const timed = (argv0, argv) => {
 };
 
 const rows = ['--version', 'state (running)', 'list', 'kill 0', 'delete (stopped)'];
-const times = { trivial: [] };
+const times = Object.fromEntries(floors.map((f) => [f.name, []]));
 for (const r of runtimes) for (const row of rows) times[`${r.name} ${row}`] = [];
 for (let i = 0; i < rounds + 2; i++) {
   const keep = i >= 2; // two warm-up rounds
-  const t = timed(trivial, []);
-  if (keep) times.trivial.push(t);
+  for (const f of floors) {
+    const t = timed(f.bin, []);
+    if (keep) times[f.name].push(t);
+  }
   for (const r of runtimes) {
     const victim = makeStopped(r);
     const samples = [
@@ -140,20 +152,26 @@ const median = (xs) => {
   return s[Math.floor(s.length / 2)];
 };
 const med = (samples, key) => median(samples.map((x) => x[key]));
-const floor = { wall: med(times.trivial, 'wall'), cpu: med(times.trivial, 'cpu') };
+const floorOf = (name) => {
+  const f = name === 'berth before' && beforeBun ? 'trivial before' : 'trivial';
+  return { wall: med(times[f], 'wall'), cpu: med(times[f], 'cpu') };
+};
 const sign = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 const names = runtimes.map((r) => r.name);
 const berths = names.filter((n) => n !== 'runc');
 const line = (cells) => console.log(`| ${cells.join(' | ')} |`);
 console.log(`\nStart-up: ${rounds} interleaved rounds, medians; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(2)}`);
-console.log(`trivial Bun executable (\`console.log(1)\`, same Bun and flags): wall ${floor.wall.toFixed(1)} ms, CPU ${floor.cpu.toFixed(1)} ms, peak RSS ${(med(times.trivial, 'rss') / 1024).toFixed(1)} MiB\n`);
+for (const f of floors) {
+  console.log(`${f.name} Bun executable (\`console.log(1)\`, Bun ${f.version}, same flags): wall ${med(times[f.name], 'wall').toFixed(1)} ms, CPU ${med(times[f.name], 'cpu').toFixed(1)} ms, peak RSS ${(med(times[f.name], 'rss') / 1024).toFixed(1)} MiB`);
+}
+console.log('');
 for (const [title, key, fmt] of [['wall ms', 'wall', (x) => x.toFixed(1)], ['CPU ms (user + system)', 'cpu', (x) => x.toFixed(1)], ['peak RSS MiB', 'rss', (x) => (x / 1024).toFixed(1)]]) {
   const delta = key !== 'rss';
   line([title, ...names, ...(delta ? berths.map((n) => `${n} - trivial`) : [])]);
   line(Array(1 + names.length + (delta ? berths.length : 0)).fill('---'));
   for (const row of rows) {
     const v = names.map((n) => med(times[`${n} ${row}`], key));
-    line([row, ...v.map(fmt), ...(delta ? berths.map((n) => sign(med(times[`${n} ${row}`], key) - floor[key])) : [])]);
+    line([row, ...v.map(fmt), ...(delta ? berths.map((n) => sign(med(times[`${n} ${row}`], key) - floorOf(n)[key])) : [])]);
   }
   const rv = names.map((n) => med(runs[n], key));
   line([`run /bin/true (${runRounds} runs)`, ...rv.map(fmt), ...(delta ? berths.map(() => '') : [])]);

@@ -17,11 +17,16 @@ const root = path.resolve(__dirname, '..');
  * the commands that create or change containers. Everything a command like `state` does not
  * need then stays out of the bytecode deserialized at every start (docs/ARCHITECTURE.md,
  * "Speed"). The executable does not read bunfig.toml or .env from the working directory: the
- * runtime's behaviour must not depend on where an engine happens to start it.
+ * runtime's behaviour must not depend on where an engine happens to start it. Every berth
+ * process is short or waits on the kernel, so JavaScriptCore's JIT tiers up 10x later
+ * (`--compile-jit-policy=10`): code that runs a few times stays in the interpreter instead of
+ * being compiled, which took ~3 MiB of peak RSS and ~20 ms of CPU off `run` (docs/performance.md,
+ * "Start-up"); a loop that really is hot still gets compiled.
  */
 const BUN_FLAGS = [
   '--compile', '--bytecode', '--minify-syntax', '--minify-whitespace',
   '--no-compile-autoload-bunfig', '--no-compile-autoload-dotenv',
+  '--compile-jit-policy=10',
 ];
 
 const ENTRY_POINTS = [path.join(root, 'src/cli/main.ts'), path.join(root, 'src/cli/heavy-commands.ts')];
@@ -39,11 +44,19 @@ function bunBuildArgs(commit) {
 /** the addons dist/berth loads from its own directory */
 const ADDONS = ['berth.node', 'berth-io.node'];
 
-module.exports = { BUN_FLAGS, ENTRY_POINTS, HEAVY_SPECIFIER, ADDONS, bunBuildArgs };
+/**
+ * The bun binary: the pinned npm package's, or BERTH_BUN (a path) to build with another Bun
+ * aside, as docs/performance.md's start-up comparisons of Bun versions do.
+ */
+function bunBinary() {
+  return process.env.BERTH_BUN || require.resolve('@oven/bun-linux-x64/bin/bun', { paths: [root] });
+}
+
+module.exports = { BUN_FLAGS, ENTRY_POINTS, HEAVY_SPECIFIER, ADDONS, bunBuildArgs, bunBinary };
 
 function build() {
   const dist = path.join(root, 'dist');
-  const bun = require.resolve('@oven/bun-linux-x64/bin/bun');
+  const bun = bunBinary();
   const addons = ADDONS.map((name) => path.join(root, 'native/build/Release', name));
   for (const addon of addons) {
     if (!fs.existsSync(addon)) {

@@ -14,7 +14,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 const root = path.resolve(__dirname, '../../..');
-const build = require(path.join(root, 'scripts/build-exe.js')) as { ENTRY_POINTS: string[]; HEAVY_SPECIFIER: string };
+const build = require(path.join(root, 'scripts/build-exe.js')) as { ENTRY_POINTS: string[]; HEAVY_SPECIFIER: string; bunBinary: () => string };
 
 interface Output {
   modules: string[];
@@ -25,7 +25,7 @@ interface Output {
 function bundle(): { light: Output; heavy: Output } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-unit-graph-'));
   try {
-    const bun = require.resolve('@oven/bun-linux-x64/bin/bun', { paths: [root] });
+    const bun = build.bunBinary();
     const r = spawnSync(bun, ['build', '--target=bun', '--format=cjs', '--external', build.HEAVY_SPECIFIER, ...build.ENTRY_POINTS, '--outdir', out], {
       cwd: root,
       encoding: 'utf8',
