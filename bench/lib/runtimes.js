@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { onCleanup } = require('./cleanup.js');
 
-const bunBin = () => require.resolve('@oven/bun-linux-x64/bin/bun');
+const { BUN_FLAGS, bunBinary: bunBin } = require('../../scripts/build-exe.js');
 
 function firstLine(cmd) {
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8' });
@@ -79,12 +79,16 @@ function makeRoot(rt, dir) {
   return dir;
 }
 
-/** The floor: console.log(1) compiled like dist/berth (scripts/build-exe.js's Bun and flags). */
+/**
+ * The floor: console.log(1) compiled like dist/berth, with scripts/build-exe.js's own Bun and
+ * flags (the JIT policy and the autoload switches included), so it is what any berth command
+ * pays before it does anything.
+ */
 function buildFloor(work) {
   const src = path.join(work, 'floor.js');
   const out = path.join(work, 'floor');
   fs.writeFileSync(src, 'console.log(1);\n');
-  execFileSync(bunBin(), ['build', '--compile', '--bytecode', '--minify-syntax', '--minify-whitespace', src, '--outfile', out], { cwd: work, stdio: 'ignore' });
+  execFileSync(bunBin(), ['build', ...BUN_FLAGS, src, '--outfile', out], { cwd: work, stdio: 'ignore' });
   return out;
 }
 
