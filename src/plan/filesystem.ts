@@ -13,7 +13,7 @@ import { planConsole } from './fd-ops.js';
 import { MS } from './linux-constants.js';
 import {
   type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, type ProcMountSplit, procMountsByFirstStage,
-  rootPropagation, splitProcMounts,
+  procMountsMadeEarly, rootPropagation, splitProcMounts,
 } from './mounts.js';
 import { OpCode } from './ops.js';
 import type { PlanWriter } from './writer.js';
@@ -28,24 +28,39 @@ export interface FilesystemInput {
   mountLabel?: string;
 }
 
+/** How a joining create's first stage makes the filesystem (filesystemBeforeFork). */
+export interface FilesystemBeforeFork extends ProcMountSplit {
+  /**
+   * 'throwaway': the first stage makes the procfs mounts after pivot_root and the closes
+   * (ProcMount); 'made': it makes them before the root switch and places them after it
+   * (ProcMake, ProcPlace: a user namespace); 'init': the init mounts them after the fork.
+   */
+  procfsBy: 'throwaway' | 'made' | 'init';
+}
+
 /**
  * The procfs mounts of a create joining a pid namespace and what must follow them
- * (splitProcMounts): made after pivot_root, by the first stage where it can make a procfs of
- * that namespace itself (ProcMount: user namespaces can be created, every proc mount's flags
- * have an fsmount form), else by the init after the fork. undefined keeps the order of a fork
- * before every mount: without a mount namespace (nothing to pivot), with create hooks
+ * (splitProcMounts): placed after pivot_root, by the first stage where it can make a procfs
+ * of that namespace itself, else by the init after the fork. Outside a user namespace the
+ * first stage has a throwaway in that namespace open its context (ProcMount: user namespaces
+ * can be created, every proc mount's flags have an fsmount form). In a user namespace (new
+ * or joined) fsmount refuses a procfs once no full one is visible in the mount namespace,
+ * as after pivot_root: there the first stage makes it before the root switch itself, naming
+ * the namespace with procfs's "pidns" option, and places it after (ProcMake, ProcPlace);
+ * without that option it keeps the order of a fork before every mount. That order is kept
+ * too (undefined) without a mount namespace (nothing to pivot), with create hooks
  * (createContainer hooks run after the mounts and before pivot_root, and every create hook
  * is told the init's pid, which only exists after the fork), or when a mount that must
- * follow a procfs binds a host path. (In a user namespace the caller keeps that order too:
- * there a procfs mount after pivot_root is refused as "too revealing", no full procfs being
- * left in the mount namespace.)
+ * follow a procfs binds a host path.
  */
 export function filesystemBeforeFork(
-  spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts,
-): (ProcMountSplit & { byFirstStage: boolean }) | undefined {
+  spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts, inUserNs: boolean,
+): FilesystemBeforeFork | undefined {
   if (sharesMountNs || createHooks) return undefined;
   const split = splitProcMounts(spec);
-  return split && { ...split, byFirstStage: procMountsByFirstStage(spec, facts.userNamespaces?.() ?? false) };
+  if (!split) return undefined;
+  if (inUserNs) return procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false) ? { ...split, procfsBy: 'made' } : undefined;
+  return { ...split, procfsBy: procMountsByFirstStage(spec, facts.userNamespaces?.() ?? false) ? 'throwaway' : 'init' };
 }
 
 export function planHookSync(w: PlanWriter): void {
@@ -61,7 +76,11 @@ export function planHookSync(w: PlanWriter): void {
 export function planFilesystem(
   w: PlanWriter,
   fs: FilesystemInput,
-  o: { mounts?: { skip: ReadonlySet<number> }; hookSync?: boolean; paths: (p: string) => boolean; late: boolean },
+  o: {
+    mounts?: { skip: ReadonlySet<number> }; hookSync?: boolean; paths: (p: string) => boolean; late: boolean;
+    /** what comes last before the root switch (ProcMake: the host's procfs still visible) */
+    beforeRootSwitch?: () => void;
+  },
 ): void {
   const { input, proc } = fs;
   const { spec, facts } = input;
@@ -73,6 +92,7 @@ export function planFilesystem(
 
   // createContainer hooks run in these namespaces, after the mounts and before pivot_root.
   if (o.hookSync) planHookSync(w);
+  o.beforeRootSwitch?.();
 
   if (fs.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
   else if (input.noPivot) {
