@@ -150,8 +150,8 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   const fs: FilesystemInput = { input, proc, inUserNs, sharesMountNs: ns.sharesMountNs, cgroupNs: ns.created.has('cgroup'), mountLabel };
   // A create joining a pid namespace: the forked init is visible to the processes already
   // there, so the invisible first stage makes the filesystem (mounts, pivot_root, masked and
-  // read-only paths, and the procfs of the joined namespace where it can: ProcMount, or in a
-  // user namespace ProcMake and ProcPlace) and the init is forked with the container's root,
+  // read-only paths, and the procfs of the joined namespace where it can: ProcMake and
+  // ProcPlace, or ProcMount) and the init is forked with the container's root,
   // holding nothing of the host (docs/ARCHITECTURE.md "A create that joins a pid namespace").
   let closeAt = -1;
   // Set when the process attributes were planned before the fork (a joining create's new order).
@@ -170,8 +170,8 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     };
     if (split.procfsBy !== 'init') {
       if (split.procfsBy === 'made') {
-        // The procfs mounts made before pivot_root are placed before the closes (their fds
-        // are not in the keep list); nothing of this runs in the joined namespace.
+        // The procfs mounts made before the root switch are placed before the closes (their
+        // fds are not in the keep list); no process of this create is in the joined namespace yet.
         procMounts();
         closeAt = planCloseExcept(w);
         w.add('/root/path', OpCode.OpenRoot, [], ['/']);

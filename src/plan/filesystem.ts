@@ -31,9 +31,9 @@ export interface FilesystemInput {
 /** How a joining create's first stage makes the filesystem (filesystemBeforeFork). */
 export interface FilesystemBeforeFork extends ProcMountSplit {
   /**
-   * 'throwaway': the first stage makes the procfs mounts after pivot_root and the closes
-   * (ProcMount); 'made': it makes them before the root switch and places them after it
-   * (ProcMake, ProcPlace: a user namespace); 'init': the init mounts them after the fork.
+   * 'made': the first stage makes the procfs mounts before the root switch and places them
+   * after it (ProcMake, ProcPlace); 'throwaway': it makes them after pivot_root and the
+   * closes (ProcMount); 'init': the init mounts them after the fork.
    */
   procfsBy: 'throwaway' | 'made' | 'init';
 }
@@ -41,17 +41,18 @@ export interface FilesystemBeforeFork extends ProcMountSplit {
 /**
  * The procfs mounts of a create joining a pid namespace and what must follow them
  * (splitProcMounts): placed after pivot_root, by the first stage where it can make a procfs
- * of that namespace itself, else by the init after the fork. Outside a user namespace the
- * first stage has a throwaway in that namespace open its context (ProcMount: user namespaces
- * can be created, every proc mount's flags have an fsmount form). In a user namespace (new
- * or joined) fsmount refuses a procfs once no full one is visible in the mount namespace,
- * as after pivot_root: there the first stage makes it before the root switch itself, naming
- * the namespace with procfs's "pidns" option, and places it after (ProcMake, ProcPlace);
- * without that option it keeps the order of a fork before every mount. That order is kept
- * too (undefined) without a mount namespace (nothing to pivot), with create hooks
- * (createContainer hooks run after the mounts and before pivot_root, and every create hook
- * is told the init's pid, which only exists after the fork), or when a mount that must
- * follow a procfs binds a host path.
+ * of that namespace itself, else by the init after the fork. Where procfs takes the "pidns"
+ * option the first stage makes each one before the root switch, naming the namespace by its
+ * fd, and places it after (ProcMake, ProcPlace): no process of its own in that namespace. In
+ * a user namespace (new or joined) it must: fsmount refuses a procfs there once no full one
+ * is visible in the mount namespace, as after pivot_root; without "pidns" that config keeps
+ * the order of a fork before every mount. Outside one, without "pidns", a throwaway in the
+ * namespace opens the context after pivot_root (ProcMount: user namespaces can be created),
+ * else the init mounts it. Every way but the init's needs each proc mount's flags to have an
+ * fsmount form. The fork comes first (undefined) without a mount namespace (nothing to
+ * pivot), with create hooks (createContainer hooks run after the mounts and before
+ * pivot_root, and every create hook is told the init's pid, which only exists after the
+ * fork), or when a mount that must follow a procfs binds a host path.
  */
 export function filesystemBeforeFork(
   spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts, inUserNs: boolean,
@@ -59,7 +60,8 @@ export function filesystemBeforeFork(
   if (sharesMountNs || createHooks) return undefined;
   const split = splitProcMounts(spec);
   if (!split) return undefined;
-  if (inUserNs) return procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false) ? { ...split, procfsBy: 'made' } : undefined;
+  if (procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false)) return { ...split, procfsBy: 'made' };
+  if (inUserNs) return undefined;
   return { ...split, procfsBy: procMountsByFirstStage(spec, facts.userNamespaces?.() ?? false) ? 'throwaway' : 'init' };
 }
 

@@ -29,7 +29,7 @@ export interface HostFacts {
   lsm?(): LsmHost;
   /** user namespaces can be created (user.max_user_namespaces > 0); asked for a create joining a pid namespace */
   userNamespaces?(): boolean;
-  /** procfs takes the "pidns" option (fsconfig); asked for a create in a user namespace joining a pid namespace */
+  /** procfs takes the "pidns" option (fsconfig); asked for a create joining a pid namespace */
   procfsPidns?(): boolean;
 }
 
@@ -212,8 +212,8 @@ export function planProcMake(w: PlanWriter, spec: Spec, only: ReadonlySet<number
 
 /**
  * Whether the first stage can make every procfs mount of the config before the root switch
- * (ProcMake, for a create in a user namespace): procfs takes "pidns" (asked only when there
- * is a procfs mount), every one's flags have an fsmount form and they fit the slots.
+ * (ProcMake): procfs takes "pidns" (asked only when there is a procfs mount), every one's
+ * flags have an fsmount form and they fit the slots.
  */
 export function procMountsMadeEarly(spec: Spec, procfsPidns: () => boolean): boolean {
   const procs = (spec.mounts ?? []).filter(isProcfsMount);

@@ -215,10 +215,14 @@ test('joining a pid namespace in a user namespace: each procfs is made before pi
   const sync = joinedPidInUserNs(joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc', options: ['sync'] }]), 'joined');
   const s = joinedPidPlan(sync, { facts: { ...base.facts, procfsPidns: () => true }, namespaceFds: new Map([[0, 42], [3, 43]]) }).ops.map((o) => o.code);
   assert.ok(s.indexOf(OpCode.ForkReport) < s.indexOf(OpCode.PivotRoot) && !s.includes(OpCode.ProcMake));
-  // Outside a user namespace nothing changes: ProcMount after the closes, "pidns" never asked.
+  // Outside a user namespace the same where procfs takes "pidns": no throwaway either.
   const plain = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]);
-  const p = joinedPidPlan(plain, { facts: { ...input(plain).facts, userNamespaces: () => true, procfsPidns: () => { throw new Error('asked'); } } });
-  assert.ok(p.ops.some((o) => o.code === OpCode.ProcMount) && !p.ops.some((o) => o.code === OpCode.ProcMake || o.code === OpCode.ProcPlace));
+  const p = joinedPidPlan(plain, { facts: { ...input(plain).facts, userNamespaces: () => true, procfsPidns: () => true } });
+  const pc = p.ops.map((o) => o.code);
+  assert.ok(pc.indexOf(OpCode.ProcMake) < pc.indexOf(OpCode.PivotRoot) && pc.indexOf(OpCode.PivotRoot) < pc.indexOf(OpCode.ProcPlace));
+  assert.ok(pc.indexOf(OpCode.ProcPlace) < pc.indexOf(OpCode.CloseExcept) && !pc.includes(OpCode.ProcMount));
+  assert.equal(p.ops.find((o) => o.code === OpCode.Setns)!.n, [42, CLONE.NEWPID, 1]);
+  assert.equal(p.ops[pc.indexOf(OpCode.CloseExcept)]!.n, [0, 1, 2, 9], 'the pid namespace fd closed before the fork');
 });
 
 test('joining a pid namespace: the terminal and startContainer hooks\' stop come after the fork', () => {
