@@ -10,7 +10,7 @@ import { CONTAINER_CONSOLE, ConsolePart, hasListener, planSeccomp, planTerminal 
 import { PR } from './linux-constants.js';
 import { type CgroupView, type HostFacts, planMounts, planProcMake, waitsForProc } from './mounts.js';
 import {
-  type FilesystemInput, filesystemBeforeFork, planFilesystem, planHookSync, planLateFilesystem, planMaskedAndReadonly,
+  type FilesystemInput, filesystemBeforeFork, planFilesystem, planHookSync, planLateFilesystem, planMaskedAndReadonly, planSysctls,
 } from './filesystem.js';
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
 import { finishGuardedFork, planCloseExcept, planFork, planTracer } from './guarded-fork.js';
@@ -114,7 +114,8 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   const waitsForGo = input.cgroupFd < 0 || userNs || oomScoreAdjByParent !== undefined || hookStateWithGo;
   if (waitsForGo) w.add('cgroup placement', OpCode.WaitSync, [SyncMsg.Go]);
   // How a create joining a pid namespace orders its filesystem (see below).
-  const split = guarded ? filesystemBeforeFork(spec, ns.sharesMountNs, input.createHooks, facts, inUserNs) : undefined;
+  const labelled = !!proc && (!!proc.apparmorProfile || (!!proc.selinuxLabel && !!facts.lsm?.().selinux.enabled));
+  const split = guarded ? filesystemBeforeFork(spec, ns.sharesMountNs, input.createHooks, facts, inUserNs, labelled) : undefined;
   for (const j of ns.joins) {
     const fd = input.namespaceFds.get(j.index);
     if (fd === undefined) throw new Error(`internal: no fd opened for namespace ${j.index}`);
@@ -161,11 +162,17 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     const beforeRootSwitch = split.procfsBy === 'made'
       ? () => planProcMake(w, spec, split.after, input.namespaceFds.get(pidJoin.index)!, mountLabel)
       : undefined;
-    planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false, beforeRootSwitch });
+    // In a user namespace the first stage cannot make a procfs of its own after pivot_root
+    // (not "too revealing" only: its pid namespace belongs to the host's user namespace), so
+    // its sysctls go through the one it placed; they follow the writer's namespaces, not the
+    // procfs's. Before the read-only and masked paths, as always.
+    const sysctlsAfterProc = split.procfsBy === 'made' && inUserNs;
+    planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false, beforeRootSwitch, sysctls: !sysctlsAfterProc });
     const procMounts = () => {
       // The root fd did not survive CloseExcept: the container's / from now on.
       w.add('/root/path', OpCode.OpenRoot, [], ['/']);
       planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, inUserNs, mountLabel, split.after, split.procfsBy === 'init' ? 'mount' : split.procfsBy);
+      if (sysctlsAfterProc) planSysctls(w, spec);
       planMaskedAndReadonly(w, spec, (p) => waitsForProc(p, split));
     };
     if (split.procfsBy !== 'init') {

@@ -46,7 +46,9 @@ export interface FilesystemBeforeFork extends ProcMountSplit {
  * fd, and places it after (ProcMake, ProcPlace): no process of its own in that namespace. In
  * a user namespace (new or joined) it must: fsmount refuses a procfs there once no full one
  * is visible in the mount namespace, as after pivot_root; without "pidns" that config keeps
- * the order of a fork before every mount. Outside one, without "pidns", a throwaway in the
+ * the order of a fork before every mount, as it does with a process label to write (an
+ * AppArmor profile, an SELinux label: the only procfs the first stage could use for it after
+ * pivot_root is the joined namespace's, where it has no /proc/self). Outside one, without "pidns", a throwaway in the
  * namespace opens the context after pivot_root (ProcMount: user namespaces can be created),
  * else the init mounts it. Every way but the init's needs each proc mount's flags to have an
  * fsmount form. The fork comes first (undefined) without a mount namespace (nothing to
@@ -55,9 +57,9 @@ export interface FilesystemBeforeFork extends ProcMountSplit {
  * fork), or when a mount that must follow a procfs binds a host path.
  */
 export function filesystemBeforeFork(
-  spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts, inUserNs: boolean,
+  spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts, inUserNs: boolean, labelled: boolean,
 ): FilesystemBeforeFork | undefined {
-  if (sharesMountNs || createHooks) return undefined;
+  if (sharesMountNs || createHooks || (inUserNs && labelled)) return undefined;
   const split = splitProcMounts(spec);
   if (!split) return undefined;
   if (procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false)) return { ...split, procfsBy: 'made' };
@@ -82,6 +84,8 @@ export function planFilesystem(
     mounts?: { skip: ReadonlySet<number> }; hookSync?: boolean; paths: (p: string) => boolean; late: boolean;
     /** what comes last before the root switch (ProcMake: the host's procfs still visible) */
     beforeRootSwitch?: () => void;
+    /** false: the caller writes the sysctls (planSysctls) */
+    sysctls?: boolean;
   },
 ): void {
   const { input, proc } = fs;
@@ -116,11 +120,16 @@ export function planFilesystem(
   if (spec.hostname !== undefined) w.add('/hostname', OpCode.Sethostname, [], [spec.hostname]);
   if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
   // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
+  if (o.sysctls !== false) planSysctls(w, spec);
+  planMaskedAndReadonly(w, spec, o.paths);
+  if (o.late) planLateFilesystem(w, fs, { console: false, paths: () => false });
+}
+
+/** linux.sysctl, written through a procfs of the child's own (native/src/child_procfs.c). */
+export function planSysctls(w: PlanWriter, spec: Spec): void {
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
     w.add(`/linux/sysctl/${key}`, OpCode.WriteProc, [], ['sys/' + sysctlProcPath(key), value]);
   }
-  planMaskedAndReadonly(w, spec, o.paths);
-  if (o.late) planLateFilesystem(w, fs, { console: false, paths: () => false });
 }
 
 /** readonlyPaths then maskedPaths, those `which` selects. */

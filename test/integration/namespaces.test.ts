@@ -287,18 +287,21 @@ test('a create in a user namespace joining a pid namespace gets its /proc (made 
     assert.is(berth(hb.root, ['run', '-d', '--bundle', hb.dir, hid]).status, 0);
     const pid = stateOf(hb.root, hid).pid;
     const spec = joinedUsernsSpec(pid);
-    spec.linux!.namespaces = [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'user', path: `/proc/${pid}/ns/user` }];
+    spec.linux!.namespaces = [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'ipc' }, { type: 'user', path: `/proc/${pid}/ns/user` }];
     spec.mounts = spec.mounts!.map((m) => m.type === 'proc' ? { ...m, options: ['nosuid', 'noexec', 'nodev', 'hidepid=2'] } : m);
+    // Written through a procfs of the first stage's own (child_procfs.c), the namespaced
+    // sysctls follow the writer's namespaces.
+    spec.linux!.sysctl = { 'kernel.shm_rmid_forced': '1' };
     spec.linux!.maskedPaths = ['/proc/timer_list', '/proc/irq'];
     spec.linux!.readonlyPaths = ['/proc/sys'];
     const r = runIn([
       'readlink /proc/self/ns/pid', 'cat /proc/1/comm', 'ls /proc | grep -c "^[0-9]"',
       'wc -c < /proc/timer_list', 'ls -A /proc/irq | wc -l',
       'echo 1 > /proc/sys/kernel/ns_last_pid && echo sys-writable || echo sys-readonly',
-      'grep " /proc proc " /proc/self/mounts',
+      'grep " /proc proc " /proc/self/mounts', 'cat /proc/sys/kernel/shm_rmid_forced',
     ].join('; '), spec, 'usernspidjoin');
     assert.is(r.status, 0, r.stderr);
-    const [ns, comm, count, timerList, irq, sys, mount] = r.stdout.trim().split('\n');
+    const [ns, comm, count, timerList, irq, sys, mount, sysctl] = r.stdout.trim().split('\n');
     assert.is(ns, fs.readlinkSync(`/proc/${pid}/ns/pid`), 'the holder\'s pid namespace');
     assert.is(comm, 'sleep', 'its /proc shows the holder\'s init as pid 1');
     assert.ok(Number(count) >= 2, `the holder's process and its own: ${count}`);
@@ -307,6 +310,7 @@ test('a create in a user namespace joining a pid namespace gets its /proc (made 
     assert.is(sys, 'sys-readonly');
     assert.match(mount!, /nosuid,nodev,noexec/);
     assert.match(mount!, /hidepid=invisible/);
+    assert.is(sysctl, '1', 'the sysctl');
   } finally {
     hb.cleanup();
   }

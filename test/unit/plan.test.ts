@@ -170,6 +170,7 @@ test('joining a pid namespace in a user namespace: each procfs is made before pi
       { destination: '/proc/driver', type: 'tmpfs', source: 'tmpfs' },
       { destination: '/run/proc', type: 'proc', source: 'proc', options: ['ro', 'subset=pid'] },
     ], { masked: ['/proc/kcore', '/etc/hidden'], readonly: ['/proc/sys'] }), how);
+    spec.linux!.sysctl = { 'kernel.shm_rmid_forced': '1' };
     const base = input(spec);
     let asked = 0;
     const facts = { ...base.facts, userNamespaces: () => true, procfsPidns: () => (asked++, true) };
@@ -202,6 +203,9 @@ test('joining a pid namespace in a user namespace: each procfs is made before pi
     assert.ok(pivot < maskOther && maskOther < place0, 'a path off the procfs needs no wait');
     assert.ok(c.lastIndexOf(OpCode.ProcPlace) < maskProc && maskProc < close && close < fork);
     assert.ok(c.indexOf(OpCode.ReadonlyPath) > place0 && c.indexOf(OpCode.ReadonlyPath) < close);
+    // Its sysctls go through the procfs it placed (none of its own can be made after pivot_root).
+    const sysctl = plan.ops.findIndex((o) => o.code === OpCode.WriteProc && o.s![0] === 'sys/kernel/shm_rmid_forced');
+    assert.ok(c.lastIndexOf(OpCode.ProcPlace) < sysctl && sysctl < c.indexOf(OpCode.ReadonlyPath), how);
     // The root fd does not survive the closes: reopened before the privileged steps.
     assert.is(c[close + 1], OpCode.OpenRoot);
     assert.not.ok(plan.ops.slice(fork).some((o) => [OpCode.Mount, OpCode.MaskPath, OpCode.ReadonlyPath, OpCode.PivotRoot].includes(o.code)), 'no mount after the fork');
@@ -212,6 +216,12 @@ test('joining a pid namespace in a user namespace: each procfs is made before pi
   const without = joinedPidPlan(spec, { facts: { ...base.facts, userNamespaces: () => true, procfsPidns: () => false }, namespaceFds: new Map([[0, 42], [3, 43]]) });
   const w = without.ops.map((o) => o.code);
   assert.ok(w.indexOf(OpCode.ForkReport) < w.indexOf(OpCode.PivotRoot) && !w.includes(OpCode.ProcMake));
+  // With an AppArmor profile to write: no /proc/self for the first stage after pivot_root.
+  const labelled = joinedPidInUserNs(joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]), 'joined');
+  labelled.process!.apparmorProfile = 'cri-containerd.apparmor.d';
+  const lsm = () => ({ apparmor: { enabled: true, execAttr: 'self/attr/apparmor/exec' }, selinux: { enabled: false } }) as never;
+  const l = joinedPidPlan(labelled, { facts: { ...base.facts, lsm, procfsPidns: () => true }, namespaceFds: new Map([[0, 42], [3, 43]]) }).ops.map((o) => o.code);
+  assert.ok(l.indexOf(OpCode.ForkReport) < l.indexOf(OpCode.PivotRoot) && !l.includes(OpCode.ProcMake));
   const sync = joinedPidInUserNs(joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc', options: ['sync'] }]), 'joined');
   const s = joinedPidPlan(sync, { facts: { ...base.facts, procfsPidns: () => true }, namespaceFds: new Map([[0, 42], [3, 43]]) }).ops.map((o) => o.code);
   assert.ok(s.indexOf(OpCode.ForkReport) < s.indexOf(OpCode.PivotRoot) && !s.includes(OpCode.ProcMake));
