@@ -14,12 +14,12 @@
  * (the throwaway's memory is writable to a privileged container in that namespace, so what
  * it sends is not trusted), and moves the mount onto the destination resolved in the root.
  *
- * In a user namespace the procfs cannot be made after pivot_root: fsmount refuses it there
- * ("too revealing", no full procfs left in the mount namespace). ProcMake makes it before the
- * root switch, without any process in the joined namespace: fsopen("proc") in the first stage
- * itself with the joined namespace named by the "pidns" option (fsconfig), kept detached in a
- * slot; ProcPlace moves it onto its destination after pivot_root (move_mount checks nothing
- * of the kind).
+ * Where procfs takes the "pidns" option, no throwaway: ProcMake has the first stage fsopen
+ * "proc" itself, name the joined namespace by "pidns" (fsconfig with its fd) and keep the
+ * detached mount in a slot, before the root switch; ProcPlace moves it onto its destination
+ * after pivot_root. In a user namespace only that order works: fsmount refuses a procfs
+ * there once no full one is left in the mount namespace ("too revealing"), move_mount checks
+ * nothing of the kind.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

@@ -162,10 +162,10 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     const beforeRootSwitch = split.procfsBy === 'made'
       ? () => planProcMake(w, spec, split.after, input.namespaceFds.get(pidJoin.index)!, mountLabel)
       : undefined;
-    // In a user namespace the first stage cannot make a procfs of its own after pivot_root
-    // (not "too revealing" only: its pid namespace belongs to the host's user namespace), so
-    // its sysctls go through the one it placed; they follow the writer's namespaces, not the
-    // procfs's. Before the read-only and masked paths, as always.
+    // In a user namespace the first stage can make no procfs of its own pid namespace (the
+    // host's user namespace owns it), so its writes fall back to the container's /proc
+    // (native/src/child_procfs.c): the sysctls wait for the procfs placed there. They follow
+    // the writer's namespaces, not the procfs's; before the read-only and masked paths, as always.
     const sysctlsAfterProc = split.procfsBy === 'made' && inUserNs;
     planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false, beforeRootSwitch, sysctls: !sysctlsAfterProc });
     const procMounts = () => {

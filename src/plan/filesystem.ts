@@ -44,17 +44,18 @@ export interface FilesystemBeforeFork extends ProcMountSplit {
  * of that namespace itself, else by the init after the fork. Where procfs takes the "pidns"
  * option the first stage makes each one before the root switch, naming the namespace by its
  * fd, and places it after (ProcMake, ProcPlace): no process of its own in that namespace. In
- * a user namespace (new or joined) it must: fsmount refuses a procfs there once no full one
- * is visible in the mount namespace, as after pivot_root; without "pidns" that config keeps
- * the order of a fork before every mount, as it does with a process label to write (an
- * AppArmor profile, an SELinux label: the only procfs the first stage could use for it after
- * pivot_root is the joined namespace's, where it has no /proc/self). Outside one, without "pidns", a throwaway in the
- * namespace opens the context after pivot_root (ProcMount: user namespaces can be created),
- * else the init mounts it. Every way but the init's needs each proc mount's flags to have an
- * fsmount form. The fork comes first (undefined) without a mount namespace (nothing to
- * pivot), with create hooks (createContainer hooks run after the mounts and before
- * pivot_root, and every create hook is told the init's pid, which only exists after the
- * fork), or when a mount that must follow a procfs binds a host path.
+ * a user namespace (new or joined) only that works: fsmount refuses a procfs there once no
+ * full one is visible in the mount namespace, as after pivot_root. Without "pidns", or with a
+ * process label to write (an AppArmor profile, an SELinux label: after pivot_root the only
+ * procfs the first stage has there is the joined namespace's, without a /proc/self for it),
+ * that config keeps the order of a fork before every mount. Outside a user namespace,
+ * without "pidns", a throwaway in the namespace opens the context after pivot_root
+ * (ProcMount: user namespaces can be created), else the init mounts it. Every way but the
+ * init's needs each proc mount's flags to have an fsmount form. The fork comes first
+ * (undefined) without a mount namespace (nothing to pivot), with create hooks
+ * (createContainer hooks run after the mounts and before pivot_root, and every create hook
+ * is told the init's pid, which only exists after the fork), or when a mount that must
+ * follow a procfs binds a host path.
  */
 export function filesystemBeforeFork(
   spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts, inUserNs: boolean, labelled: boolean,
