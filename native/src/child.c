@@ -60,7 +60,8 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
         break;
       case OP_SETNS:
         if (syscall(SYS_setns, (int)n[0], (int)n[1]) < 0) fail(step, errno, NULL);
-        close((int)n[0]); /* joined: the namespace fd has no further use here */
+        /* joined: the namespace fd has no further use here, unless n2 = 1 (ProcMake names it) */
+        if (n[2] != 1) close((int)n[0]);
         break;
       case OP_UNSHARE:
         if (syscall(SYS_unshare, (unsigned long)n[0]) < 0) fail(step, errno, NULL);
@@ -70,6 +71,8 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
       case OP_SPAWN_TRACER: op_spawn_tracer(step); break;
       case OP_CLOSE_EXCEPT: op_close_except(step, op); break;
       case OP_PROC_MOUNT: op_proc_mount(step, op); break;
+      case OP_PROC_MAKE: op_proc_make(step, op); break;
+      case OP_PROC_PLACE: op_proc_place(step, op); break;
       case OP_OPEN_ROOT: op_open_root(step, op); break;
       case OP_MOUNT: op_mount(step, op); break;
       case OP_MOUNT_SETATTR: op_mount_setattr(step, op); break;

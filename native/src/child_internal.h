@@ -71,6 +71,9 @@ void op_wait_start(int step, const struct plan_op *op);
 void op_write_proc(int step, const struct plan_op *op);
 /* child_procmount.c: a procfs of the joined pid namespace, made without entering it */
 void op_proc_mount(int step, const struct plan_op *op);
+/* ... or made by the first stage itself (procfs "pidns=") and kept detached for ProcPlace */
+void op_proc_make(int step, const struct plan_op *op);
+void op_proc_place(int step, const struct plan_op *op);
 /* child_mounts.c */
 void op_open_root(int step, const struct plan_op *op);
 void op_mount(int step, const struct plan_op *op);

@@ -13,6 +13,13 @@
  * creates the superblock and the mount, refuses anything that is not the root of a procfs
  * (the throwaway's memory is writable to a privileged container in that namespace, so what
  * it sends is not trusted), and moves the mount onto the destination resolved in the root.
+ *
+ * Where procfs takes the "pidns" option, no throwaway: ProcMake has the first stage fsopen
+ * "proc" itself, name the joined namespace by "pidns" (fsconfig with its fd) and keep the
+ * detached mount in a slot, before the root switch; ProcPlace moves it onto its destination
+ * after pivot_root. In a user namespace only that order works: fsmount refuses a procfs
+ * there once no full one is left in the mount namespace ("too revealing"), move_mount checks
+ * nothing of the kind.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -37,6 +44,7 @@
 #define BERTH_FSOPEN_CLOEXEC 0x00000001
 #define BERTH_FSCONFIG_SET_FLAG 0
 #define BERTH_FSCONFIG_SET_STRING 1
+#define BERTH_FSCONFIG_SET_FD 5
 #define BERTH_FSCONFIG_CMD_CREATE 6
 #define BERTH_FSMOUNT_CLOEXEC 0x00000001
 #define BERTH_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
@@ -70,6 +78,51 @@ static int receive_context(int sock, int *err) {
   return fd;
 }
 
+/* The procfs options s1.. of op onto the context fs: "key=value" or a bare flag. */
+static void set_options(int step, int fs, const struct plan_op *op) {
+  for (uint32_t i = 1; i < op->s_count; i++) {
+    const char *opt = op->s[i];
+    const char *eq = strchr(opt, '=');
+    static char key[256];
+    long r;
+    if (eq) {
+      size_t klen = (size_t)(eq - opt);
+      if (klen >= sizeof key) fail(step, ENAMETOOLONG, opt);
+      memcpy(key, opt, klen);
+      key[klen] = 0;
+      r = syscall(SYS_fsconfig, fs, BERTH_FSCONFIG_SET_STRING, key, eq + 1, 0);
+    } else {
+      r = syscall(SYS_fsconfig, fs, BERTH_FSCONFIG_SET_FLAG, opt, NULL, 0);
+    }
+    if (r < 0) fail(step, errno, opt);
+  }
+}
+
+/* The superblock and a detached mount of it with the MOUNT_ATTR_* flags `attrs`; closes fs. */
+static int create_mount(int step, int fs, const char *target, unsigned attrs) {
+  if (syscall(SYS_fsconfig, fs, BERTH_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) fail(step, errno, target);
+  int mnt = (int)syscall(SYS_fsmount, fs, BERTH_FSMOUNT_CLOEXEC, attrs);
+  if (mnt < 0) fail(step, errno, target);
+  close(fs);
+  return mnt;
+}
+
+/* Moves the detached mount mnt onto target, resolved in the root, and closes it. ordinary:
+ * only onto a directory, never through a symlink (the CVE-2023-28642 class, as for any proc
+ * mount); create: make a missing destination (0755). */
+static void place(int step, int mnt, const char *target, int ordinary, int create) {
+  struct stat st;
+  int err;
+  if (create && (err = make_in_root(target, MAKE_DIR, 0755)) != 0) fail(step, err, target);
+  int dest = open_in_root(target, O_PATH | O_NOFOLLOW);
+  if (dest < 0 || fstat(dest, &st) < 0) fail(step, errno, target);
+  if (ordinary && S_ISLNK(st.st_mode)) fail(step, ELOOP, target);
+  if (ordinary && !S_ISDIR(st.st_mode)) fail(step, ENOTDIR, target);
+  if (syscall(SYS_move_mount, mnt, "", dest, "", BERTH_MOVE_MOUNT_F_EMPTY_PATH | BERTH_MOVE_MOUNT_T_EMPTY_PATH) < 0) fail(step, errno, target);
+  close(dest);
+  close(mnt);
+}
+
 /*
  * s0 = destination (in the root), s1.. = procfs options ("hidepid=2", "subset=pid", a bare
  * flag); n0 = MOUNT_ATTR_* flags for fsmount, n1 = 1: the destination must be an ordinary
@@ -91,39 +144,41 @@ void op_proc_mount(int step, const struct plan_op *op) {
   }
   if (fs < 0) fail(step, err, "procfs of the joined pid namespace (fsopen in a user namespace of its own)");
 
-  for (uint32_t i = 1; i < op->s_count; i++) {
-    const char *opt = op->s[i];
-    const char *eq = strchr(opt, '=');
-    static char key[256];
-    long r;
-    if (eq) {
-      size_t klen = (size_t)(eq - opt);
-      if (klen >= sizeof key) fail(step, ENAMETOOLONG, opt);
-      memcpy(key, opt, klen);
-      key[klen] = 0;
-      r = syscall(SYS_fsconfig, fs, BERTH_FSCONFIG_SET_STRING, key, eq + 1, 0);
-    } else {
-      r = syscall(SYS_fsconfig, fs, BERTH_FSCONFIG_SET_FLAG, opt, NULL, 0);
-    }
-    if (r < 0) fail(step, errno, opt);
-  }
-  if (syscall(SYS_fsconfig, fs, BERTH_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) fail(step, errno, target);
-  int mnt = (int)syscall(SYS_fsmount, fs, BERTH_FSMOUNT_CLOEXEC, (unsigned)op->n[0]);
-  if (mnt < 0) fail(step, errno, target);
-  close(fs);
+  set_options(step, fs, op);
+  int mnt = create_mount(step, fs, target, (unsigned)op->n[0]);
   struct statfs sfs;
   struct stat st;
   if (fstatfs(mnt, &sfs) < 0 || fstat(mnt, &st) < 0) fail(step, errno, target);
   if (sfs.f_type != BERTH_PROC_SUPER_MAGIC || st.st_ino != BERTH_PROC_ROOT_INO)
     fail(step, EXDEV, "procfs of the joined pid namespace (the process making it sent something else)");
+  place(step, mnt, target, op->n[1] == 1, op->n[2] != 0);
+}
 
-  if (op->n[2] && (err = make_in_root(target, MAKE_DIR, 0755)) != 0) fail(step, err, target);
-  int dest = open_in_root(target, O_PATH | O_NOFOLLOW);
-  if (dest < 0 || fstat(dest, &st) < 0) fail(step, errno, target);
-  /* As for any proc mount: never through a symlink (the CVE-2023-28642 class). */
-  if (op->n[1] == 1 && S_ISLNK(st.st_mode)) fail(step, ELOOP, target);
-  if (op->n[1] == 1 && !S_ISDIR(st.st_mode)) fail(step, ENOTDIR, target);
-  if (syscall(SYS_move_mount, mnt, "", dest, "", BERTH_MOVE_MOUNT_F_EMPTY_PATH | BERTH_MOVE_MOUNT_T_EMPTY_PATH) < 0) fail(step, errno, target);
-  close(dest);
-  close(mnt);
+/* ProcMake's detached mounts until ProcPlace; -1 = empty. */
+static int g_proc_slots[PLAN_PROC_SLOTS] = {[0 ... PLAN_PROC_SLOTS - 1] = -1};
+
+/*
+ * n0 = slot, n1 = MOUNT_ATTR_* flags, n2 = an fd of the pid namespace (the joined one);
+ * s0 = destination (for errors only), s1.. = procfs options. The first stage is still in the
+ * host's pid namespace, of which the joined one is a descendant, as "pidns" asks.
+ */
+void op_proc_make(int step, const struct plan_op *op) {
+  const char *target = op->s[0];
+  int64_t slot = op->n[0];
+  if (slot < 0 || slot >= PLAN_PROC_SLOTS || g_proc_slots[slot] >= 0) fail(step, EINVAL, target);
+  int fs = (int)syscall(SYS_fsopen, "proc", BERTH_FSOPEN_CLOEXEC);
+  if (fs < 0) fail(step, errno, target);
+  if (syscall(SYS_fsconfig, fs, BERTH_FSCONFIG_SET_FD, "pidns", NULL, (int)op->n[2]) < 0)
+    fail(step, errno, "procfs of the joined pid namespace (fsconfig pidns)");
+  set_options(step, fs, op);
+  g_proc_slots[slot] = create_mount(step, fs, target, (unsigned)op->n[1]);
+}
+
+/* n0 = slot, n1 = 1: only onto an ordinary directory, n2 = 1: create it; s0 = destination. */
+void op_proc_place(int step, const struct plan_op *op) {
+  int64_t slot = op->n[0];
+  if (slot < 0 || slot >= PLAN_PROC_SLOTS || g_proc_slots[slot] < 0) fail(step, EBADF, op->s[0]);
+  int mnt = g_proc_slots[slot];
+  g_proc_slots[slot] = -1;
+  place(step, mnt, op->s[0], op->n[1] == 1, op->n[2] != 0);
 }

@@ -67,6 +67,8 @@ enum op_code {
   OP_SPAWN_TRACER = 49,
   OP_CLOSE_EXCEPT = 50,
   OP_PROC_MOUNT = 51,
+  OP_PROC_MAKE = 52,
+  OP_PROC_PLACE = 53,
 };
 
 /* Spare trailing slots of every op's n and s arrays (see struct plan_op), and the slots of
@@ -76,7 +78,10 @@ enum op_code {
 #define PLAN_EXEC_SLOTS 2
 
 /* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
-#define OP_LAST OP_PROC_MOUNT
+#define OP_LAST OP_PROC_PLACE
+
+/* The slots ProcMake keeps a detached procfs mount in until ProcPlace (ops.ts PROC_SLOTS). */
+#define PLAN_PROC_SLOTS 8
 
 /*
  * One converted op. Every pointer points into the arena. `n` and `s` have spare trailing

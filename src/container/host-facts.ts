@@ -5,6 +5,7 @@ import { parseMountinfo } from '../cgroups/detect.js';
 import type { HostFacts } from '../plan/mounts.js';
 import { detectLsm, type LsmHost } from '../host/lsm.js';
 import { liveHost } from '../host/probe.js';
+import { native } from '../sys/addon.js';
 
 let lastCap: number | undefined;
 let permittedCaps: bigint | undefined;
@@ -41,6 +42,7 @@ export function liveHostFacts(): HostFacts {
     mounts: () => parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')),
     lsm: liveLsm,
     userNamespaces,
+    procfsPidns,
   };
 }
 
@@ -51,6 +53,11 @@ function userNamespaces(): boolean {
   } catch {
     return false;
   }
+}
+
+/** procfs takes "pidns" (fsconfig): the first stage can make a procfs of a pid namespace it is not in. */
+function procfsPidns(): boolean {
+  return native().probeKernel('procfs_pidns') === 0;
 }
 
 /** The mount point of the mount that holds hostPath: the longest mount point above it. */

@@ -8,9 +8,9 @@ import { ConfigError } from '../errors.js';
 import { SyncMsg } from '../sys/sync.js';
 import { CONTAINER_CONSOLE, ConsolePart, hasListener, planSeccomp, planTerminal } from './fd-ops.js';
 import { PR } from './linux-constants.js';
-import { type CgroupView, type HostFacts, planMounts, waitsForProc } from './mounts.js';
+import { type CgroupView, type HostFacts, planMounts, planProcMake, waitsForProc } from './mounts.js';
 import {
-  type FilesystemInput, filesystemBeforeFork, planFilesystem, planHookSync, planLateFilesystem, planMaskedAndReadonly,
+  type FilesystemInput, filesystemBeforeFork, planFilesystem, planHookSync, planLateFilesystem, planMaskedAndReadonly, planSysctls,
 } from './filesystem.js';
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
 import { finishGuardedFork, planCloseExcept, planFork, planTracer } from './guarded-fork.js';
@@ -113,10 +113,15 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   const hookStateWithGo = !input.createHooks && startHooks.length > 0 && !ns.fork && !spec.hooks?.poststop?.length;
   const waitsForGo = input.cgroupFd < 0 || userNs || oomScoreAdjByParent !== undefined || hookStateWithGo;
   if (waitsForGo) w.add('cgroup placement', OpCode.WaitSync, [SyncMsg.Go]);
+  // How a create joining a pid namespace orders its filesystem (see below).
+  const labelled = !!proc && (!!proc.apparmorProfile || (!!proc.selinuxLabel && !!facts.lsm?.().selinux.enabled));
+  const split = guarded ? filesystemBeforeFork(spec, ns.sharesMountNs, input.createHooks, facts, inUserNs, labelled) : undefined;
   for (const j of ns.joins) {
     const fd = input.namespaceFds.get(j.index);
     if (fd === undefined) throw new Error(`internal: no fd opened for namespace ${j.index}`);
-    w.add(`/linux/namespaces/${j.index}`, OpCode.Setns, [fd, NAMESPACE_FLAG[j.type]]);
+    // ProcMake names the joined pid namespace by this fd: kept open (CloseExcept closes it).
+    const keep = j.type === 'pid' && split?.procfsBy === 'made' ? [1] : [];
+    w.add(`/linux/namespaces/${j.index}`, OpCode.Setns, [fd, NAMESPACE_FLAG[j.type], ...keep]);
     if (j.type === 'user') {
       // Still the host's root by id, which the joined namespace shows as the overflow id:
       // become its root (when it maps one), so files and mounts get sensible owners.
@@ -146,27 +151,44 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   const fs: FilesystemInput = { input, proc, inUserNs, sharesMountNs: ns.sharesMountNs, cgroupNs: ns.created.has('cgroup'), mountLabel };
   // A create joining a pid namespace: the forked init is visible to the processes already
   // there, so the invisible first stage makes the filesystem (mounts, pivot_root, masked and
-  // read-only paths, and the procfs of the joined namespace where it can: ProcMount) and the
-  // init is forked with the container's root, holding nothing of the host (docs/ARCHITECTURE.md
-  // "A create that joins a pid namespace").
-  const split = guarded && !inUserNs ? filesystemBeforeFork(spec, ns.sharesMountNs, input.createHooks, facts) : undefined;
+  // read-only paths, and the procfs of the joined namespace where it can: ProcMake and
+  // ProcPlace, or ProcMount) and the init is forked with the container's root,
+  // holding nothing of the host (docs/ARCHITECTURE.md "A create that joins a pid namespace").
   let closeAt = -1;
   // Set when the process attributes were planned before the fork (a joining create's new order).
   let home: ExecEnv | undefined;
   if (split) {
-    planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false });
+    const pidJoin = ns.joins.find((j) => j.type === 'pid')!;
+    const beforeRootSwitch = split.procfsBy === 'made'
+      ? () => planProcMake(w, spec, split.after, input.namespaceFds.get(pidJoin.index)!, mountLabel)
+      : undefined;
+    // In a user namespace the first stage can make no procfs of its own pid namespace (the
+    // host's user namespace owns it), so its writes fall back to the container's /proc
+    // (native/src/child_procfs.c): the sysctls wait for the procfs placed there. They follow
+    // the writer's namespaces, not the procfs's; before the read-only and masked paths, as always.
+    const sysctlsAfterProc = split.procfsBy === 'made' && inUserNs;
+    planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false, beforeRootSwitch, sysctls: !sysctlsAfterProc });
     const procMounts = () => {
       // The root fd did not survive CloseExcept: the container's / from now on.
       w.add('/root/path', OpCode.OpenRoot, [], ['/']);
-      planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, inUserNs, mountLabel, split.after, split.byFirstStage);
+      planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, inUserNs, mountLabel, split.after, split.procfsBy === 'init' ? 'mount' : split.procfsBy);
+      if (sysctlsAfterProc) planSysctls(w, spec);
       planMaskedAndReadonly(w, spec, (p) => waitsForProc(p, split));
     };
-    if (split.byFirstStage) {
-      // The procfs of the joined namespace made by the first stage too (ProcMount), after
-      // pivot_root and after the closes: the throwaway it clones into that namespace
-      // inherits neither the host's root nor a descriptor of the host.
-      closeAt = planCloseExcept(w);
-      procMounts();
+    if (split.procfsBy !== 'init') {
+      if (split.procfsBy === 'made') {
+        // The procfs mounts made before the root switch are placed before the closes (their
+        // fds are not in the keep list); no process of this create is in the joined namespace yet.
+        procMounts();
+        closeAt = planCloseExcept(w);
+        w.add('/root/path', OpCode.OpenRoot, [], ['/']);
+      } else {
+        // The procfs of the joined namespace made by the first stage too (ProcMount), after
+        // pivot_root and after the closes: the throwaway it clones into that namespace
+        // inherits neither the host's root nor a descriptor of the host.
+        closeAt = planCloseExcept(w);
+        procMounts();
+      }
       // Then every privileged step of the init, as exec orders them (plan/exec.ts): all
       // inherited across the fork, so the init the joined namespace sees holds only the
       // container's credentials, capabilities, root and descriptors.

@@ -13,7 +13,7 @@ import { planConsole } from './fd-ops.js';
 import { MS } from './linux-constants.js';
 import {
   type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, type ProcMountSplit, procMountsByFirstStage,
-  rootPropagation, splitProcMounts,
+  procMountsMadeEarly, rootPropagation, splitProcMounts,
 } from './mounts.js';
 import { OpCode } from './ops.js';
 import type { PlanWriter } from './writer.js';
@@ -28,24 +28,44 @@ export interface FilesystemInput {
   mountLabel?: string;
 }
 
+/** How a joining create's first stage makes the filesystem (filesystemBeforeFork). */
+export interface FilesystemBeforeFork extends ProcMountSplit {
+  /**
+   * 'made': the first stage makes the procfs mounts before the root switch and places them
+   * after it (ProcMake, ProcPlace); 'throwaway': it makes them after pivot_root and the
+   * closes (ProcMount); 'init': the init mounts them after the fork.
+   */
+  procfsBy: 'throwaway' | 'made' | 'init';
+}
+
 /**
  * The procfs mounts of a create joining a pid namespace and what must follow them
- * (splitProcMounts): made after pivot_root, by the first stage where it can make a procfs of
- * that namespace itself (ProcMount: user namespaces can be created, every proc mount's flags
- * have an fsmount form), else by the init after the fork. undefined keeps the order of a fork
- * before every mount: without a mount namespace (nothing to pivot), with create hooks
+ * (splitProcMounts): placed after pivot_root, by the first stage where it can make a procfs
+ * of that namespace itself, else by the init after the fork. Where procfs takes the "pidns"
+ * option the first stage makes each one before the root switch, naming the namespace by its
+ * fd, and places it after (ProcMake, ProcPlace): no process of its own in that namespace. In
+ * a user namespace (new or joined) only that works: fsmount refuses a procfs there once no
+ * full one is visible in the mount namespace, as after pivot_root. Without "pidns", or with a
+ * process label to write (an AppArmor profile, an SELinux label: after pivot_root the only
+ * procfs the first stage has there is the joined namespace's, without a /proc/self for it),
+ * that config keeps the order of a fork before every mount. Outside a user namespace,
+ * without "pidns", a throwaway in the namespace opens the context after pivot_root
+ * (ProcMount: user namespaces can be created), else the init mounts it. Every way but the
+ * init's needs each proc mount's flags to have an fsmount form. The fork comes first
+ * (undefined) without a mount namespace (nothing to pivot), with create hooks
  * (createContainer hooks run after the mounts and before pivot_root, and every create hook
  * is told the init's pid, which only exists after the fork), or when a mount that must
- * follow a procfs binds a host path. (In a user namespace the caller keeps that order too:
- * there a procfs mount after pivot_root is refused as "too revealing", no full procfs being
- * left in the mount namespace.)
+ * follow a procfs binds a host path.
  */
 export function filesystemBeforeFork(
-  spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts,
-): (ProcMountSplit & { byFirstStage: boolean }) | undefined {
-  if (sharesMountNs || createHooks) return undefined;
+  spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts, inUserNs: boolean, labelled: boolean,
+): FilesystemBeforeFork | undefined {
+  if (sharesMountNs || createHooks || (inUserNs && labelled)) return undefined;
   const split = splitProcMounts(spec);
-  return split && { ...split, byFirstStage: procMountsByFirstStage(spec, facts.userNamespaces?.() ?? false) };
+  if (!split) return undefined;
+  if (procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false)) return { ...split, procfsBy: 'made' };
+  if (inUserNs) return undefined;
+  return { ...split, procfsBy: procMountsByFirstStage(spec, facts.userNamespaces?.() ?? false) ? 'throwaway' : 'init' };
 }
 
 export function planHookSync(w: PlanWriter): void {
@@ -61,7 +81,13 @@ export function planHookSync(w: PlanWriter): void {
 export function planFilesystem(
   w: PlanWriter,
   fs: FilesystemInput,
-  o: { mounts?: { skip: ReadonlySet<number> }; hookSync?: boolean; paths: (p: string) => boolean; late: boolean },
+  o: {
+    mounts?: { skip: ReadonlySet<number> }; hookSync?: boolean; paths: (p: string) => boolean; late: boolean;
+    /** what comes last before the root switch (ProcMake: the host's procfs still visible) */
+    beforeRootSwitch?: () => void;
+    /** false: the caller writes the sysctls (planSysctls) */
+    sysctls?: boolean;
+  },
 ): void {
   const { input, proc } = fs;
   const { spec, facts } = input;
@@ -73,6 +99,7 @@ export function planFilesystem(
 
   // createContainer hooks run in these namespaces, after the mounts and before pivot_root.
   if (o.hookSync) planHookSync(w);
+  o.beforeRootSwitch?.();
 
   if (fs.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
   else if (input.noPivot) {
@@ -94,11 +121,16 @@ export function planFilesystem(
   if (spec.hostname !== undefined) w.add('/hostname', OpCode.Sethostname, [], [spec.hostname]);
   if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
   // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
+  if (o.sysctls !== false) planSysctls(w, spec);
+  planMaskedAndReadonly(w, spec, o.paths);
+  if (o.late) planLateFilesystem(w, fs, { console: false, paths: () => false });
+}
+
+/** linux.sysctl, written through a procfs of the child's own (native/src/child_procfs.c). */
+export function planSysctls(w: PlanWriter, spec: Spec): void {
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
     w.add(`/linux/sysctl/${key}`, OpCode.WriteProc, [], ['sys/' + sysctlProcPath(key), value]);
   }
-  planMaskedAndReadonly(w, spec, o.paths);
-  if (o.late) planLateFilesystem(w, fs, { console: false, paths: () => false });
 }
 
 /** readonlyPaths then maskedPaths, those `which` selects. */

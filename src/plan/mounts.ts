@@ -7,7 +7,7 @@ import { normalizeContainerPath } from '../spec/container-path.js';
 import type { Mount, Spec } from '../spec/types.js';
 import { AT_RECURSIVE, MOUNT_ATTR, MS } from './linux-constants.js';
 import { type MountOptions, parseMountOptions, PROPAGATION, UNSUPPORTED_MOUNT_OPTIONS } from './mount-options.js';
-import { OpCode } from './ops.js';
+import { OpCode, PROC_SLOTS } from './ops.js';
 import { SyncMsg } from '../sys/sync.js';
 import type { PlanWriter } from './writer.js';
 import type { LsmHost } from '../host/lsm.js';
@@ -29,6 +29,8 @@ export interface HostFacts {
   lsm?(): LsmHost;
   /** user namespaces can be created (user.max_user_namespaces > 0); asked for a create joining a pid namespace */
   userNamespaces?(): boolean;
+  /** procfs takes the "pidns" option (fsconfig); asked for a create joining a pid namespace */
+  procfsPidns?(): boolean;
 }
 
 /** One line of /proc/self/mountinfo, as far as the plan cares. */
@@ -107,9 +109,14 @@ export function planMounts(
   mountLabel?: string,
   /** only the config mounts with these indexes (splitProcMounts), in config order; default all */
   only?: ReadonlySet<number>,
-  /** proc mounts as ProcMount: the first stage makes a procfs of the joined pid namespace */
-  procOfJoinedPidNs = false,
+  /**
+   * How a proc mount is made: mount(2) ('mount'); by the first stage with a throwaway in the
+   * joined pid namespace (ProcMount, 'throwaway'); or placed from the slot ProcMake filled
+   * (ProcPlace, 'made': planProcMake)
+   */
+  procfsBy: ProcfsBy = 'mount',
 ): void {
+  const slots = procfsBy === 'made' ? procSlots(spec) : undefined;
   (spec.mounts ?? []).forEach((m, i) => {
     if (only && !only.has(i)) return;
     const origin = `/mounts/${i}`;
@@ -155,12 +162,64 @@ export function planMounts(
       const data = mountLabel && takesMountLabel(m) ? withMountLabel(opts.data, mountLabel) : opts.data;
       // proc and sysfs only on an ordinary directory (n5 = 1): never through a symlink.
       const ordinaryDir = type === 'proc' || type === 'sysfs' ? [0, 1] : [];
-      const attrs = type === 'proc' && procOfJoinedPidNs ? procMountAttrs(flags) : undefined;
-      if (attrs !== undefined) w.add(origin, OpCode.ProcMount, [attrs, 1, 1], [dest, ...data.split(',').filter((o) => o)]);
+      const attrs = type === 'proc' && procfsBy === 'throwaway' ? procMountAttrs(flags) : undefined;
+      if (type === 'proc' && slots) w.add(origin, OpCode.ProcPlace, [slots.get(i)!, 1, 1], [dest]);
+      else if (attrs !== undefined) w.add(origin, OpCode.ProcMount, [attrs, 1, 1], [dest, ...procOptions(data)]);
       else w.add(origin, OpCode.Mount, [flags, 1, 1, 0, ...ordinaryDir], [source, dest, type, data]);
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });
+}
+
+/** How planMounts makes a proc mount (see its procfsBy). */
+export type ProcfsBy = 'mount' | 'throwaway' | 'made';
+
+/** A procfs mount (not a bind of one): what ProcMount, ProcMake and ProcPlace make. */
+function isProcfsMount(m: Mount): boolean {
+  return m.type === 'proc' && !parseMountOptions(m.options).bind;
+}
+
+/** The procfs options of mount data, one per fsconfig call. */
+function procOptions(data: string): string[] {
+  return data.split(',').filter((o) => o);
+}
+
+/** The ProcMake slot of each procfs mount, by config index: their order in the config. */
+function procSlots(spec: Spec): Map<number, number> {
+  const slots = new Map<number, number>();
+  (spec.mounts ?? []).forEach((m, i) => {
+    if (isProcfsMount(m)) slots.set(i, slots.size);
+  });
+  return slots;
+}
+
+/**
+ * ProcMake for every procfs mount among `only` (in config order): the first stage makes each
+ * one of the pid namespace `pidNsFd` names and keeps it for planMounts' ProcPlace (procfsBy
+ * 'made'). Only for configs procMountsMadeEarly accepts.
+ */
+export function planProcMake(w: PlanWriter, spec: Spec, only: ReadonlySet<number>, pidNsFd: number, mountLabel?: string): void {
+  const slots = procSlots(spec);
+  (spec.mounts ?? []).forEach((m, i) => {
+    if (!only.has(i) || !isProcfsMount(m)) return;
+    const opts = parseMountOptions(m.options);
+    const data = mountLabel && takesMountLabel(m) ? withMountLabel(opts.data, mountLabel) : opts.data;
+    const attrs = procMountAttrs(opts.flags);
+    if (attrs === undefined) throw new Error(`internal: /mounts/${i} has no fsmount form`);
+    w.add(`/mounts/${i}`, OpCode.ProcMake, [slots.get(i)!, attrs, pidNsFd], [containerPath(m.destination), ...procOptions(data)]);
+  });
+}
+
+/**
+ * Whether the first stage can make every procfs mount of the config before the root switch
+ * (ProcMake): procfs takes "pidns" (asked only when there is a procfs mount), every one's
+ * flags have an fsmount form and they fit the slots.
+ */
+export function procMountsMadeEarly(spec: Spec, procfsPidns: () => boolean): boolean {
+  const procs = (spec.mounts ?? []).filter(isProcfsMount);
+  if (procs.length === 0) return true;
+  if (procs.length > PROC_SLOTS) return false;
+  return procs.every((m) => procMountAttrs(parseMountOptions(m.options).flags) !== undefined) && procfsPidns();
 }
 
 /**

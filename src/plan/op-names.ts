@@ -54,6 +54,8 @@ const NAMES: Record<number, string> = {
   [OpCode.SpawnTracer]: 'start the tracer',
   [OpCode.CloseExcept]: 'close fds',
   [OpCode.ProcMount]: 'mount procfs',
+  [OpCode.ProcMake]: 'make procfs',
+  [OpCode.ProcPlace]: 'mount procfs',
 };
 
 export function opName(code: number): string {

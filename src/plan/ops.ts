@@ -13,7 +13,7 @@ export const enum OpCode {
   WaitSync = 1,
   /** n0 = sync message type the child sends (no payload). */
   SendSync = 2,
-  /** n0 = fd of a namespace file opened by the parent, n1 = CLONE_NEW* type (0 = any). The child closes n0 after joining. */
+  /** n0 = fd of a namespace file opened by the parent, n1 = CLONE_NEW* type (0 = any). The child closes n0 after joining, unless n2 = 1 (a later ProcMake names it). */
   Setns = 3,
   /** n0 = CLONE_NEW* flags. */
   Unshare = 4,
@@ -184,7 +184,24 @@ export const enum OpCode {
    * create a missing destination.
    */
   ProcMount = 51,
+  /**
+   * A procfs of the joined pid namespace made by the first stage itself and kept detached for
+   * ProcPlace (native/src/child_procmount.c): fsopen("proc"), fsconfig "pidns" = n2 (an fd of
+   * the joined pid namespace), the procfs options s1.., the superblock, fsmount with the
+   * MOUNT_ATTR_* flags n1, kept in slot n0 (0 .. PROC_SLOTS-1); s0 = the destination, for
+   * errors. In a user namespace it comes before the root switch: fsmount refuses a procfs
+   * there unless a full one is visible in the mount namespace (docs/ARCHITECTURE.md).
+   */
+  ProcMake = 52,
+  /**
+   * Moves the mount ProcMake kept in slot n0 onto s0 resolved in the root and closes it;
+   * n1 = 1: only onto an ordinary directory, n2 = 1: create a missing destination.
+   */
+  ProcPlace = 53,
 }
+
+/** The slots ProcMake keeps its mounts in (native/src/plan.h PLAN_PROC_SLOTS). */
+export const PROC_SLOTS = 8;
 
 export interface Op {
   code: OpCode;

@@ -151,4 +151,4 @@ export interface NativeAddon {
 }
 
 /** The probes native/src/probe.cc knows. */
-export type KernelProbe = 'clone3' | 'clone_into_cgroup' | 'pidfd_open' | 'openat2' | 'close_range' | 'mount_setattr' | 'seccomp_notify';
+export type KernelProbe = 'clone3' | 'clone_into_cgroup' | 'pidfd_open' | 'openat2' | 'close_range' | 'mount_setattr' | 'seccomp_notify' | 'procfs_pidns';

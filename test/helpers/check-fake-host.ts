@@ -37,7 +37,7 @@ export function fakeHost(o: FakeHostOptions = {}): HostProbe {
     ...o.files,
   };
   const kernel: Record<KernelProbe, number> = {
-    clone3: EINVAL, clone_into_cgroup: EBADF, pidfd_open: 0, openat2: EINVAL, close_range: EINVAL, mount_setattr: EINVAL, seccomp_notify: 0,
+    clone3: EINVAL, clone_into_cgroup: EBADF, pidfd_open: 0, openat2: EINVAL, close_range: EINVAL, mount_setattr: EINVAL, seccomp_notify: 0, procfs_pidns: EINVAL,
     ...o.kernel,
   };
   const layout = 'layout' in o ? o.layout : V2_LAYOUT;

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { berth, berthBin, makeBundle, repoRoot, sleepMs, stateOf, uniqueId } from './berth.js';
 import { cgroupDirsNamed } from './leftovers.js';
 import { minimalSpec } from './specs.js';
-import type { Process } from '../../src/spec/types.js';
+import type { Namespace, Process } from '../../src/spec/types.js';
 
 /** dist/berth --root ROOT ...args with `leaked` open as descriptors 3, 4, ... (see berth()). */
 export function berthLeaking(root: string, args: string[], leaked: number[]): SpawnSyncReturns<string> {
@@ -139,8 +139,11 @@ export function provokeJoin(tag: string, proc?: Process): Provoke {
  * /shared/stop exists). `provoke` starts berth processes until three were met (at most
  * `rounds` tries); then the attacker is stopped. Asserts it met one at all and that
  * dist/berth and dist/berth.node are unchanged; returns the log for the caller's checks.
+ * `namespaces`: the attacker's instead of minimalSpec's (e.g. joining another pid namespace).
  */
-export function attackFromContainer(tag: string, args: string[], provoke: Provoke, files: string[] = [], rounds = 40): string {
+export function attackFromContainer(
+  tag: string, args: string[], provoke: Provoke, files: string[] = [], rounds = 40, namespaces?: Namespace[],
+): string {
   const addonFile = path.join(path.dirname(berthBin), 'berth.node');
   const before = [hash(berthBin), hash(addonFile)];
   const caps = allCapabilities();
@@ -148,6 +151,7 @@ export function attackFromContainer(tag: string, args: string[], provoke: Provok
   const spec = minimalSpec();
   spec.process!.args = args;
   spec.process!.capabilities = { bounding: caps, effective: caps, permitted: caps };
+  if (namespaces) spec.linux!.namespaces = namespaces;
   const b = makeBundle(spec);
   const shared = path.join(b.dir, 'shared');
   fs.mkdirSync(shared);

@@ -274,4 +274,46 @@ test('joining a user namespace makes the process its root (uid 0 inside, devices
   });
 });
 
+test('a create in a user namespace joining a pid namespace gets its /proc (made before pivot_root, placed after), options, masked and read-only paths', () => {
+  // The first stage makes the procfs before the root switch (fsmount refuses it in a user
+  // namespace once no full procfs is visible) and places it after (docs/ARCHITECTURE.md
+  // "A create that joins a pid namespace").
+  const maps = { uidMappings: [{ containerID: 0, hostID: 310000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 310000, size: 65536 }] };
+  const holder = minimalSpec({ hostname: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'user' }], ...maps } });
+  holder.process!.args = ['sleep', '600'];
+  const hb = makeBundle(holder);
+  try {
+    const hid = uniqueId('usernspidholder');
+    assert.is(berth(hb.root, ['run', '-d', '--bundle', hb.dir, hid]).status, 0);
+    const pid = stateOf(hb.root, hid).pid;
+    const spec = joinedUsernsSpec(pid);
+    spec.linux!.namespaces = [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'ipc' }, { type: 'user', path: `/proc/${pid}/ns/user` }];
+    spec.mounts = spec.mounts!.map((m) => m.type === 'proc' ? { ...m, options: ['nosuid', 'noexec', 'nodev', 'hidepid=2'] } : m);
+    // Written through a procfs of the first stage's own (child_procfs.c), the namespaced
+    // sysctls follow the writer's namespaces.
+    spec.linux!.sysctl = { 'kernel.shm_rmid_forced': '1' };
+    spec.linux!.maskedPaths = ['/proc/timer_list', '/proc/irq'];
+    spec.linux!.readonlyPaths = ['/proc/sys'];
+    const r = runIn([
+      'readlink /proc/self/ns/pid', 'cat /proc/1/comm', 'ls /proc | grep -c "^[0-9]"',
+      'wc -c < /proc/timer_list', 'ls -A /proc/irq | wc -l',
+      'echo 1 > /proc/sys/kernel/ns_last_pid && echo sys-writable || echo sys-readonly',
+      'grep " /proc proc " /proc/self/mounts', 'cat /proc/sys/kernel/shm_rmid_forced',
+    ].join('; '), spec, 'usernspidjoin');
+    assert.is(r.status, 0, r.stderr);
+    const [ns, comm, count, timerList, irq, sys, mount, sysctl] = r.stdout.trim().split('\n');
+    assert.is(ns, fs.readlinkSync(`/proc/${pid}/ns/pid`), 'the holder\'s pid namespace');
+    assert.is(comm, 'sleep', 'its /proc shows the holder\'s init as pid 1');
+    assert.ok(Number(count) >= 2, `the holder's process and its own: ${count}`);
+    assert.is(timerList!.trim(), '0', 'timer_list masked by /dev/null');
+    assert.is(irq!.trim(), '0', 'a masked directory is an empty tmpfs');
+    assert.is(sys, 'sys-readonly');
+    assert.match(mount!, /nosuid,nodev,noexec/);
+    assert.match(mount!, /hidepid=invisible/);
+    assert.is(sysctl, '1', 'the sysctl');
+  } finally {
+    hb.cleanup();
+  }
+});
+
 test.run();

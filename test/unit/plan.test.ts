@@ -142,13 +142,97 @@ test('joining a pid namespace where user namespaces can be made: the first stage
   const fallback = joinedPidPlan(sync, { facts: { ...base.facts, userNamespaces: () => true } });
   assert.not.ok(fallback.ops.some((o) => o.code === OpCode.ProcMount));
   assert.ok(fallback.ops.findIndex((o) => o.code === OpCode.ForkReport) < indexOfMount(fallback, '/proc'));
-  // In a user namespace: the fork before every mount.
+  // In a user namespace where procfs lacks "pidns": the fork before every mount.
   const userns = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]);
   userns.linux!.namespaces!.push({ type: 'user' });
   userns.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
   userns.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
   const u = joinedPidPlan(userns, { facts: { ...base.facts, userNamespaces: () => true } }).ops.map((o) => o.code);
   assert.ok(u.indexOf(OpCode.ForkReport) < u.indexOf(OpCode.PivotRoot));
+});
+
+/** joinedPidSpec in a user namespace joined by path (index 3, fd 43) or created with maps. */
+function joinedPidInUserNs(spec: Spec, how: 'joined' | 'new'): Spec {
+  if (how === 'joined') spec.linux!.namespaces!.push({ type: 'user', path: '/proc/1/ns/user' });
+  else {
+    spec.linux!.namespaces!.push({ type: 'user' });
+    spec.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+    spec.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  }
+  return spec;
+}
+
+test('joining a pid namespace in a user namespace: each procfs is made before pivot_root (ProcMake, the joined namespace by its fd) and placed after it (ProcPlace), before the closes and the fork', () => {
+  for (const how of ['joined', 'new'] as const) {
+    const spec = joinedPidInUserNs(joinedPidSpec([
+      { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev', 'hidepid=2'] },
+      { destination: '/data', type: 'tmpfs', source: 'tmpfs' },
+      { destination: '/proc/driver', type: 'tmpfs', source: 'tmpfs' },
+      { destination: '/run/proc', type: 'proc', source: 'proc', options: ['ro', 'subset=pid'] },
+    ], { masked: ['/proc/kcore', '/etc/hidden'], readonly: ['/proc/sys'] }), how);
+    spec.linux!.sysctl = { 'kernel.shm_rmid_forced': '1' };
+    const base = input(spec);
+    let asked = 0;
+    const facts = { ...base.facts, userNamespaces: () => true, procfsPidns: () => (asked++, true) };
+    const plan = joinedPidPlan(spec, { facts, namespaceFds: new Map([[0, 42], [3, 43]]) });
+    const c = plan.ops.map((o) => o.code);
+    assert.is(asked, 1, how);
+    const pivot = c.indexOf(OpCode.PivotRoot);
+    const close = c.indexOf(OpCode.CloseExcept);
+    const fork = c.indexOf(OpCode.ForkReport);
+    assert.not.ok(c.includes(OpCode.ProcMount), 'no throwaway');
+    // The joined pid namespace's fd stays open after setns: ProcMake names it.
+    const setnsPid = plan.ops.find((o) => o.code === OpCode.Setns && o.n![0] === 42)!;
+    assert.equal(setnsPid.n, [42, CLONE.NEWPID, 1]);
+    assert.ok(plan.ops.filter((o) => o.code === OpCode.Setns && o.n![0] !== 42).every((o) => o.n!.length === 2), 'other namespace fds are closed');
+    const made = plan.ops.filter((o) => o.code === OpCode.ProcMake);
+    assert.equal(made.map((o) => [o.n, o.s]), [
+      [[0, MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC, 42], ['/proc', 'hidepid=2']],
+      [[1, MOUNT_ATTR.RDONLY, 42], ['/run/proc', 'subset=pid']],
+    ]);
+    const placed = plan.ops.filter((o) => o.code === OpCode.ProcPlace);
+    assert.equal(placed.map((o) => [o.n, o.s]), [[[0, 1, 1], ['/proc']], [[1, 1, 1], ['/run/proc']]]);
+    // Made while the host's procfs is still in the mount namespace: after the other mounts, before pivot_root.
+    assert.ok(indexOfMount(plan, '/data') < c.indexOf(OpCode.ProcMake) && c.lastIndexOf(OpCode.ProcMake) < pivot, how);
+    // Placed after pivot_root in config order with what must follow them, then the masked and
+    // read-only paths on them; all before the closes (the mount fds are not kept) and the fork.
+    const place0 = c.indexOf(OpCode.ProcPlace);
+    assert.ok(pivot < place0 && place0 < indexOfMount(plan, '/proc/driver') && indexOfMount(plan, '/proc/driver') < c.lastIndexOf(OpCode.ProcPlace));
+    const maskProc = plan.ops.findIndex((o) => o.code === OpCode.MaskPath && o.s![0] === '/proc/kcore');
+    const maskOther = plan.ops.findIndex((o) => o.code === OpCode.MaskPath && o.s![0] === '/etc/hidden');
+    assert.ok(pivot < maskOther && maskOther < place0, 'a path off the procfs needs no wait');
+    assert.ok(c.lastIndexOf(OpCode.ProcPlace) < maskProc && maskProc < close && close < fork);
+    assert.ok(c.indexOf(OpCode.ReadonlyPath) > place0 && c.indexOf(OpCode.ReadonlyPath) < close);
+    // Its sysctls go through the procfs it placed (none of its own can be made after pivot_root).
+    const sysctl = plan.ops.findIndex((o) => o.code === OpCode.WriteProc && o.s![0] === 'sys/kernel/shm_rmid_forced');
+    assert.ok(c.lastIndexOf(OpCode.ProcPlace) < sysctl && sysctl < c.indexOf(OpCode.ReadonlyPath), how);
+    // The root fd does not survive the closes: reopened before the privileged steps.
+    assert.is(c[close + 1], OpCode.OpenRoot);
+    assert.not.ok(plan.ops.slice(fork).some((o) => [OpCode.Mount, OpCode.MaskPath, OpCode.ReadonlyPath, OpCode.PivotRoot].includes(o.code)), 'no mount after the fork');
+  }
+  // Without "pidns" (or with a flag fsmount has no attribute for): the fork before every mount.
+  const spec = joinedPidInUserNs(joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]), 'joined');
+  const base = input(spec);
+  const without = joinedPidPlan(spec, { facts: { ...base.facts, userNamespaces: () => true, procfsPidns: () => false }, namespaceFds: new Map([[0, 42], [3, 43]]) });
+  const w = without.ops.map((o) => o.code);
+  assert.ok(w.indexOf(OpCode.ForkReport) < w.indexOf(OpCode.PivotRoot) && !w.includes(OpCode.ProcMake));
+  // With an AppArmor profile to write: no /proc/self for the first stage after pivot_root.
+  const labelled = joinedPidInUserNs(joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]), 'joined');
+  labelled.process!.apparmorProfile = 'cri-containerd.apparmor.d';
+  const lsm = () => ({ apparmor: { enabled: true, execAttr: 'self/attr/apparmor/exec' }, selinux: { enabled: false } }) as never;
+  const l = joinedPidPlan(labelled, { facts: { ...base.facts, lsm, procfsPidns: () => true }, namespaceFds: new Map([[0, 42], [3, 43]]) }).ops.map((o) => o.code);
+  assert.ok(l.indexOf(OpCode.ForkReport) < l.indexOf(OpCode.PivotRoot) && !l.includes(OpCode.ProcMake));
+  const sync = joinedPidInUserNs(joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc', options: ['sync'] }]), 'joined');
+  const s = joinedPidPlan(sync, { facts: { ...base.facts, procfsPidns: () => true }, namespaceFds: new Map([[0, 42], [3, 43]]) }).ops.map((o) => o.code);
+  assert.ok(s.indexOf(OpCode.ForkReport) < s.indexOf(OpCode.PivotRoot) && !s.includes(OpCode.ProcMake));
+  // Outside a user namespace the same where procfs takes "pidns": no throwaway either.
+  const plain = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]);
+  const p = joinedPidPlan(plain, { facts: { ...input(plain).facts, userNamespaces: () => true, procfsPidns: () => true } });
+  const pc = p.ops.map((o) => o.code);
+  assert.ok(pc.indexOf(OpCode.ProcMake) < pc.indexOf(OpCode.PivotRoot) && pc.indexOf(OpCode.PivotRoot) < pc.indexOf(OpCode.ProcPlace));
+  assert.ok(pc.indexOf(OpCode.ProcPlace) < pc.indexOf(OpCode.CloseExcept) && !pc.includes(OpCode.ProcMount));
+  assert.equal(p.ops.find((o) => o.code === OpCode.Setns)!.n, [42, CLONE.NEWPID, 1]);
+  assert.equal(p.ops[pc.indexOf(OpCode.CloseExcept)]!.n, [0, 1, 2, 9], 'the pid namespace fd closed before the fork');
 });
 
 test('joining a pid namespace: the terminal and startContainer hooks\' stop come after the fork', () => {
