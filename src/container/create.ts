@@ -38,6 +38,7 @@ import { removeHalfCreated } from './half-created.js';
 import { writePidFile } from './pid-file.js';
 import { killAll, waitGone } from './processes.js';
 import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
+import { refuseJoinsWithNewUserNamespace } from './userns-joins.js';
 import { phase } from '../profile.js';
 
 export interface CreateOptions {
@@ -167,6 +168,7 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   phase('config loaded and validated');
   loaded.warnings.forEach(o.warn);
   checkConsoleOptions(loaded.spec, o.consoleSocket, !!o.consoleProxy);
+  refuseJoinsWithNewUserNamespace(loaded.spec);
   const addon = native();
   const store = new StateStore(o.root);
   const lock = claimId(store, o.id);

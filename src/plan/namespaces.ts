@@ -93,14 +93,6 @@ export function decideNamespaces(spec: Spec, cloneIntoCgroup: boolean): Namespac
   if (joins.some((j) => j.type === 'user') && created.has('user')) {
     throw new ConfigError('/linux/namespaces', 'the user namespace is both created and joined');
   }
-  // clone3 puts the child in its new user namespace at once, and setns into any namespace
-  // needs CAP_SYS_ADMIN over the user namespace owning it, which a new one never has: every
-  // such join would fail (EPERM) after the child exists. Refused here, before anything exists.
-  const joinedFromNewUser = created.has('user') ? joins.find((j) => j.type !== 'user') : undefined;
-  if (joinedFromNewUser) {
-    throw new ConfigError(`/linux/namespaces/${joinedFromNewUser.index}`,
-      `the ${joinedFromNewUser.type} namespace ${joinedFromNewUser.path} cannot be joined together with a new user namespace (the container's process is in the new user namespace from its start, and joining needs CAP_SYS_ADMIN over the user namespace that owns the ${joinedFromNewUser.type} namespace)`);
-  }
   const pidNew = (unshareFlags & CLONE.NEWPID) !== 0;
   return { cloneFlags, unshareFlags, joins, fork: needsFork || pidNew, created, cgroupAfterPlacement, sharesMountNs };
 }

@@ -142,7 +142,13 @@ test('joining a pid namespace where user namespaces can be made: the first stage
   const fallback = joinedPidPlan(sync, { facts: { ...base.facts, userNamespaces: () => true } });
   assert.not.ok(fallback.ops.some((o) => o.code === OpCode.ProcMount));
   assert.ok(fallback.ops.findIndex((o) => o.code === OpCode.ForkReport) < indexOfMount(fallback, '/proc'));
-  // (With a new user namespace the join itself is refused: test/unit/namespaces.test.ts.)
+  // In a user namespace: the fork before every mount.
+  const userns = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]);
+  userns.linux!.namespaces!.push({ type: 'user' });
+  userns.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  userns.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  const u = joinedPidPlan(userns, { facts: { ...base.facts, userNamespaces: () => true } }).ops.map((o) => o.code);
+  assert.ok(u.indexOf(OpCode.ForkReport) < u.indexOf(OpCode.PivotRoot));
 });
 
 test('joining a pid namespace: the terminal and startContainer hooks\' stop come after the fork', () => {
