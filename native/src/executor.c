@@ -153,8 +153,8 @@ int main(int argc, char **argv) {
   struct plan *p = load_plan(plan_fd);
   int report_fd = (int)parse_num(argv[6], 10, NULL);
 
-  /* CLONE_PARENT: the child is berth's (it waits for it, and the child's parent-death signal
-   * follows berth's thread), and so its exit signal is ours (clone3 insists on 0 here), SIGCHLD. */
+  /* CLONE_PARENT: the child is berth's, which waits for it; so its exit signal is ours, SIGCHLD
+   * (clone3 insists on 0 here and takes the caller's). */
   struct clone_args args;
   memset(&args, 0, sizeof args);
   args.flags = parse_num(argv[7], 16, NULL) | CLONE_PARENT;
