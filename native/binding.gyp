@@ -9,7 +9,7 @@
   }, {
     "target_name": "berth",
     "dependencies": ["berth-executor"],
-    "sources": ["src/addon.cc", "src/spawn.cc", "src/executor_launch.c", "src/executor_blob.S", "src/child.c", "src/child_core.c", "src/child_paths.c", "src/child_mounts.c", "src/child_process.c", "src/child_sync.c", "src/child_tracer.c", "src/child_procfs.c", "src/child_procmount.c", "src/child_write_proc.c", "src/child_hooks.c", "src/child_fds.c", "src/sockets.cc", "src/seccomp.cc", "src/bpf.cc", "src/netdev.cc", "src/util.cc", "src/probe.cc", "src/fdpass.c"],
+    "sources": ["src/addon.cc", "src/spawn.cc", "src/executor_launch.c", "src/executor_blob.S", "src/child_procfs.c", "src/sockets.cc", "src/seccomp.cc", "src/bpf.cc", "src/netdev.cc", "src/util.cc", "src/probe.cc", "src/fdpass.c"],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "_GNU_SOURCE"],
     "cflags": ["-O2", "-Wall", "-Wextra", "-fno-strict-aliasing", "-Wa,-I<(PRODUCT_DIR)"],

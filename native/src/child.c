@@ -2,13 +2,12 @@
  * The clone child: walks the launch plan with raw system calls and never returns into
  * JavaScript.
  *
- * It runs in a copy of a multi-threaded process (Node's JS thread, libuv's threadpool, V8's
- * helpers), of which only the calling thread exists in the child. Any lock another thread
- * held at clone time stays held forever, so the child must not allocate, use stdio, throw,
- * or call glibc functions that lock or talk to other threads (setuid() and friends broadcast
- * to every thread; fork() runs atfork handlers). Everything here is either syscall(SYS_...)
- * or a glibc function that is a plain wrapper around one system call (mount, close, stat...).
- * All buffers are static.
+ * It runs in a clone of the static executor (executor.c) made with a raw clone3, behind
+ * glibc's back: glibc's idea of the thread (its id, its locks, its atfork state) is the
+ * executor's. So the child must not allocate, use stdio, throw, or call glibc functions that
+ * keep such state (setuid() and friends broadcast to threads; fork() runs atfork handlers).
+ * Everything here is either syscall(SYS_...) or a glibc function that is a plain wrapper
+ * around one system call (mount, close, stat...). All buffers are static.
  *
  * It decides nothing: the plan says what to do and in which order. On the first failing op
  * it sends SyncMsg.Error {step = op index, err = errno, payload = detail} and exits 1.

@@ -1,13 +1,17 @@
 /*
- * berth's executor: the small static program the clone child becomes (execveat of a sealed
- * memfd, native/src/executor_launch.c) before it walks the launch plan. The process a
- * container can see during exec, or while a created init waits for start, then maps this
- * program and nothing else: no dist/berth, no berth.node, no host library. Its only file is
- * the sealed memfd, which cannot be written through any handle (docs/ARCHITECTURE.md,
- * "Threat model: a container overwriting berth").
+ * berth's executor: the small static program spawn.cc's vfork child becomes (execveat of a
+ * sealed memfd, native/src/executor_launch.c), in berth's own namespaces. It reads the launch
+ * plan, clone3s the container's child with the plan's namespace flags, reports the child's pid
+ * and exits; the child walks the plan. The process a container can see during exec, or while a
+ * created init waits for start, is that clone: it maps this program and nothing else (no
+ * dist/berth, no berth.node, no host library), its only file is the sealed memfd, which cannot
+ * be written through any handle (docs/ARCHITECTURE.md, "Threat model: a container overwriting
+ * berth"), and its memory belongs to the user namespace the executor was exec'd in, berth's,
+ * whatever namespaces the child was cloned into.
  *
  * argv: [name ("berth-executor ID"), plan fd, sync fd, arena base (hex), fds to make close-on-exec again ("3,5,"),
- *        the child's capability sets before execveat (hex "effective,permitted,inheritable")].
+ *        the capability sets before execveat (hex "effective,permitted,inheritable"), report fd,
+ *        the child's clone3 flags (hex), cgroup fd for CLONE_INTO_CGROUP ("": none)].
  * The plan fd is a sealed memfd holding the arena spawn.cc built: one block whose internal
  * pointers are relative to the base it had in the parent.
  */
@@ -17,7 +21,9 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -128,7 +134,7 @@ int main(int argc, char **argv) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* execveat of an fd names the process after the fd's number: say what it is instead. */
   prctl(PR_SET_NAME, "berth-executor", 0, 0, 0);
-  if (argc != 6) die(127);
+  if (argc != 9) die(127);
   g_sync_fd = (int)parse_num(argv[2], 10, NULL);
   int plan_fd = (int)parse_num(argv[1], 10, NULL);
   g_old_base = (uintptr_t)parse_num(argv[3], 16, NULL);
@@ -145,5 +151,26 @@ int main(int argc, char **argv) {
 
   restore_caps(argv[5]);
   struct plan *p = load_plan(plan_fd);
-  berth_child_main(p, g_sync_fd);
+  int report_fd = (int)parse_num(argv[6], 10, NULL);
+
+  /* CLONE_PARENT: the child is berth's, which waits for it; so its exit signal is ours, SIGCHLD
+   * (clone3 insists on 0 here and takes the caller's). */
+  struct clone_args args;
+  memset(&args, 0, sizeof args);
+  args.flags = parse_num(argv[7], 16, NULL) | CLONE_PARENT;
+  if (argv[8][0]) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = parse_num(argv[8], 10, NULL);
+  }
+  long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid == 0) {
+    close(report_fd);
+    berth_child_main(p, g_sync_fd);
+  }
+  int64_t report = pid < 0 ? -(int64_t)errno : (int64_t)pid;
+  ssize_t w;
+  do {
+    w = write(report_fd, &report, sizeof report);
+  } while (w < 0 && errno == EINTR);
+  die(0);
 }

@@ -1,20 +1,20 @@
 /*
- * The first thing the clone child does: become the executor (executor.c) by execveat of the
- * sealed memfd that holds it. Runs in a copy of the multi-threaded parent (see child.c for
- * what that forbids): raw system calls and stack buffers only.
+ * The only thing the vfork child does (spawn.cc): become the executor (executor.c) by
+ * execveat of the sealed memfd that holds it. Runs on a private stack in the memory of the
+ * multi-threaded parent, which it shares until execveat (CLONE_VM | CLONE_VFORK): raw system
+ * calls and stack buffers only, and nothing written but its own stack and g_cloexec.
  *
- * Until now the child held every descriptor of the parent until its own execve, whatever the
- * plan did with them (Setns fds, the WaitStart fifo, Dup2 and CloseExcept naming them); most
- * are close-on-exec, which execveat would close. So every close-on-exec descriptor but the
- * executor's memfd is made inheritable here and its number passed on; the executor sets the
- * flag again, and the walk starts with exactly the descriptors and flags it had before.
+ * The walk starts with every descriptor of the parent (Setns fds, the WaitStart fifo, Dup2
+ * and CloseExcept naming them); most are close-on-exec, which execveat would close. So every
+ * close-on-exec descriptor but the executor's memfd is made inheritable here and its number
+ * passed on; the executor sets the flag again, and the walk starts with exactly the
+ * descriptors and flags berth had.
  *
- * Capabilities do not survive execve on their own where it matters most: a child cloned into
- * a new user namespace has every capability there, but its uid is not mapped yet (the parent
- * writes the maps later), so execve treats it as an unprivileged user and clears them all.
- * So the child raises its permitted capabilities as ambient ones (which an execve of a plain
- * file keeps) and passes its original sets on; the executor drops the ambient set and puts
- * the original sets back.
+ * Capabilities: execve recomputes them from the uid (a root caller gets its bounding set back
+ * even if it had dropped some effective ones). So the child raises its permitted capabilities
+ * as ambient ones (which an execve of a plain file keeps) and passes its original sets on; the
+ * executor drops the ambient set and puts the original sets back, and the container's child,
+ * cloned from it, starts from exactly the caller's sets.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -40,7 +40,8 @@ struct dirent64_raw {
   char name[];
 };
 
-/* The list of fds whose close-on-exec flag was cleared: "3,5,17," (the executor's argv[4]). */
+/* The list of fds whose close-on-exec flag was cleared: "3,5,17," (the executor's argv[4]).
+ * Static, so in the parent's memory: only the one vfork child of a spawn writes it. */
 static char g_cloexec[16384];
 
 static size_t put_num(char *buf, uint64_t v, unsigned base) {
@@ -129,7 +130,8 @@ static int carry_caps(struct __user_cap_data_struct orig[2]) {
   return 0;
 }
 
-void berth_become_executor(int exe_fd, int plan_fd, int sync_fd, uintptr_t arena_base, const char *argv0) {
+void berth_become_executor(int exe_fd, int plan_fd, int sync_fd, int report_fd, uint64_t clone_flags, int cgroup_fd,
+                           uintptr_t arena_base, const char *argv0) {
   int err = carry_fds(exe_fd);
   if (err) report(sync_fd, err, "executor: carrying descriptors (/proc/self/fd)");
   struct __user_cap_data_struct caps[2];
@@ -144,11 +146,14 @@ void berth_become_executor(int exe_fd, int plan_fd, int sync_fd, uintptr_t arena
   caps_arg[at++] = ',';
   at += put_num(caps_arg + at, ((uint64_t)caps[1].inheritable << 32) | caps[0].inheritable, 16);
   caps_arg[at] = 0;
-  char plan_arg[24], sync_arg[24], base_arg[24];
+  char plan_arg[24], sync_arg[24], base_arg[24], report_arg[24], flags_arg[24], cgroup_arg[24] = {0};
   plan_arg[put_num(plan_arg, (uint64_t)plan_fd, 10)] = 0;
   sync_arg[put_num(sync_arg, (uint64_t)sync_fd, 10)] = 0;
   base_arg[put_num(base_arg, (uint64_t)arena_base, 16)] = 0;
-  char *argv[] = {(char *)argv0, plan_arg, sync_arg, base_arg, g_cloexec, caps_arg, NULL};
+  report_arg[put_num(report_arg, (uint64_t)report_fd, 10)] = 0;
+  flags_arg[put_num(flags_arg, clone_flags, 16)] = 0;
+  if (cgroup_fd >= 0) cgroup_arg[put_num(cgroup_arg, (uint64_t)cgroup_fd, 10)] = 0; /* "": none */
+  char *argv[] = {(char *)argv0, plan_arg, sync_arg, base_arg, g_cloexec, caps_arg, report_arg, flags_arg, cgroup_arg, NULL};
   char *envp[] = {NULL};
   syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
   report(sync_fd, errno, "execveat berth executor");

@@ -1,9 +1,10 @@
 // spawn(): converts the JavaScript launch plan into one arena of plain structs, puts it in a
-// sealed memfd, makes the sync socketpair and calls clone3. The child's first and only step
-// in this copy of the parent is to execveat the executor (executor.c), a small static program
-// embedded in the addon and kept in a sealed memfd, which reads the plan and walks it
-// (berth_child_main). With inPlace the child walks the plan here, in the copy, as berth did
-// before the executor (see create.ts walksInPlace). The parent returns {pid, syncFd}.
+// sealed memfd, makes the sync socketpair and starts the executor (executor.c, a small static
+// program embedded in the addon and kept in a sealed memfd) with a vfork-style clone, in this
+// process's namespaces. The executor reads the plan, clone3s the container's child with the
+// plan's namespace flags and CLONE_PARENT (so it is this process's child), which walks the plan
+// (berth_child_main), and reports the child's pid (or clone3's errno) over a pipe. The parent
+// reaps the executor and returns {pid, syncFd}.
 //
 // Everything that can fail for a reason in the plan (a wrong type, an unknown op code, argv
 // counts that do not add up) fails here, in the parent, as a TypeError, before any process
@@ -13,10 +14,12 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,21 +31,12 @@
 #include <string>
 #include <vector>
 
-#include "child.h"
 #include "executor_launch.h"
 #include "plan.h"
+#include "sync.h"
 #include "util.h"
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
 namespace {
-
-// The clone3 argument block, spelled out so older headers do not matter.
-struct CloneArgs {
-  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-};
 
 // Spare zero slots after every op's n and s arrays (see struct plan_op): the widest op reads
 // n0..n6 and s0..s3.
@@ -249,6 +243,44 @@ int ExecutorFd() {
   return fd;
 }
 
+// What the vfork child needs: it shares this process's memory until its execveat.
+struct Launch {
+  int exe_fd, plan_fd, sync_fd, report_fd, close_a, close_b, cgroup_fd;
+  uint64_t clone_flags;
+  uintptr_t arena_base;
+  const char* argv0;
+};
+
+// The vfork child: drop this side's ends, then become the executor (raw system calls only:
+// it runs on a private stack in the memory of a multi-threaded process).
+int LaunchExecutor(void* arg) {
+  const Launch* l = static_cast<const Launch*>(arg);
+  syscall(SYS_close, l->close_a);
+  syscall(SYS_close, l->close_b);
+  berth_become_executor(l->exe_fd, l->plan_fd, l->sync_fd, l->report_fd, l->clone_flags, l->cgroup_fd, l->arena_base, l->argv0);
+}
+
+// The vfork child's stack: used by one spawn at a time (only the JavaScript thread spawns,
+// and it is suspended until the child has exec'd).
+alignas(64) char g_launch_stack[64 * 1024];
+
+// After the executor is gone without a report: the error it (or the launch before it) sent
+// over the sync socket, as a thrown Error.
+Napi::Value ThrowExecutorFailure(Napi::Env env, int sync_fd) {
+  struct {
+    sync_header h;
+    char detail[256];
+  } msg;
+  ssize_t n;
+  do {
+    n = recv(sync_fd, &msg, sizeof msg, MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  if (n < static_cast<ssize_t>(sizeof msg.h) || msg.h.type != SYNC_ERROR)
+    return ThrowErrno(env, "spawn", "berth executor exited without reporting", EPROTO);
+  size_t len = std::min<size_t>(msg.h.len, static_cast<size_t>(n) - sizeof msg.h);
+  return ThrowErrno(env, "spawn", std::string(msg.detail, len), msg.h.err);
+}
+
 }  // namespace
 
 Napi::Value Spawn(const Napi::CallbackInfo& info) {
@@ -268,9 +300,6 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
     if (!ReadString(env, title, "spawn: title", &t)) return env.Undefined();
     argv0 += " " + t;
   }
-  // inPlace: walk the plan here, in the clone of this process, without the executor (for a
-  // child in a new user namespace nothing else sees: src/container/create.ts walksInPlace).
-  bool in_place = req.Get("inPlace").ToBoolean().Value();
   Napi::Value ops_value = req.Get("ops");
   if (!ops_value.IsArray()) return ThrowType(env, "spawn: ops must be an array");
   Napi::Array ops_array = ops_value.As<Napi::Array>();
@@ -296,54 +325,73 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   p->count = static_cast<uint32_t>(inputs.size());
   p->ops = ops;
 
-  int exe_fd = in_place ? -1 : ExecutorFd();
-  if (exe_fd < 0 && !in_place) return ThrowErrno(env, "memfd_create", "berth executor", -exe_fd);
+  int exe_fd = ExecutorFd();
+  if (exe_fd < 0) return ThrowErrno(env, "memfd_create", "berth executor", -exe_fd);
 
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return ThrowErrno(env, "socketpair", "", errno);
-
-  CloneArgs args;
-  memset(&args, 0, sizeof args);
-  args.flags = static_cast<uint64_t>(clone_flags);
-  args.exit_signal = SIGCHLD;
-  if (cgroup_fd >= 0) {
-    args.flags |= CLONE_INTO_CGROUP;
-    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  // The executor's report: the child's pid, or -errno of its clone3 (8 bytes).
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) < 0) {
+    int err = errno;
+    close(sv[0]);
+    close(sv[1]);
+    return ThrowErrno(env, "pipe2", "executor report", err);
   }
 
-  // No signal handler may run in the child before it has dropped the handlers it inherited
-  // (child.c): block everything across clone3 (execveat keeps the mask, drops the handlers);
-  // the executor restores this thread's old mask.
+  // No signal handler may run in the vfork child (it shares this memory) or in the container's
+  // child before it has dropped the handlers it inherited (child.c): block everything across
+  // the clone (execveat keeps the mask, drops the handlers); the walk restores this thread's
+  // old mask.
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
   memcpy(&p->sigmask, &old, sizeof p->sigmask);  // the kernel's 64 bits lead glibc's sigset_t
 
   // The plan travels as a sealed memfd the executor reads (never maps) and closes.
-  int plan_fd = in_place ? -1 : SealedMemfd("berth-plan", arena.data(), arena.size(), false);
-  if (plan_fd < 0 && !in_place) {
+  int plan_fd = SealedMemfd("berth-plan", arena.data(), arena.size(), false);
+  if (plan_fd < 0) {
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    close(sv[0]);
-    close(sv[1]);
+    for (int fd : {sv[0], sv[1], report[0], report[1]}) close(fd);
     return ThrowErrno(env, "memfd_create", "launch plan", -plan_fd);
   }
 
-  long pid = syscall(SYS_clone3, &args, sizeof args);
-  if (pid == 0) {
-    close(sv[0]);
-    if (in_place) berth_child_main(p, sv[1]);
-    berth_become_executor(exe_fd, plan_fd, sv[1], reinterpret_cast<uintptr_t>(arena.data()), argv0.c_str());
-  }
+  // CLONE_VM | CLONE_VFORK: no copy of this process's page tables; this thread sleeps until
+  // the child has exec'd the executor (or exited).
+  Launch launch = {exe_fd, plan_fd, sv[1], report[1], sv[0], report[0], cgroup_fd,
+                   static_cast<uint64_t>(clone_flags), reinterpret_cast<uintptr_t>(arena.data()), argv0.c_str()};
+  int executor = clone(LaunchExecutor, g_launch_stack + sizeof g_launch_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &launch);
   int err = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  if (plan_fd >= 0) close(plan_fd);
+  close(plan_fd);
   close(sv[1]);
-  if (pid < 0) {
+  close(report[1]);
+  if (executor < 0) {
     close(sv[0]);
-    return ThrowErrno(env, "clone3", "", err);
+    close(report[0]);
+    return ThrowErrno(env, "clone", "berth executor", err);
+  }
+
+  int64_t reported = 0;
+  ssize_t n;
+  do {
+    n = read(report[0], &reported, sizeof reported);
+  } while (n < 0 && errno == EINTR);
+  close(report[0]);
+  int status;
+  while (waitpid(executor, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (n != static_cast<ssize_t>(sizeof reported)) {
+    Napi::Value thrown = ThrowExecutorFailure(env, sv[0]);
+    close(sv[0]);
+    return thrown;
+  }
+  if (reported < 0) {
+    close(sv[0]);
+    return ThrowErrno(env, "clone3", "", static_cast<int>(-reported));
   }
   Napi::Object result = Napi::Object::New(env);
-  result.Set("pid", Napi::Number::New(env, static_cast<double>(pid)));
+  result.Set("pid", Napi::Number::New(env, static_cast<double>(reported)));
   result.Set("syncFd", Napi::Number::New(env, sv[0]));
   return result;
 }

@@ -10,7 +10,6 @@ import { BerthError, ConfigError, LaunchError } from '../errors.js';
 import { runHooksInContainer } from '../hooks/in-container.js';
 import { runHostHooks } from '../hooks/run.js';
 import { buildLaunchPlan, isStartable, type BuiltPlan } from '../plan/build.js';
-import { CLONE } from '../plan/linux-constants.js';
 import type { CgroupView } from '../plan/mounts.js';
 import { compileSeccompCached, type CachedCompile } from '../seccomp/index.js';
 import { loadBundle } from '../spec/load.js';
@@ -39,20 +38,9 @@ import { removeHalfCreated } from './half-created.js';
 import { writePidFile } from './pid-file.js';
 import { killAll, waitGone } from './processes.js';
 import { detachRootfsBind, mountIdAt } from './shared-mount-ns.js';
+import { refuseJoinsWithNewUserNamespace } from './userns-joins.js';
 import { phase } from '../profile.js';
 
-
-/**
- * Whether create's child walks its plan in the clone of berth rather than in the sealed
- * executor: when it is cloned into a new user namespace and joins no pid namespace. Execve
- * inside the new user namespace would make the executor's memory belong to that namespace,
- * so the container's root could ptrace the parked init and open its /proc files (the clone of
- * berth keeps the host's); and with no pid namespace joined, nothing outside the new one sees
- * the child to reach berth's files through it (docs/ARCHITECTURE.md, "The child's process").
- */
-function walksInPlace(spec: Spec, cloneFlags: number): boolean {
-  return (cloneFlags & CLONE.NEWUSER) !== 0 && !spec.linux?.namespaces?.some((n) => n.type === 'pid' && n.path);
-}
 export interface CreateOptions {
   root: string;
   id: string;
@@ -180,6 +168,7 @@ export async function createContainer(o: CreateOptions): Promise<CreateResult> {
   phase('config loaded and validated');
   loaded.warnings.forEach(o.warn);
   checkConsoleOptions(loaded.spec, o.consoleSocket, !!o.consoleProxy);
+  refuseJoinsWithNewUserNamespace(loaded.spec);
   const addon = native();
   const store = new StateStore(o.root);
   const lock = claimId(store, o.id);
@@ -308,7 +297,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
     store.writeCreating(o.id, { cgroup: { ...cgroup.describe(), kept: [...cgroup.kept] }, rootfs, rootfsMountBelow: a.hostRootfs.mountIdBelow });
     o.warn('config.json /linux/namespaces: no mount namespace, so the container shares the host\'s mounts and is only chrooted (a process with CAP_SYS_CHROOT can leave a chroot)');
   }
-  const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops, title: o.id, inPlace: walksInPlace(spec, plan.cloneFlags) });
+  const child = addon.spawn({ cloneFlags: plan.cloneFlags, cgroupFd: plan.cgroupFd, ops: plan.ops, title: o.id });
   a.childPid = child.pid;
   phase('child spawned (clone3)');
   a.fds.push(child.syncFd);

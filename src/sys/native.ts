@@ -10,16 +10,10 @@ export interface SpawnRequest {
   ops: Op[];
   /** Shown in the child's command line until its execve (the container id): "berth-executor ID". */
   title?: string;
-  /**
-   * Walk the plan in the clone of berth itself instead of execveat-ing the sealed executor
-   * first: for a child cloned into a new user namespace that nothing else can see (see
-   * docs/ARCHITECTURE.md, "The child's process: the executor", for why).
-   */
-  inPlace?: boolean;
 }
 
 export interface SpawnResult {
-  /** pid of the clone child, in the caller's pid namespace. */
+  /** pid of the child the executor cloned (the caller's child, CLONE_PARENT), in the caller's pid namespace. */
   pid: number;
   /** the parent's end of the SOCK_SEQPACKET sync socketpair (close-on-exec). */
   syncFd: number;
