@@ -52,7 +52,7 @@
 #define BERTH_PROC_SUPER_MAGIC 0x9fa0
 #define BERTH_PROC_ROOT_INO 1
 
-/* The throwaway: never returns. Raw system calls only (a copy of a multi-threaded process). */
+/* The throwaway: never returns. Raw system calls only, as everywhere in the child. */
 __attribute__((noreturn)) static void throwaway(int sock) {
   if (sock > 0) syscall(SYS_close_range, 0U, (unsigned)sock - 1, 0U);
   syscall(SYS_close_range, (unsigned)sock + 1, ~0U, 0U);
