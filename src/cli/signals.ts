@@ -5,6 +5,7 @@
 // reserves), RTMIN+n, RTMAX-n, RTMAX (64).
 
 import { BerthError } from '../errors.js';
+import { isDigits } from '../sys/chars.js';
 
 export const SIGNALS: Readonly<Record<string, number>> = {
   SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGIOT: 6, SIGBUS: 7,
@@ -34,7 +35,7 @@ function realTime(name: string): number | undefined {
 /** "15", "TERM", "SIGTERM", "sigterm", "RTMIN+3" -> the signal number; anything else throws. */
 export function parseSignal(text: string): number {
   const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) {
+  if (isDigits(trimmed)) {
     const n = Number(trimmed);
     // 0 checks that the process exists, as kill(2) defines it; runc passes it on too.
     if (n <= SIGRTMAX) return n;

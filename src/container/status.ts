@@ -4,14 +4,16 @@
 // someone else is simply running again.
 
 import { cgroupPlacementFromRecord } from '../cgroups/placement.js';
-import { deriveStatus, liveProbe, type Status } from '../state/status.js';
+import { containerStatus, type Status } from '../state/status.js';
 import type { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
 
 export type { Status };
 
 export function statusOf(store: StateStore, st: StoredState): Status {
-  const live = deriveStatus(st, liveProbe.exists(store.fifoPath(st.id)));
+  // containerStatus looks for the exec fifo only when the init lives: `delete` of a stopped
+  // container (and `list`'s stopped rows) skip that lookup.
+  const live = containerStatus(st, store.fifoPath(st.id));
   if (live === 'stopped') return live;
   return isFrozen(st) ? 'paused' : live;
 }

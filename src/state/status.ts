@@ -6,6 +6,7 @@
 //
 // /proc and the fifo check sit behind small interfaces so tests can feed any process table.
 
+import { isDigits } from '../sys/chars.js';
 import { io, readIfExists } from '../sys/io.js';
 import type { StoredState } from './types.js';
 
@@ -36,10 +37,11 @@ export interface ProcStat {
 export function parseProcStat(text: string): ProcStat | null {
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
-  const fields = text.slice(close + 1).trim().split(/\s+/); // fields[0] is field 3
+  // The kernel separates the fields by single spaces; no regex here (sys/chars.ts says why).
+  const fields = text.slice(close + 1).trim().split(' ').filter((f) => f !== ''); // fields[0] is field 3
   const state = fields[0];
   const startTime = fields[19];
-  if (!state || !startTime || !/^\d+$/.test(startTime)) return null;
+  if (!state || !startTime || !isDigits(startTime)) return null;
   return { state, startTime };
 }
 
