@@ -3,7 +3,7 @@
 // to end a child that stopped answering (a process frozen by cgroup v1 does not die of SIGKILL
 // until it is thawed).
 
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import type { CgroupManager, CgroupRecord } from './index.js';
 import { CgroupV1 } from './v1.js';
 import { CgroupV2 } from './v2.js';

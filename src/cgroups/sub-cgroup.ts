@@ -1,7 +1,7 @@
 // exec --cgroup: the process goes into an existing sub-cgroup of the container's, given as
 // PATH (every hierarchy) or CONTROLLER[,CONTROLLER...]:PATH (those only), as runc accepts it.
 
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import { UsageError } from '../errors.js';
 import type { CgroupRecord } from './index.js';
 
@@ -12,7 +12,7 @@ export function subCgroupRecord(rec: CgroupRecord, specs: readonly string[]): Cg
     const colon = spec.indexOf(':');
     const sub = colon < 0 ? spec : spec.slice(colon + 1);
     const controllers = colon < 0 ? Object.keys(rec.paths) : spec.slice(0, colon).split(',');
-    const clean = path.posix.normalize('/' + sub).slice(1);
+    const clean = path.normalize('/' + sub).slice(1);
     if (!clean || sub.split('/').includes('..')) throw new UsageError(`--cgroup ${JSON.stringify(spec)}: the sub-cgroup must be a path inside the container's cgroup`);
     for (const c of controllers) {
       const key = rec.version === 2 || c === 'unified' ? (rec.paths[c] !== undefined ? c : '') : c;

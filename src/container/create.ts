@@ -3,7 +3,7 @@
 // is undone: the child is killed, its cgroup removed, and the state directory deleted.
 
 import fs from 'node:fs';
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import { thawCgroups } from '../cgroups/freezer.js';
 import { cgroupManagerFor, type CgroupManager } from '../cgroups/index.js';
 import { BerthError, ConfigError, LaunchError } from '../errors.js';

@@ -2,7 +2,7 @@
 // written to a temporary name and renamed so a reader never sees a partial file.
 
 import fs from 'node:fs';
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 
 export function writePidFile(file: string, pid: number): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);

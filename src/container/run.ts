@@ -4,7 +4,7 @@
 
 import { faultPoint } from '../faults.js';
 import { native } from '../sys/addon.js';
-import { proxyConsole, type ConsoleProxy } from './console-proxy.js';
+import type { ConsoleProxy } from './console-proxy.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
 import { exitCodeOf, forwardSignals } from './foreground.js';
@@ -32,7 +32,8 @@ export async function runContainer(o: RunOptions): Promise<number> {
   }
   const exited = addon.waitPid(pid);
   let proxy: ConsoleProxy | undefined;
-  if (consoleFd >= 0) proxy = proxyConsole(addon, consoleFd, consoleSized);
+  // node:tty (~6 ms of CPU to load in the executable) only when there is a pty to proxy.
+  if (consoleFd >= 0) proxy = (await import('./console-proxy.js')).proxyConsole(addon, consoleFd, consoleSized);
   const forwarding = forwardSignals(pid, () => proxy);
   try {
     await startContainer(o.root, o.id, o.warn, held);

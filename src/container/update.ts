@@ -5,7 +5,7 @@
 // keeps its previous limits.
 
 import fs from 'node:fs';
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
 import { realCgroupFiles } from '../cgroups/resources/files.js';
 import { undoableFiles } from '../cgroups/resources/undo.js';

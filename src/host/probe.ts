@@ -3,7 +3,7 @@
 // fake one (test/helpers/check-fake-host.ts).
 
 import fs from 'node:fs';
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import { DEFAULT_CGROUP_ROOT, detectLayout, hostProc, type HostLayout } from '../cgroups/detect.js';
 import { native } from '../sys/addon.js';
 import { readIfExists } from '../sys/io.js';

@@ -2,7 +2,7 @@
 // linux.devices, and the standard symlinks. In a new user namespace mknod is not allowed,
 // so device nodes are bind mounts of the host's nodes instead (as runc does).
 
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import type { Device, Spec } from '../spec/types.js';
 import { MS, S_IF } from './linux-constants.js';
 import { bindsDev, containerPath } from './mounts.js';
@@ -42,7 +42,7 @@ export function planDevices(w: PlanWriter, spec: Spec, userNamespace: boolean): 
   ];
   for (const { dev, origin } of all) {
     const dest = containerPath(dev.path);
-    w.add(origin, OpCode.Mkdirs, [0o755], [path.posix.dirname(dest)]);
+    w.add(origin, OpCode.Mkdirs, [0o755], [path.dirname(dest)]);
     if (userNamespace) {
       // The host node at the same path; mknod is refused inside a user namespace.
       w.add(origin, OpCode.Mount, [MS.BIND, 1, 2, 0], [dest, dest, '', '']);

@@ -1,7 +1,7 @@
 // Mount operations: the rootfs made a private mount point, then every config mount in order
 // with its destination resolved inside the rootfs by the child (never by string joining here).
 
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import { ConfigError } from '../errors.js';
 import { normalizeContainerPath } from '../spec/container-path.js';
 import type { Mount, Spec } from '../spec/types.js';
@@ -353,7 +353,7 @@ function planCgroupMount(
   }
   w.add(origin, OpCode.Mount, [MS.NOSUID | MS.NODEV | MS.NOEXEC, 1, 1, 0], ['tmpfs', dest, 'tmpfs', 'mode=755']);
   for (const v of views) {
-    const sub = path.posix.join(dest, v.name);
+    const sub = path.join(dest, v.name);
     w.add(origin, OpCode.Mount, [MS.BIND | MS.REC, 1, 1, 0], [v.hostPath, sub, '', '']);
     if (ro) w.add(origin, OpCode.Mount, [MS.BIND | MS.REMOUNT | ro, 1, 0, 0], ['', sub, '', '']);
   }

@@ -1,7 +1,7 @@
 // The process attributes of config.json turned into plan steps: rlimits, scheduling,
 // user and groups, capabilities, no_new_privs, and the executable's lookup through PATH.
 
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import { ConfigError } from '../errors.js';
 import type { Process, Spec } from '../spec/types.js';
 import { capWords, resolveCapabilities } from './capabilities.js';
@@ -170,10 +170,10 @@ export function planUserAndCwd(
 export function execCandidates(proc: Process): string[] {
   const arg0 = proc.args?.[0];
   if (!arg0) return [];
-  if (arg0.includes('/')) return [path.posix.resolve(proc.cwd, arg0)];
+  if (arg0.includes('/')) return [path.resolve(proc.cwd, arg0)];
   const pathVar = (proc.env ?? []).find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
   return pathVar
     .split(':')
     .map((dir) => (dir === '' ? proc.cwd : dir))
-    .map((dir) => path.posix.resolve(proc.cwd, dir, arg0));
+    .map((dir) => path.resolve(proc.cwd, dir, arg0));
 }

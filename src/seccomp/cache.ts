@@ -13,7 +13,7 @@
 // failure.
 
 import fs from 'node:fs';
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import type { SeccompProgram } from './index.js';
 import { decodeEntry, encodeEntry, MAX_ENTRY_BYTES } from './cache-entry.js';
 

@@ -5,7 +5,6 @@
 // prefix in front of libseccomp's program: per architecture of the filter, a syscall number
 // above the highest one the profile names returns ENOSYS; everything else goes on to the filter.
 
-import os from 'node:os';
 import { ACTIONS } from './names.js';
 
 const ENOSYS = 38;
@@ -82,12 +81,15 @@ export function enosysStub(lastSyscalls: readonly { arch: number; last: number }
   return stub;
 }
 
+/** This machine's byte order, without loading node:os (~0.5 ms of CPU in the executable). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** The stub in front of libseccomp's program, as the bytes of sock_filter entries. */
 export function withEnosysStub(bpf: Buffer, lastSyscalls: readonly { arch: number; last: number }[]): Buffer {
   const stub = enosysStub(lastSyscalls);
   if (stub.length === 0) return bpf;
   const out = Buffer.alloc(stub.length * 8 + bpf.length);
-  const le = os.endianness() === 'LE';
+  const le = LITTLE_ENDIAN;
   stub.forEach((insn, i) => {
     const at = i * 8;
     if (le) out.writeUInt16LE(insn.code, at);

@@ -3,7 +3,7 @@
 // file or JSON field is wrong.
 
 import fs from 'node:fs';
-import path from 'node:path';
+import * as path from '../sys/posix-path.js';
 import { BerthError, ConfigError } from '../errors.js';
 import { parseJsonDocument } from './json-syntax.js';
 import { checkSemantics, checkStartable } from './semantic.js';

@@ -1,6 +1,6 @@
 // `berth create`: set a container up from a bundle; its init waits on the exec fifo for `start`.
 
-import path from 'node:path';
+import * as path from '../../sys/posix-path.js';
 import type { CreateOptions } from '../../container/create.js';
 import { validateId } from '../../state/id.js';
 import { boolFlag, stringFlag, uintFlag, type FlagDef, type ParsedArgs } from '../args.js';

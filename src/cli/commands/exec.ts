@@ -1,6 +1,6 @@
 // `berth exec`: run one more process in a running container (runc's exec).
 
-import path from 'node:path';
+import * as path from '../../sys/posix-path.js';
 import { BerthError } from '../../errors.js';
 import { boolFlag, listFlag, stringFlag, uintFlag } from '../args.js';
 import type { Command } from '../context.js';

@@ -1,7 +1,7 @@
 // `berth spec`: write a starter config.json into a bundle directory, never over an existing one.
 
 import fs from 'node:fs';
-import path from 'node:path';
+import * as path from '../../sys/posix-path.js';
 import { BerthError } from '../../errors.js';
 import { boolFlag, stringFlag } from '../args.js';
 import type { Command } from '../context.js';

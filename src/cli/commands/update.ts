@@ -1,7 +1,7 @@
 // `berth update`: change a container's resource limits, with runc's flags or --resources.
 
 import fs from 'node:fs';
-import path from 'node:path';
+import * as path from '../../sys/posix-path.js';
 import { BerthError } from '../../errors.js';
 import { parseJsonDocument } from '../../spec/json-syntax.js';
 import { validateId } from '../../state/id.js';
