@@ -89,6 +89,26 @@ test('the first entry point loads no node: built-in (Bun compiles each at first 
   assert.equal([...builtins.keys()], ['child_process'], JSON.stringify(Object.fromEntries(builtins)));
 });
 
+test('run and create reach no node:tty, node:os or node:path, and node:tty only through the console proxy, loaded when there is a pty', () => {
+  const users = (name: string) => heavy.modules.filter((m) => new RegExp(`require\\("(?:node:)?${name}"\\)`).test(heavy.text.get(m)!));
+  assert.equal(users('os'), [], 'node:os (~0.5 ms of CPU in the executable)');
+  assert.equal(users('path'), [], 'node:path (~2 ms): the heavy modules use sys/posix-path.ts');
+  assert.equal(users('tty'), ['src/container/console-proxy.ts'], 'node:tty (~6 ms) only for a proxied terminal');
+  // As for the hook runner above: a static import of console-proxy.ts would be a bare
+  // `init_x();` line in its importer's init; run.ts and exec.ts import it only when a pty exists.
+  const init = /var (init_\w+) = __esm\(/.exec(heavy.text.get('src/container/console-proxy.ts')!)?.[1];
+  assert.ok(init, 'console-proxy.ts is wrapped for lazy loading');
+  const eager = heavy.modules.filter((m) => new RegExp(`^\\s*${init}\\(\\);\\s*$`, 'm').test(heavy.text.get(m)!));
+  assert.equal(eager, []);
+});
+
+test('the hook runner loads node:child_process at its first hook, not with its module', () => {
+  const text = heavy.text.get('src/hooks/run.ts')!;
+  assert.ok(/require\("(?:node:)?child_process"\)/.test(text), 'the hook runner still uses node:child_process');
+  // A static import becomes `import_x = require("child_process")` in the module's init.
+  assert.not.ok(/import_\w+ = (?:__toESM\()?require\("(?:node:)?child_process"\)/.test(text), 'not with the module\'s init');
+});
+
 test('an error from the other entry point\'s copy of errors.ts is still a BerthError to main (no stack under --debug)', () => {
   const errorsJs = path.join(root, 'build/src/errors.js');
   const ours = require(errorsJs) as typeof import('../../src/errors.js');
