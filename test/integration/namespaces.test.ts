@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { berth, berthBin, makeBundle, runIn, sleepMs, stateOf, uniqueId, withHolder } from '../helpers/berth.js';
 import { joinedUsernsSpec, minimalSpec } from '../helpers/specs.js';
+import type { Spec } from '../../src/spec/types.js';
 
 test('each new namespace differs from the host, each unlisted one is shared', () => {
   const spec = minimalSpec({
@@ -44,6 +45,32 @@ test('a namespace given by path is joined', () => {
   }
 });
 
+/**
+ * Runs `spec` (which joins the pid namespace of the container whose init is `pid`, masks
+ * /proc/timer_list and /proc/irq and makes /proc/sys read-only) and checks what every such
+ * create must show: the holder's pid namespace, its init as pid 1 in /proc, the masks, the
+ * read-only /proc/sys and the proc mount's nosuid,nodev,noexec. Returns the proc mount's line
+ * of /proc/self/mounts, then the output lines of `extra`, run after those checks' commands.
+ */
+function checkJoinedProcfs(pid: number, spec: Spec, tag: string, extra: string[]): string[] {
+  const r = runIn([
+    'readlink /proc/self/ns/pid', 'cat /proc/1/comm', 'ls /proc | grep -c "^[0-9]"',
+    'wc -c < /proc/timer_list', 'ls -A /proc/irq | wc -l',
+    'echo 1 > /proc/sys/kernel/ns_last_pid && echo sys-writable || echo sys-readonly',
+    'grep " /proc proc " /proc/self/mounts', ...extra,
+  ].join('; '), spec, tag);
+  assert.is(r.status, 0, r.stderr);
+  const [ns, comm, count, timerList, irq, sys, mount, ...rest] = r.stdout.trim().split('\n');
+  assert.is(ns, fs.readlinkSync(`/proc/${pid}/ns/pid`), 'the holder\'s pid namespace');
+  assert.is(comm, 'sleep', 'its /proc shows the holder\'s init as pid 1');
+  assert.ok(Number(count) >= 2, `the holder's process and its own: ${count}`);
+  assert.is(timerList!.trim(), '0', 'timer_list masked by /dev/null');
+  assert.is(irq!.trim(), '0', 'a masked directory is an empty tmpfs');
+  assert.is(sys, 'sys-readonly');
+  assert.match(mount!, /nosuid,nodev,noexec/);
+  return [mount!, ...rest];
+}
+
 test('a create joining another container\'s pid namespace by path gets its /proc, masked and read-only paths, and a host bind', () => {
   // The first stage mounts and pivots before the fork; the procfs is made after it, in the
   // joined namespace (docs/ARCHITECTURE.md "Threat model: a container overwriting berth").
@@ -67,21 +94,7 @@ test('a create joining another container\'s pid namespace by path gets its /proc
         readonlyPaths: ['/proc/sys'],
       },
     });
-    const r = runIn([
-      'readlink /proc/self/ns/pid', 'cat /proc/1/comm', 'ls /proc | grep -c "^[0-9]"',
-      'wc -c < /proc/timer_list', 'ls -A /proc/irq | wc -l',
-      'echo 1 > /proc/sys/kernel/ns_last_pid && echo sys-writable || echo sys-readonly',
-      'grep " /proc proc " /proc/self/mounts', 'cat /data/greeting',
-    ].join('; '), spec, 'pidjoin');
-    assert.is(r.status, 0, r.stderr);
-    const [ns, comm, count, timerList, irq, sys, mount, greeting] = r.stdout.trim().split('\n');
-    assert.is(ns, fs.readlinkSync(`/proc/${pid}/ns/pid`), 'the holder\'s pid namespace');
-    assert.is(comm, 'sleep', 'its /proc shows the holder\'s init as pid 1');
-    assert.ok(Number(count) >= 2, `the holder's process and its own: ${count}`);
-    assert.is(timerList!.trim(), '0', 'timer_list masked by /dev/null');
-    assert.is(irq!.trim(), '0', 'a masked directory is an empty tmpfs');
-    assert.is(sys, 'sys-readonly');
-    assert.match(mount!, /nosuid,nodev,noexec/);
+    const [, greeting] = checkJoinedProcfs(pid, spec, 'pidjoin', ['cat /data/greeting']);
     assert.is(greeting, 'from the host');
   } finally {
     hb.cleanup();
@@ -294,21 +307,7 @@ test('a create in a user namespace joining a pid namespace gets its /proc (made 
     spec.linux!.sysctl = { 'kernel.shm_rmid_forced': '1' };
     spec.linux!.maskedPaths = ['/proc/timer_list', '/proc/irq'];
     spec.linux!.readonlyPaths = ['/proc/sys'];
-    const r = runIn([
-      'readlink /proc/self/ns/pid', 'cat /proc/1/comm', 'ls /proc | grep -c "^[0-9]"',
-      'wc -c < /proc/timer_list', 'ls -A /proc/irq | wc -l',
-      'echo 1 > /proc/sys/kernel/ns_last_pid && echo sys-writable || echo sys-readonly',
-      'grep " /proc proc " /proc/self/mounts', 'cat /proc/sys/kernel/shm_rmid_forced',
-    ].join('; '), spec, 'usernspidjoin');
-    assert.is(r.status, 0, r.stderr);
-    const [ns, comm, count, timerList, irq, sys, mount, sysctl] = r.stdout.trim().split('\n');
-    assert.is(ns, fs.readlinkSync(`/proc/${pid}/ns/pid`), 'the holder\'s pid namespace');
-    assert.is(comm, 'sleep', 'its /proc shows the holder\'s init as pid 1');
-    assert.ok(Number(count) >= 2, `the holder's process and its own: ${count}`);
-    assert.is(timerList!.trim(), '0', 'timer_list masked by /dev/null');
-    assert.is(irq!.trim(), '0', 'a masked directory is an empty tmpfs');
-    assert.is(sys, 'sys-readonly');
-    assert.match(mount!, /nosuid,nodev,noexec/);
+    const [mount, sysctl] = checkJoinedProcfs(pid, spec, 'usernspidjoin', ['cat /proc/sys/kernel/shm_rmid_forced']);
     assert.match(mount!, /hidepid=invisible/);
     assert.is(sysctl, '1', 'the sysctl');
   } finally {
