@@ -6,8 +6,8 @@ import { pointer } from '../json-pointer.js';
 import type { Findings } from './findings.js';
 import type { NamespaceView } from './namespace-view.js';
 import { checkAbsolute, checkNoNul, hasNul, longerThanBytes } from './paths.js';
+import { isDigits } from '../../sys/chars.js';
 
-const isDigits = (s: string) => s !== '' && [...s].every((c) => c >= '0' && c <= '9');
 /** A SemVer number: digits without a leading zero. */
 const isNumber = (s: string) => isDigits(s) && (s === '0' || s[0] !== '0');
 const isIdentifier = (s: string) => s !== '' && [...s].every((c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '-');
