@@ -353,8 +353,10 @@ function collect(child: ChildProcess): Promise<{ out: string; code: number | nul
 
 test('events: a stats line every interval, an oom event when the OOM killer strikes, the end with the container', async () => {
   const spec = minimalSpec();
-  // Wait for the events stream, then fill memory past the limit in a child the OOM killer ends.
-  spec.process!.args = ['sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.05; done; (x=$(head -c 64000000 /dev/zero | tr "\\0" a)); sleep 0.5'];
+  // Wait for the events stream, then fill memory past the limit in one process the OOM killer
+  // ends: dd's 64 MB buffer, filled by one read. (A pipeline of several growing processes can
+  // lose two of them to the OOM killer, and each kill is an event.)
+  spec.process!.args = ['sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.05; done; dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; sleep 0.5'];
   spec.linux!.resources = { memory: { limit: 16 * 2 ** 20, swap: 16 * 2 ** 20 } };
   const b = makeBundle(spec);
   const id = uniqueId('events-oom');
