@@ -85,4 +85,4 @@ async function inParallel(items, parallel, argvOf) {
   if (failed) throw failed;
 }
 
-module.exports = { startDetached, status, waitStopped, makeStopped, deleteAll, ok };
+module.exports = { startDetached, status, waitStopped, makeStopped, deleteAll, inParallel, ok };
