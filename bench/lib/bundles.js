@@ -20,6 +20,13 @@ function buildRootfs(work, maxMounts) {
   return { rootfs, source };
 }
 
+/** A copy of the rootfs in work/name (cp -a: symlinks and modes as they are). */
+function copyRootfs(work, rootfs, name) {
+  const dest = path.join(work, name);
+  execFileSync('cp', ['-a', rootfs, dest], { stdio: 'ignore' });
+  return dest;
+}
+
 /** The base config: runc's default spec trimmed to what every runtime here accepts. */
 function baseConfig(rootfs, args) {
   return {
@@ -60,4 +67,4 @@ function writeBundle(work, name, config) {
   return dir;
 }
 
-module.exports = { buildRootfs, baseConfig, dockerSeccomp, mountsConfig, writeBundle };
+module.exports = { buildRootfs, copyRootfs, baseConfig, dockerSeccomp, mountsConfig, writeBundle };

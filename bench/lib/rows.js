@@ -9,7 +9,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { rtArgv, makeRoot } = require('./runtimes.js');
 const { timedOk } = require('./stats.js');
-const { baseConfig, mountsConfig, writeBundle } = require('./bundles.js');
+const { baseConfig, copyRootfs, mountsConfig, writeBundle } = require('./bundles.js');
 const { startDetached, waitStopped, makeStopped, deleteAll } = require('./containers.js');
 
 /** Peak RSS (KiB) of the command through GNU time; the command must exit 0. */
@@ -107,14 +107,18 @@ function directRows(ctx) {
     },
   ];
 
-  // Scaling: `list` of N stopped containers (run --detach of /bin/true), one root per N.
+  // Scaling: `list` of N stopped containers (run --detach of /bin/true), one root per N, made
+  // 4 at a time, each of the 4 from a bundle with a rootfs copy of its own (makeStopped says why).
+  let setupBundles;
+  const trueBundles = () =>
+    (setupBundles ??= [0, 1, 2, 3].map((w) => writeBundle(ctx.work, `true-${w}`, baseConfig(copyRootfs(ctx.work, fsys.rootfs, `rootfs-${w}`), ['/bin/true']))));
   for (const count of opts.listCounts) {
     rows.push({
       key: `list-${count}`, label: `\`list\` with ${count} stopped containers`, curve: { name: 'list', n: count },
       target: count === Math.max(...opts.listCounts) ? { vs: 'runc', max: 1.0 } : undefined,
       setupAsync: async (rt) => {
         const root = rootOf(rt, `list-${count}`);
-        await makeStopped(rt, root, trueBundle, (i) => ctx.id(rt, `l${count}`, i), 0, count);
+        await makeStopped(rt, root, trueBundles(), (i) => ctx.id(rt, `l${count}`, i), 0, count);
         return root;
       },
       sample: (rt, root) => timedOk(rtArgv(rt, root, 'list')),

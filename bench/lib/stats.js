@@ -9,9 +9,16 @@ const path = require('node:path');
 // it, and a pipe would keep spawnSync waiting until the container exits. Each command runs in
 // a session of its own (detached), so a ^C reaches only the bench, which stops between two
 // commands instead of leaving a runtime killed half-way.
+let scratchDir;
 let stderrFile = '/dev/null';
 function setScratchDir(dir) {
+  scratchDir = dir;
   stderrFile = path.join(dir, 'stderr');
+}
+
+/** A file named `name` in the bench's scratch dir (/dev/null before setScratchDir). */
+function scratchFile(name) {
+  return scratchDir ? path.join(scratchDir, name) : '/dev/null';
 }
 
 /** Runs cmd (an argv array) and returns {ms, status, stderr}. */
@@ -43,4 +50,4 @@ function quantile(xs, p) {
 const median = (xs) => quantile(xs, 0.5);
 const p90 = (xs) => quantile(xs, 0.9);
 
-module.exports = { setScratchDir, timed, timedOk, quantile, median, p90 };
+module.exports = { setScratchDir, scratchFile, timed, timedOk, quantile, median, p90 };
