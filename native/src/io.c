@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,42 @@ static napi_value io_rename(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// realpath(path): the canonical absolute path (realpath(3)); its errors are the kernel's, as
+// node:fs's realpathSync reports them (ENOENT, ENOTDIR, ELOOP, EACCES).
+static napi_value io_realpath(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char path[PATH_CAP], out[PATH_MAX];
+  args(env, info, &argc, argv);
+  if (argc < 1 || get_path(env, argv[0], path)) return throw_type(env, "realpath(path)");
+  if (!realpath(path, out)) return throw_errno(env, errno, "realpath", path);
+  napi_value r;
+  napi_create_string_utf8(env, out, NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
+// readFd(fd, max): one read(2) of at most max bytes (<= 4096), retried on EINTR, as UTF-8 text
+// ("" at EOF). One read, not a loop to EOF: its caller (start's exec fifo) reads a message the
+// process wrote with one write(2) of less than PIPE_BUF bytes, which a pipe hands over whole,
+// and a loop would block (or fail with EAGAIN) on a descriptor that has nothing more.
+static napi_value io_read_fd(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd, max;
+  char buf[4096];
+  args(env, info, &argc, argv);
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int32(env, argv[1], &max) != napi_ok || max < 0)
+    return throw_type(env, "readFd(fd, max)");
+  if (max > (int32_t)sizeof buf) max = sizeof buf;
+  ssize_t n;
+  do n = read(fd, buf, (size_t)max);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return throw_errno(env, errno, "read", NULL);
+  napi_value r;
+  napi_create_string_utf8(env, buf, (size_t)n, &r);
+  return r;
+}
+
 NAPI_MODULE_INIT() {
   static const struct {
     const char *name;
@@ -341,7 +378,7 @@ NAPI_MODULE_INIT() {
     {"readFile", io_read_file}, {"readdir", io_readdir}, {"stat", io_stat}, {"fstat", io_fstat},
     {"exists", io_exists}, {"open", io_open}, {"close", io_close}, {"write", io_write},
     {"fsync", io_fsync}, {"flock", io_flock}, {"mkdir", io_mkdir}, {"rmdir", io_rmdir},
-    {"unlink", io_unlink}, {"rename", io_rename},
+    {"unlink", io_unlink}, {"rename", io_rename}, {"realpath", io_realpath}, {"readFd", io_read_fd},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

@@ -6,7 +6,7 @@
 // Only after create returned: the container's stdio is the pty by then, so touching berth's
 // own stdio streams cannot change anything under the container.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
 import tty from 'node:tty';
 import type { NativeAddon } from '../sys/native.js';
 
@@ -21,7 +21,7 @@ function writeAll(fd: number, data: Buffer): void {
   let off = 0;
   while (off < data.length) {
     try {
-      off += fs.writeSync(fd, data, off, data.length - off);
+      off += nodeFs().writeSync(fd, data, off, data.length - off);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
       return; // our stdout is gone: drop the output, the container goes on
@@ -54,7 +54,7 @@ export function proxyConsole(addon: NativeAddon, master: number, keepSize: boole
       const chunk = pending[0]!;
       let n: number;
       try {
-        n = fs.writeSync(master, chunk);
+        n = nodeFs().writeSync(master, chunk);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
           retry = setTimeout(flush, 10);

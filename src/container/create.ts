@@ -2,7 +2,7 @@
 // the sync points until it is parked on the exec fifo. On any failure everything made so far
 // is undone: the child is killed, its cgroup removed, and the state directory deleted.
 
-import fs from 'node:fs';
+import { io, O_CLOEXEC, O_DIRECTORY, O_RDONLY, O_RDWR } from '../sys/io.js';
 import * as path from '../sys/posix-path.js';
 import { thawCgroups } from '../cgroups/freezer.js';
 import { cgroupManagerFor, type CgroupManager } from '../cgroups/index.js';
@@ -74,7 +74,6 @@ export interface CreateResult {
   lock?: ContainerLock;
 }
 
-const O_CLOEXEC = 0o2000000;
 
 /** Everything create acquires, so a failure can release it in one place. */
 class Acquired {
@@ -121,7 +120,7 @@ class Acquired {
 
 /** The container's cgroup directories that exist before create makes them: destroy leaves those. */
 function existingDirs(cg: CgroupManager): string[] {
-  return [...new Set(Object.values(cg.describe().paths))].filter((dir) => fs.existsSync(dir));
+  return [...new Set(Object.values(cg.describe().paths))].filter((dir) => io().exists(dir));
 }
 
 function cgroupViews(cg: CgroupManager): CgroupView[] {
@@ -139,14 +138,14 @@ function cgroupViews(cg: CgroupManager): CgroupView[] {
 
 /** The pid the process has in its own (innermost) pid namespace: the last NSpid field. */
 function pidInOwnNamespace(pid: number): number {
-  const m = /^NSpid:\s*(.*)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const m = /^NSpid:\s*(.*)$/m.exec(io().readFile(`/proc/${pid}/status`));
   const last = Number(m?.[1]?.trim().split(/\s+/).pop());
   return Number.isInteger(last) && last > 0 ? last : pid;
 }
 
 /** The v2 device program goes to the cgroup directory through an fd held only for the call. */
 export function attachDeviceProgram(addon: NativeAddon, dir: string, insns: Buffer): void {
-  const fd = addon.open(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | O_CLOEXEC, 0);
+  const fd = addon.open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   try {
     addon.attachDeviceProgram(fd, insns);
   } catch (err) {
@@ -230,7 +229,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   addon.mkfifo(fifo, 0o600);
   faultPoint('create.fifo-made');
   // O_RDWR never blocks on a fifo; the child inherits it and blocks reading until `start`.
-  const execFifoFd = addon.open(fifo, fs.constants.O_RDWR | O_CLOEXEC, 0);
+  const execFifoFd = addon.open(fifo, O_RDWR | O_CLOEXEC, 0);
   a.fds.push(execFifoFd);
 
   a.cgroup = cgroup;
@@ -252,7 +251,7 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   (spec.linux?.namespaces ?? []).forEach((ns, i) => {
     if (!ns.path) return;
     try {
-      const fd = addon.open(ns.path, fs.constants.O_RDONLY | O_CLOEXEC, 0);
+      const fd = addon.open(ns.path, O_RDONLY | O_CLOEXEC, 0);
       a.fds.push(fd);
       namespaceFds.set(i, fd);
     } catch (err) {

@@ -4,7 +4,7 @@
 // OOM_POLL_MS: a counter cannot miss a kill that happened between two reads, and it needs no
 // eventfd (runc's v1 way) nor inotify. The stream ends when the container stops.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
 import { cgroupManagerFromRecord, type CgroupManager } from '../cgroups/index.js';
 import { statsJson, type NetworkInterface } from '../cgroups/stats/types.js';
 import { BerthError } from '../errors.js';
@@ -40,7 +40,7 @@ function networkInterfaces(st: StoredState): NetworkInterface[] | null {
   if (!st.namespaces?.some((ns) => ns.type === 'network')) return null;
   const pid = st.pid;
   try {
-    const list = parseNetDev(fs.readFileSync(`/proc/${pid}/net/dev`, 'utf8'));
+    const list = parseNetDev(nodeFs().readFileSync(`/proc/${pid}/net/dev`, 'utf8'));
     return list.length ? list : null;
   } catch {
     return null;

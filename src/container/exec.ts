@@ -5,7 +5,8 @@
 // of it), forks into the pid namespace and execs. Refusals leave nothing behind: no process,
 // no pid file.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
+import { O_CLOEXEC, O_RDONLY } from '../sys/io.js';
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
 import { subCgroupRecord } from '../cgroups/sub-cgroup.js';
 import { BerthError, LaunchError } from '../errors.js';
@@ -47,13 +48,12 @@ export interface ExecOptions extends ExecProcessFlags {
   warn: (msg: string) => void;
 }
 
-const O_CLOEXEC = 0o2000000;
 
 /** --process FILE: a process document, checked against berth's schema; errors name the JSON path. */
 export function readProcessFile(file: string): Process {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = nodeFs().readFileSync(file, 'utf8');
   } catch (err) {
     throw new BerthError(`--process ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
@@ -82,7 +82,7 @@ function openNamespaces(addon: NativeAddon, pid: number, types: NamespaceType[],
   }
   return {
     files: types.map((type) => {
-      const fd = addon.open(`/proc/${pid}/ns/${NAMESPACE_PROC_NAME[type]}`, fs.constants.O_RDONLY | O_CLOEXEC, 0);
+      const fd = addon.open(`/proc/${pid}/ns/${NAMESPACE_PROC_NAME[type]}`, O_RDONLY | O_CLOEXEC, 0);
       fds.push(fd);
       return { type, fd };
     }),
@@ -108,7 +108,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   checkConsoleOptions(execSpec, o.consoleSocket, !o.detach);
   const cgroupRecord = o.cgroups.length ? subCgroupRecord(st.cgroup, o.cgroups) : st.cgroup;
   for (const dir of Object.values(cgroupRecord.paths)) {
-    if (!fs.existsSync(dir)) throw new BerthError(`--cgroup: ${dir} does not exist`);
+    if (!nodeFs().existsSync(dir)) throw new BerthError(`--cgroup: ${dir} does not exist`);
   }
   phase('exec: config loaded and validated');
   // Usually create's program, kept under --root (seccomp/cache.ts).

@@ -1,6 +1,6 @@
 // The few host facts the pure plan builder needs, read from the live system.
 
-import fs from 'node:fs';
+import { io, S_IFDIR, S_IFMT } from '../sys/io.js';
 import { parseMountinfo } from '../cgroups/detect.js';
 import type { HostFacts } from '../plan/mounts.js';
 import { detectLsm, type LsmHost } from '../host/lsm.js';
@@ -19,19 +19,19 @@ function liveLsm(): LsmHost {
 
 /** CapPrm of this process: capset(2) cannot grant the container more. */
 function readPermittedCaps(): bigint | undefined {
-  const m = /^CapPrm:\s*([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  const m = /^CapPrm:\s*([0-9a-f]+)$/m.exec(io().readFile('/proc/self/status'));
   return m ? BigInt('0x' + m[1]) : undefined;
 }
 
 export function liveHostFacts(): HostFacts {
   if (lastCap === undefined) {
-    lastCap = Number(fs.readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim());
+    lastCap = Number(io().readFile('/proc/sys/kernel/cap_last_cap').trim());
     permittedCaps = readPermittedCaps();
   }
   return {
     isDirectory(hostPath: string): boolean | undefined {
       try {
-        return fs.statSync(hostPath).isDirectory();
+        return (io().stat(hostPath)[0]! & S_IFMT) === S_IFDIR;
       } catch {
         return undefined;
       }
@@ -39,7 +39,7 @@ export function liveHostFacts(): HostFacts {
     lastCap,
     permittedCaps,
     mountPointOf,
-    mounts: () => parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')),
+    mounts: () => parseMountinfo(io().readFile('/proc/self/mountinfo')),
     lsm: liveLsm,
     userNamespaces,
     procfsPidns,
@@ -49,7 +49,7 @@ export function liveHostFacts(): HostFacts {
 /** user.max_user_namespaces > 0: a throwaway of a user namespace of its own can be cloned. */
 function userNamespaces(): boolean {
   try {
-    return Number(fs.readFileSync('/proc/sys/user/max_user_namespaces', 'utf8').trim()) > 0;
+    return Number(io().readFile('/proc/sys/user/max_user_namespaces').trim()) > 0;
   } catch {
     return false;
   }
@@ -64,12 +64,12 @@ function procfsPidns(): boolean {
 function mountPointOf(hostPath: string): string {
   let target: string;
   try {
-    target = fs.realpathSync(hostPath);
+    target = io().realpath(hostPath);
   } catch {
     target = hostPath;
   }
   let best = '/';
-  for (const { mountPoint: mp } of parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'))) {
+  for (const { mountPoint: mp } of parseMountinfo(io().readFile('/proc/self/mountinfo'))) {
     const inside = mp === '/' || target === mp || target.startsWith(mp + '/');
     if (inside && mp.length > best.length) best = mp;
   }

@@ -1,7 +1,7 @@
 // Writes a new user namespace's uid/gid maps for the clone child. Each map is one write(2),
 // as the kernel requires.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
 import type { IdMapping } from '../spec/types.js';
 
 export function formatIdMap(maps: readonly IdMapping[]): string {
@@ -9,6 +9,6 @@ export function formatIdMap(maps: readonly IdMapping[]): string {
 }
 
 export function writeIdMaps(pid: number, uid: readonly IdMapping[], gid: readonly IdMapping[]): void {
-  fs.writeFileSync(`/proc/${pid}/uid_map`, formatIdMap(uid));
-  fs.writeFileSync(`/proc/${pid}/gid_map`, formatIdMap(gid));
+  nodeFs().writeFileSync(`/proc/${pid}/uid_map`, formatIdMap(uid));
+  nodeFs().writeFileSync(`/proc/${pid}/gid_map`, formatIdMap(gid));
 }

@@ -7,7 +7,8 @@
 // (OpCode.IdmapBind), through a user namespace that carries the mount's mappings (or the
 // container's, when the mount has none). The user namespaces are made before the child.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
+import { O_CLOEXEC, O_RDONLY } from '../sys/io.js';
 import { ConfigError } from '../errors.js';
 import { CLONE } from '../plan/linux-constants.js';
 import { containerPath, hostSource, isIdmapped } from '../plan/mounts.js';
@@ -19,13 +20,12 @@ import { SyncMsg } from '../sys/sync.js';
 import { writeIdMaps } from './id-maps.js';
 import { idmapRefusalHint } from './idmap-refusal.js';
 
-const O_CLOEXEC = 0o2000000;
 const EINVAL = 22;
 
 /** Why an idmapped bind of source was refused, when the filesystem explains it. */
 function refusalHint(source: string): string | undefined {
   try {
-    return idmapRefusalHint(fs.statfsSync(source).type, fs.readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim());
+    return idmapRefusalHint(nodeFs().statfsSync(source).type, nodeFs().readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim());
   } catch {
     return undefined;
   }
@@ -46,7 +46,7 @@ async function userNamespaceWith(addon: NativeAddon, uid: readonly IdMapping[], 
   const child = addon.spawn({ cloneFlags: CLONE.NEWUSER, cgroupFd: -1, ops: [{ code: OpCode.WaitSync, n: [SyncMsg.Go] }] });
   try {
     writeIdMaps(child.pid, uid, gid);
-    return addon.open(`/proc/${child.pid}/ns/user`, fs.constants.O_RDONLY | O_CLOEXEC, 0);
+    return addon.open(`/proc/${child.pid}/ns/user`, O_RDONLY | O_CLOEXEC, 0);
   } finally {
     process.kill(child.pid, 'SIGKILL');
     await addon.waitPid(child.pid);
@@ -114,10 +114,10 @@ async function bindInChildMountNs(
   const m = { index, mount, usernsFd };
   const source = hostSource(m.mount, bundle);
   const options = m.mount.options ?? [];
-  const mntFd = addon.open(`/proc/${pid}/ns/mnt`, fs.constants.O_RDONLY | O_CLOEXEC, 0);
+  const mntFd = addon.open(`/proc/${pid}/ns/mnt`, O_RDONLY | O_CLOEXEC, 0);
   let isDir = true;
   try {
-    isDir = fs.statSync(source).isDirectory();
+    isDir = nodeFs().statSync(source).isDirectory();
   } catch {
     // the helper reports the missing source
   }

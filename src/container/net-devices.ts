@@ -4,7 +4,7 @@
 // back at delete: when the namespace goes, the kernel returns physical devices to the host
 // and destroys virtual ones, as the spec asks.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
 import { ConfigError } from '../errors.js';
 import { pointer } from '../spec/json-pointer.js';
 import type { Spec } from '../spec/types.js';
@@ -26,7 +26,7 @@ export function addressesToKeep(all: readonly NetdevAddress[]): NetdevAddress[] 
 export function moveNetDevices(addon: NativeAddon, spec: Spec, pid: number): void {
   const devices = Object.entries(spec.linux?.netDevices ?? {});
   if (devices.length === 0) return;
-  const nsFd = fs.openSync(`/proc/${pid}/ns/net`, 'r');
+  const nsFd = nodeFs().openSync(`/proc/${pid}/ns/net`, 'r');
   try {
     for (const [hostName, dev] of devices) {
       const at = pointer('linux', 'netDevices', hostName);
@@ -38,6 +38,6 @@ export function moveNetDevices(addon: NativeAddon, spec: Spec, pid: number): voi
       }
     }
   } finally {
-    fs.closeSync(nsFd);
+    nodeFs().closeSync(nsFd);
   }
 }

@@ -3,7 +3,7 @@
 // A failing startContainer or poststart hook (or a failing execve) makes `start` fail and
 // leaves the container stopped, for `delete` to destroy (runtime.md lifecycle, steps 7 and 9).
 
-import fs from 'node:fs';
+import { io, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../sys/io.js';
 import { BerthError, InvalidState } from '../errors.js';
 import { faultPoint } from '../faults.js';
 import { runHostHooks } from '../hooks/run.js';
@@ -50,7 +50,7 @@ async function startLocked(store: StateStore, id: string, st: StoredState, warn:
   if (!st.startable) throw new BerthError('cannot start container: config.json has no process to run (process.args is required at start)');
   const failure = releaseInit(store.fifoPath(id));
   // The fifo's absence is what marks the container running (state/status.ts).
-  fs.unlinkSync(store.fifoPath(id));
+  io().unlink(store.fifoPath(id));
   phase('start: init released, program executed');
   faultPoint('start.fifo-removed');
   if (failure) {
@@ -84,34 +84,32 @@ function releaseInit(fifo: string): string | undefined {
   const addon = native();
   let w: number;
   try {
-    w = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    w = io().open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENXIO') throw new InvalidState('cannot start a container that has stopped');
     throw err;
   }
-  const r = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const r = io().open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   try {
     try {
-      fs.writeSync(w, '0');
+      io().write(w, '0');
     } finally {
-      fs.closeSync(w);
+      io().close(w);
     }
     faultPoint('start.fifo-written');
     // poststart hooks run after the user process is executed (runtime.md): the init holds
     // the fifo until execve closes it, startContainer hooks included.
     addon.waitHangup(r, -1);
-    const buf = Buffer.alloc(4096);
-    let n = 0;
+    let text = '';
     try {
-      n = fs.readSync(r, buf, 0, buf.length, null);
+      text = io().readFd(r, 4096);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
     }
-    const text = buf.subarray(0, n).toString('utf8');
     if (text.startsWith('E')) return text.slice(1).trim();
     if (text.startsWith('0')) return 'it exited before it took the start signal';
     return undefined;
   } finally {
-    fs.closeSync(r);
+    io().close(r);
   }
 }

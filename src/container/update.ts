@@ -4,7 +4,7 @@
 // written is read first; if any write fails the earlier ones are put back, so the container
 // keeps its previous limits.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
 import * as path from '../sys/posix-path.js';
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
 import { realCgroupFiles } from '../cgroups/resources/files.js';
@@ -22,7 +22,7 @@ function currentResources(store: StateStore, st: StoredState): UpdateResources {
   const recorded = store.readResources(st.id);
   if (recorded) return pickUpdateFields(recorded, 'recorded resources');
   try {
-    const config = JSON.parse(fs.readFileSync(path.join(st.bundle, 'config.json'), 'utf8')) as { linux?: { resources?: unknown } };
+    const config = JSON.parse(nodeFs().readFileSync(path.join(st.bundle, 'config.json'), 'utf8')) as { linux?: { resources?: unknown } };
     return config.linux?.resources ? pickUpdateFields(config.linux.resources, 'config.json /linux/resources') : {};
   } catch {
     return {}; // the bundle is gone or changed shape: nothing to merge over

@@ -4,7 +4,8 @@
 // enforcing the timeout. The hook's output is captured in a memfd, never written to the
 // container's stdio.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
+import { O_CLOEXEC, O_RDONLY } from '../sys/io.js';
 import { OpCode, type Op } from '../plan/ops.js';
 import { JOIN_ORDER, NAMESPACE_FLAG, NAMESPACE_PROC_NAME } from '../plan/namespaces.js';
 import type { Hook, NamespaceType } from '../spec/types.js';
@@ -12,7 +13,6 @@ import type { NativeAddon } from '../sys/native.js';
 import { SyncMsg } from '../sys/sync.js';
 import { HookError } from './run.js';
 
-const O_CLOEXEC = 0o2000000;
 
 
 /** Namespaces of `pid` that differ from ours, opened, in setns order. */
@@ -22,12 +22,12 @@ function openTargetNamespaces(addon: NativeAddon, pid: number): { type: Namespac
     const name = NAMESPACE_PROC_NAME[type];
     let theirs: string;
     try {
-      theirs = fs.readlinkSync(`/proc/${pid}/ns/${name}`);
+      theirs = nodeFs().readlinkSync(`/proc/${pid}/ns/${name}`);
     } catch {
       continue; // the kernel lacks this namespace type
     }
-    if (theirs === fs.readlinkSync(`/proc/self/ns/${name}`)) continue;
-    out.push({ type, fd: addon.open(`/proc/${pid}/ns/${name}`, fs.constants.O_RDONLY | O_CLOEXEC, 0) });
+    if (theirs === nodeFs().readlinkSync(`/proc/self/ns/${name}`)) continue;
+    out.push({ type, fd: addon.open(`/proc/${pid}/ns/${name}`, O_RDONLY | O_CLOEXEC, 0) });
   }
   return out;
 }
@@ -59,7 +59,7 @@ export async function runHooksInContainer(
         addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(stateJson));
         const msg = addon.syncRecv(child.syncFd, -1);
         if (msg && msg.type === SyncMsg.Error) {
-          const output = fs.readFileSync(`/proc/self/fd/${outFd}`, 'utf8').trim().slice(0, 500);
+          const output = nodeFs().readFileSync(`/proc/self/fd/${outFd}`, 'utf8').trim().slice(0, 500);
           const detail = msg.payload.toString('utf8') || addon.strerror(msg.errno);
           throw new HookError(`${where} failed: ${detail}${output ? ': ' + output : ''}`);
         }

@@ -2,7 +2,7 @@
 // changes nothing. The live probe reads the real host; unit tests describe other hosts with a
 // fake one (test/helpers/check-fake-host.ts).
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
 import * as path from '../sys/posix-path.js';
 import { DEFAULT_CGROUP_ROOT, detectLayout, hostProc, type HostLayout } from '../cgroups/detect.js';
 import { native } from '../sys/addon.js';
@@ -27,10 +27,10 @@ export interface HostProbe {
 export function liveHost(): HostProbe {
   return {
     read: readIfExists,
-    exists: (file) => fs.existsSync(file),
+    exists: (file) => nodeFs().existsSync(file),
     writable(dir) {
       try {
-        fs.accessSync(dir, fs.constants.W_OK);
+        nodeFs().accessSync(dir, nodeFs().constants.W_OK);
         return true;
       } catch {
         return false;
@@ -43,8 +43,8 @@ export function liveHost(): HostProbe {
         if (!dir) continue;
         const file = path.join(dir, program);
         try {
-          fs.accessSync(file, fs.constants.X_OK);
-          if (fs.statSync(file).isFile()) return file;
+          nodeFs().accessSync(file, nodeFs().constants.X_OK);
+          if (nodeFs().statSync(file).isFile()) return file;
         } catch {
           // not here
         }

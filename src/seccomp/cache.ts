@@ -12,7 +12,8 @@
 // file renamed over it). A cache that cannot be used or written costs a compile, never a
 // failure.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
+import { O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../sys/io.js';
 import * as path from '../sys/posix-path.js';
 import type { SeccompProgram } from './index.js';
 import { decodeEntry, encodeEntry, MAX_ENTRY_BYTES } from './cache-entry.js';
@@ -21,9 +22,6 @@ import { decodeEntry, encodeEntry, MAX_ENTRY_BYTES } from './cache-entry.js';
 export const CACHE_DIR = '.seccomp@cache';
 /** Distinct profiles kept per root; past this the oldest entries go. */
 export const MAX_ENTRIES = 64;
-
-const O_CLOEXEC = 0o2000000;
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 
 function euid(): number {
   return process.geteuid?.() ?? 0;
@@ -35,19 +33,19 @@ function openCacheDir(root: string, make: boolean): number {
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
     try {
-      fd = fs.openSync(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      fd = nodeFs().openSync(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !make || attempt > 0) return -1;
       try {
-        fs.mkdirSync(dir, { mode: 0o700 });
+        nodeFs().mkdirSync(dir, { mode: 0o700 });
       } catch (mkErr) {
         if ((mkErr as NodeJS.ErrnoException).code !== 'EEXIST') return -1;
       }
       continue;
     }
-    const st = fs.fstatSync(fd);
+    const st = nodeFs().fstatSync(fd);
     if (st.isDirectory() && st.uid === euid() && (st.mode & 0o7777) === 0o700) return fd;
-    fs.closeSync(fd);
+    nodeFs().closeSync(fd);
     return -1; // someone else's, or open to others: never read from it, never write to it
   }
   return -1;
@@ -61,18 +59,18 @@ function beneath(dirFd: number, name: string): string {
 function readEntry(dirFd: number, key: string): string | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(beneath(dirFd, key), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    fd = nodeFs().openSync(beneath(dirFd, key), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   } catch {
     return undefined;
   }
   try {
-    const st = fs.fstatSync(fd);
+    const st = nodeFs().fstatSync(fd);
     if (!st.isFile() || st.uid !== euid() || (st.mode & 0o077) !== 0 || st.nlink !== 1) return undefined;
     if (st.size <= 0 || st.size > MAX_ENTRY_BYTES) return undefined;
     const buf = Buffer.alloc(st.size);
     let n = 0;
     while (n < buf.length) {
-      const got = fs.readSync(fd, buf, n, buf.length - n, n);
+      const got = nodeFs().readSync(fd, buf, n, buf.length - n, n);
       if (got === 0) return undefined; // shrank under us
       n += got;
     }
@@ -80,7 +78,7 @@ function readEntry(dirFd: number, key: string): string | undefined {
   } catch {
     return undefined;
   } finally {
-    fs.closeSync(fd);
+    nodeFs().closeSync(fd);
   }
 }
 
@@ -92,7 +90,7 @@ export function loadCachedProgram(root: string, key: string): SeccompProgram | u
     const text = readEntry(dirFd, key);
     return text === undefined ? undefined : decodeEntry(key, text);
   } finally {
-    fs.closeSync(dirFd);
+    nodeFs().closeSync(dirFd);
   }
 }
 
@@ -102,32 +100,32 @@ export function storeCachedProgram(root: string, key: string, program: SeccompPr
   if (dirFd < 0) return;
   const tmp = `${key}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
-    const fd = fs.openSync(beneath(dirFd, tmp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600);
+    const fd = nodeFs().openSync(beneath(dirFd, tmp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600);
     try {
-      fs.writeSync(fd, encodeEntry(key, program));
+      nodeFs().writeSync(fd, encodeEntry(key, program));
     } finally {
-      fs.closeSync(fd);
+      nodeFs().closeSync(fd);
     }
-    fs.renameSync(beneath(dirFd, tmp), beneath(dirFd, key)); // replaces a bad entry (or a symlink) itself
+    nodeFs().renameSync(beneath(dirFd, tmp), beneath(dirFd, key)); // replaces a bad entry (or a symlink) itself
     evictOldest(dirFd);
   } catch {
     try {
-      fs.unlinkSync(beneath(dirFd, tmp));
+      nodeFs().unlinkSync(beneath(dirFd, tmp));
     } catch {
       // never made
     }
   } finally {
-    fs.closeSync(dirFd);
+    nodeFs().closeSync(dirFd);
   }
 }
 
 /** Bounds the directory: distinct profiles are few, but nothing must grow without end under /run. */
 function evictOldest(dirFd: number): void {
-  const names = fs.readdirSync(beneath(dirFd, ''));
+  const names = nodeFs().readdirSync(beneath(dirFd, ''));
   if (names.length <= MAX_ENTRIES) return;
   const aged = names.map((name) => {
     try {
-      return { name, mtime: fs.lstatSync(beneath(dirFd, name)).mtimeMs };
+      return { name, mtime: nodeFs().lstatSync(beneath(dirFd, name)).mtimeMs };
     } catch {
       return { name, mtime: 0 };
     }
@@ -135,7 +133,7 @@ function evictOldest(dirFd: number): void {
   aged.sort((a, b) => a.mtime - b.mtime);
   for (const { name } of aged.slice(0, names.length - MAX_ENTRIES)) {
     try {
-      fs.unlinkSync(beneath(dirFd, name));
+      nodeFs().unlinkSync(beneath(dirFd, name));
     } catch {
       // gone already
     }

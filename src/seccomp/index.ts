@@ -3,7 +3,7 @@
 // and the child only hands the bytes to seccomp(2). Syscalls this host's libseccomp does not
 // know are skipped with a warning, as runc skips them: profiles list syscalls of newer kernels.
 
-import fs from 'node:fs';
+import { nodeFs } from '../sys/node-fs.js';
 import { BERTH_VERSION } from '../cli/version.js';
 import { ConfigError } from '../errors.js';
 import type { Seccomp } from '../spec/types.js';
@@ -70,7 +70,7 @@ export function compileSeccompProgram(s: Seccomp, addon: Pick<NativeAddon, 'comp
 function berthIdentity(): string {
   let exe = 'unknown';
   try {
-    const st = fs.statSync(process.execPath, { bigint: true });
+    const st = nodeFs().statSync(process.execPath, { bigint: true });
     exe = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
   } catch {
     // no identity: the commit and version still separate releases

@@ -2,7 +2,7 @@
 // semantic rules, and root.path resolved to an existing directory. Every failure says which
 // file or JSON field is wrong.
 
-import fs from 'node:fs';
+import { io, S_IFDIR, S_IFMT } from '../sys/io.js';
 import * as path from '../sys/posix-path.js';
 import { BerthError, ConfigError } from '../errors.js';
 import { parseJsonDocument } from './json-syntax.js';
@@ -49,12 +49,12 @@ export function checkConfig(doc: unknown, options: LoadOptions = {}): { spec: Sp
 function realDirectory(dir: string, what: (reason: string) => BerthError): string {
   let real: string;
   try {
-    real = fs.realpathSync(dir);
+    real = io().realpath(dir);
   } catch (err) {
     const code = errnoOf(err);
     throw what(code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? String(err)})`);
   }
-  if (!fs.statSync(real).isDirectory()) throw what('is not a directory');
+  if ((io().stat(real)[0]! & S_IFMT) !== S_IFDIR) throw what('is not a directory');
   return real;
 }
 
@@ -63,7 +63,7 @@ export function loadBundle(bundleDir: string, options: LoadOptions = {}): Loaded
   const file = path.join(bundle, 'config.json');
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = io().readFile(file);
   } catch (err) {
     const code = errnoOf(err);
     if (code === 'ENOENT') throw new BerthError(`bundle ${bundle} has no config.json`);

@@ -28,9 +28,14 @@ export interface FileIo {
   rmdir(path: string): void;
   unlink(path: string): void;
   rename(from: string, to: string): void;
+  /** realpath(3): symlinks resolved; errors as fs.realpathSync's (ENOENT, ENOTDIR, ELOOP) */
+  realpath(path: string): string;
+  /** one read(2) of at most max (<= 4096) bytes, as UTF-8; "" at EOF (native/src/io.c says why one) */
+  readFd(fd: number, max: number): string;
 }
 
-/** open(2) flags (x86-64 and arm64 Linux). */
+/** open(2) flags of Linux; arm and arm64 number O_DIRECTORY and O_NOFOLLOW differently (asm/fcntl.h). */
+const ARM = process.arch === 'arm64' || process.arch === 'arm';
 export const O_RDONLY = 0;
 export const O_WRONLY = 1;
 export const O_RDWR = 2;
@@ -38,7 +43,9 @@ export const O_CREAT = 0o100;
 export const O_EXCL = 0o200;
 export const O_TRUNC = 0o1000;
 export const O_APPEND = 0o2000;
-export const O_DIRECTORY = 0o200000;
+export const O_NONBLOCK = 0o4000;
+export const O_DIRECTORY = ARM ? 0o40000 : 0o200000;
+export const O_NOFOLLOW = ARM ? 0o100000 : 0o400000;
 export const O_CLOEXEC = 0o2000000;
 export const S_IFMT = 0o170000;
 export const S_IFDIR = 0o040000;

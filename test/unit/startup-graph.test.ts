@@ -102,6 +102,44 @@ test('run and create reach no node:tty, node:os or node:path, and node:tty only 
   assert.equal(eager, []);
 });
 
+/**
+ * The heavy modules that running the commands can load: their command modules and everything it
+ * initializes, eagerly (a bare `init_x();` in an init) or through an import() (`init_x()` in a
+ * function), followed transitively. A superset of what a given run loads.
+ */
+function reachableFrom(commands: string[]): Set<string> {
+  const moduleOfInit = new Map<string, string>();
+  for (const m of heavy.modules) {
+    const init = /var (init_\w+) = __esm\(/.exec(heavy.text.get(m)!)?.[1];
+    if (init) moduleOfInit.set(init, m);
+  }
+  const seen = new Set<string>();
+  const todo = commands.map((c) => `src/cli/commands/${c}.ts`);
+  while (todo.length) {
+    const m = todo.pop()!;
+    if (seen.has(m)) continue;
+    seen.add(m);
+    for (const [, init] of heavy.text.get(m)!.matchAll(/\b(init_\w+)\(\)/g)) {
+      const dep = moduleOfInit.get(init!);
+      if (dep && !seen.has(dep)) todo.push(dep);
+    }
+  }
+  return seen;
+}
+
+test('run, create and start load no node:fs with their modules: only sys/node-fs.ts requires it, at first use (~4-5 ms of CPU)', () => {
+  const reached = reachableFrom(['run', 'create', 'start']);
+  for (const m of ['src/container/create.ts', 'src/container/start.ts', 'src/spec/load.ts', 'src/container/host-facts.ts', 'src/seccomp/cache.ts']) assert.ok(reached.has(m), m);
+  // A static import becomes `import_x = __toESM(require("fs"))` in the module's init, or at the
+  // top of the output for a module Bun does not wrap.
+  const eager = /import_\w+ = (?:__toESM\()?require\("(?:node:)?fs"\)/;
+  assert.equal([...reached].filter((m) => eager.test(heavy.text.get(m)!)), []);
+  assert.not.ok(/^var import_\w+ = (?:__toESM\()?require\("(?:node:)?fs"\)/m.test([...heavy.text.values()].join('')), 'at the top of the output');
+  const users = [...reached, 'src/sys/node-fs.ts'].filter((m) => /require\("(?:node:)?fs"\)/.test(heavy.text.get(m) ?? ''));
+  assert.equal(users, ['src/sys/node-fs.ts']);
+  assert.match(heavy.text.get('src/sys/node-fs.ts')!, /=> require\("(?:node:)?fs"\)/, 'inside a function');
+});
+
 test('the hook runner loads node:child_process at its first hook, not with its module', () => {
   const text = heavy.text.get('src/hooks/run.ts')!;
   assert.ok(/require\("(?:node:)?child_process"\)/.test(text), 'the hook runner still uses node:child_process');

@@ -283,6 +283,8 @@ test('loadBundle: a missing bundle, a file as bundle, a missing config.json', ()
     fs.writeFileSync(file, '');
     assert.match(caught(BerthError, () => loadBundle(file)).message, 'is not a directory');
     assert.is(caught(BerthError, () => loadBundle(dir)).message, `bundle ${fs.realpathSync(dir)} has no config.json`);
+    fs.mkdirSync(path.join(dir, 'config.json'));
+    assert.is(caught(BerthError, () => loadBundle(dir)).message, `cannot read ${path.join(fs.realpathSync(dir), 'config.json')}: it is a directory`);
   });
 });
 
@@ -302,6 +304,9 @@ test('loadBundle: root.path must be an existing directory', () => {
     assert.match(e.message, `"nothere" (${path.join(fs.realpathSync(dir), 'nothere')}) does not exist`);
     fs.writeFileSync(path.join(dir, 'nothere'), '');
     assert.match(caught(ConfigError, () => loadBundle(dir)).message, 'is not a directory');
+    fs.unlinkSync(path.join(dir, 'nothere'));
+    fs.symlinkSync('nothere', path.join(dir, 'nothere')); // a loop
+    assert.match(caught(ConfigError, () => loadBundle(dir)).message, `(${path.join(fs.realpathSync(dir), 'nothere')}) cannot be read (ELOOP)`);
   }, minimalSpec({ root: { path: 'nothere' } }));
 });
 

@@ -1,7 +1,7 @@
 // Rules for paths inside the container: mounts (destination, bind source, id-mapped mounts),
 // device nodes, masked and read-only paths.
 
-import fs from 'node:fs';
+import { nodeFs } from '../../sys/node-fs.js';
 import type { Mount, Spec } from '../types.js';
 import type { Findings } from './findings.js';
 import type { NamespaceView } from './namespace-view.js';
@@ -20,7 +20,7 @@ const PROC_FILES_ALLOWED = [
 const PROC_SUPER_MAGIC = 0x9fa0;
 function isProcfs(source: string | undefined): boolean {
   try {
-    return source !== undefined && fs.statfsSync(source).type === PROC_SUPER_MAGIC;
+    return source !== undefined && nodeFs().statfsSync(source).type === PROC_SUPER_MAGIC;
   } catch {
     return false;
   }
