@@ -173,16 +173,20 @@ static napi_value io_readdir(napi_env env, napi_callback_info info) {
 
 static napi_value stat_array(napi_env env, const struct stat *st) {
   napi_value arr;
-  napi_create_array_with_length(env, 5, &arr);
+  napi_create_array_with_length(env, 9, &arr);
   napi_set_element(env, arr, 0, number(env, st->st_mode));
   napi_set_element(env, arr, 1, number(env, st->st_uid));
   napi_set_element(env, arr, 2, number(env, (double)st->st_ino));
   napi_set_element(env, arr, 3, number(env, (double)st->st_dev));
   napi_set_element(env, arr, 4, number(env, (double)st->st_rdev));
+  napi_set_element(env, arr, 5, number(env, (double)st->st_nlink));
+  napi_set_element(env, arr, 6, number(env, (double)st->st_size));
+  napi_set_element(env, arr, 7, number(env, (double)st->st_mtim.tv_sec));
+  napi_set_element(env, arr, 8, number(env, (double)st->st_mtim.tv_nsec));
   return arr;
 }
 
-// stat(path) / fstat(fd): [mode, uid, ino, dev, rdev].
+// stat(path) / fstat(fd): [mode, uid, ino, dev, rdev, nlink, size, mtime seconds, mtime nanoseconds].
 static napi_value io_stat(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];

@@ -13,10 +13,16 @@
 // failure.
 
 import { nodeFs } from '../sys/node-fs.js';
-import { O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../sys/io.js';
+import { errnoCode, io, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFDIR, S_IFMT } from '../sys/io.js';
 import * as path from '../sys/posix-path.js';
 import type { SeccompProgram } from './index.js';
 import { decodeEntry, encodeEntry, MAX_ENTRY_BYTES } from './cache-entry.js';
+
+// A hit (every create and exec of a container with a profile seen before) goes through
+// berth-io.node only: node:fs costs ~4-6 ms of CPU to load in the executable. A miss, which
+// compiles and stores, may load it (nodeFs): it pays libseccomp's compile anyway.
+
+const S_IFREG = 0o100000;
 
 /** Not a valid container id ('@'), so no container directory can take this name. */
 export const CACHE_DIR = '.seccomp@cache';
@@ -30,22 +36,23 @@ function euid(): number {
 /** Opens the cache directory (making it first when asked) and checks it; -1 when unusable. */
 function openCacheDir(root: string, make: boolean): number {
   const dir = path.join(root, CACHE_DIR);
+  const f = io();
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
     try {
-      fd = nodeFs().openSync(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      fd = f.open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !make || attempt > 0) return -1;
+      if (errnoCode(err) !== 'ENOENT' || !make || attempt > 0) return -1;
       try {
-        nodeFs().mkdirSync(dir, { mode: 0o700 });
+        f.mkdir(dir, 0o700);
       } catch (mkErr) {
-        if ((mkErr as NodeJS.ErrnoException).code !== 'EEXIST') return -1;
+        if (errnoCode(mkErr) !== 'EEXIST') return -1;
       }
       continue;
     }
-    const st = nodeFs().fstatSync(fd);
-    if (st.isDirectory() && st.uid === euid() && (st.mode & 0o7777) === 0o700) return fd;
-    nodeFs().closeSync(fd);
+    const [mode, uid] = f.fstat(fd) as [number, number];
+    if ((mode & S_IFMT) === S_IFDIR && uid === euid() && (mode & 0o7777) === 0o700) return fd;
+    f.close(fd);
     return -1; // someone else's, or open to others: never read from it, never write to it
   }
   return -1;
@@ -57,28 +64,32 @@ function beneath(dirFd: number, name: string): string {
 }
 
 function readEntry(dirFd: number, key: string): string | undefined {
+  const f = io();
   let fd: number;
   try {
-    fd = nodeFs().openSync(beneath(dirFd, key), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    fd = f.open(beneath(dirFd, key), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   } catch {
     return undefined;
   }
   try {
-    const st = nodeFs().fstatSync(fd);
-    if (!st.isFile() || st.uid !== euid() || (st.mode & 0o077) !== 0 || st.nlink !== 1) return undefined;
-    if (st.size <= 0 || st.size > MAX_ENTRY_BYTES) return undefined;
-    const buf = Buffer.alloc(st.size);
-    let n = 0;
-    while (n < buf.length) {
-      const got = nodeFs().readSync(fd, buf, n, buf.length - n, n);
-      if (got === 0) return undefined; // shrank under us
-      n += got;
+    const [mode, uid, , , , nlink, size] = f.fstat(fd) as number[];
+    if ((mode! & S_IFMT) !== S_IFREG || uid !== euid() || (mode! & 0o077) !== 0 || nlink !== 1) return undefined;
+    if (size! <= 0 || size! > MAX_ENTRY_BYTES) return undefined;
+    // readFd reads at most 4096 bytes a call. An entry is ASCII (JSON with base64 and hex) but
+    // for the warnings' text: a character split between two reads decodes wrong, and the
+    // checksum then refuses the entry (a compile, never a wrong program).
+    let text = '';
+    for (;;) {
+      const chunk = f.readFd(fd, 4096);
+      if (chunk === '') break;
+      text += chunk;
+      if (text.length > MAX_ENTRY_BYTES) return undefined; // grew under us
     }
-    return buf.toString('utf8');
+    return text;
   } catch {
     return undefined;
   } finally {
-    nodeFs().closeSync(fd);
+    f.close(fd);
   }
 }
 
@@ -90,7 +101,7 @@ export function loadCachedProgram(root: string, key: string): SeccompProgram | u
     const text = readEntry(dirFd, key);
     return text === undefined ? undefined : decodeEntry(key, text);
   } finally {
-    nodeFs().closeSync(dirFd);
+    io().close(dirFd);
   }
 }
 

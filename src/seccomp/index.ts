@@ -3,7 +3,7 @@
 // and the child only hands the bytes to seccomp(2). Syscalls this host's libseccomp does not
 // know are skipped with a warning, as runc skips them: profiles list syscalls of newer kernels.
 
-import { nodeFs } from '../sys/node-fs.js';
+import { io } from '../sys/io.js';
 import { BERTH_VERSION } from '../cli/version.js';
 import { ConfigError } from '../errors.js';
 import type { Seccomp } from '../spec/types.js';
@@ -70,8 +70,8 @@ export function compileSeccompProgram(s: Seccomp, addon: Pick<NativeAddon, 'comp
 function berthIdentity(): string {
   let exe = 'unknown';
   try {
-    const st = nodeFs().statSync(process.execPath, { bigint: true });
-    exe = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+    const [, , ino, dev, , , size, sec, nsec] = io().stat(process.execPath) as number[];
+    exe = `${dev}:${ino}:${size}:${BigInt(sec!) * 1_000_000_000n + BigInt(nsec!)}`;
   } catch {
     // no identity: the commit and version still separate releases
   }

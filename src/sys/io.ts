@@ -12,7 +12,7 @@ export interface FileIo {
   readFile(path: string): string;
   /** names in the directory; a directory's name ends in "/" */
   readdir(path: string): string[];
-  /** [mode, uid, ino, dev, rdev] */
+  /** [mode, uid, ino, dev, rdev, nlink, size, mtime seconds, mtime nanoseconds] */
   stat(path: string): number[];
   fstat(fd: number): number[];
   /** access(F_OK) */

@@ -60,6 +60,12 @@ test('readdir marks directories; stat and fstat agree with node:fs', () => {
     const fd = fs.openSync(dir, 'r');
     assert.equal(io().fstat(fd).slice(0, 4), [st.mode, st.uid, st.ino, st.dev]);
     fs.closeSync(fd);
+    fs.writeFileSync(path.join(dir, 'file'), 'twelve bytes');
+    fs.linkSync(path.join(dir, 'file'), path.join(dir, 'second'));
+    const [, , , , , nlink, size, sec, nsec] = io().stat(path.join(dir, 'file'));
+    assert.equal([nlink, size], [2, 12], 'nlink and size');
+    assert.is(BigInt(sec!) * 1_000_000_000n + BigInt(nsec!), fs.statSync(path.join(dir, 'file'), { bigint: true }).mtimeNs, 'mtime');
+    fs.unlinkSync(path.join(dir, 'second'));
     assert.ok(io().exists(path.join(dir, 'file')));
     assert.not.ok(io().exists(path.join(dir, 'nope')));
   } finally {

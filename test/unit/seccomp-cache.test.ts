@@ -95,6 +95,18 @@ test('store then load under a root: a 0700 directory and a 0600 entry', () => {
   }
 });
 
+test('an entry of many reads comes back whole (a program of 4,000 instructions, ~43 KB of JSON)', () => {
+  const root = tempRoot();
+  try {
+    const big: SeccompProgram = { bpf: Buffer.from(Array.from({ length: 4000 * 8 }, (_, i) => (i * 7) % 256)), flags: 0, warnings: [] };
+    storeCachedProgram(root, KEY, big);
+    assert.ok(fs.statSync(path.join(root, CACHE_DIR, KEY)).size > 4 * 4096, 'more than four reads');
+    assert.equal([...loadCachedProgram(root, KEY)!.bpf], [...big.bpf]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('refused entries: a symlink, readable by others, hard-linked; a store replaces them', () => {
   const root = tempRoot();
   try {
