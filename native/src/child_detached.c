@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -61,7 +62,11 @@ void op_bind_place(int step, const struct plan_op *op) {
   g_bind_slots[slot] = -1;
   if (op->n[1] && (err = make_in_root(target, (int)op->n[1], 0755)) != 0) fail(step, err, target);
   int dest = open_in_root(target, O_PATH);
-  if (dest < 0) fail(step, errno, target);
+  struct stat st, src;
+  if (dest < 0 || fstat(dest, &st) < 0 || fstat(tree, &src) < 0) fail(step, errno, target);
+  /* A directory only onto a directory, a file only onto a file: mount(2)'s error for it
+   * (move_mount's is EINVAL). */
+  if (S_ISDIR(st.st_mode) != S_ISDIR(src.st_mode)) fail(step, ENOTDIR, target);
   if (syscall(SYS_move_mount, tree, "", dest, "", BERTH_MOVE_MOUNT_F_EMPTY_PATH | BERTH_MOVE_MOUNT_T_EMPTY_PATH) < 0) fail(step, errno, target);
   close(dest);
   /* Attached now: tree names the placed mount, as mount(2) names it by its path. */

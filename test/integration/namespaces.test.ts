@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { berth, berthBin, makeBundle, runIn, sleepMs, stateOf, uniqueId, withHolder } from '../helpers/berth.js';
+import { berth, berthBin, hostMounts, makeBundle, runIn, sleepMs, stateOf, uniqueId, withHolder } from '../helpers/berth.js';
 import { joinedUsernsSpec, minimalSpec } from '../helpers/specs.js';
 import type { Spec } from '../../src/spec/types.js';
 
@@ -137,6 +137,22 @@ test('a create joining a pid namespace with lxcfs-style binds over /proc files: 
       assert.is(write, 'mem-readonly');
       assert.match(memMount!, / ro[ ,]/, memMount);
       assert.match(cpuMount!, / ro,nosuid[ ,]/, cpuMount);
+      // A directory onto the /proc file: refused when placed, as mount(2) refuses it, and
+      // nothing is left behind.
+      spec.mounts![1]!.source = data;
+      const b = makeBundle(spec);
+      const id = uniqueId('lxcfsbad');
+      // Only this create's mounts: other containers on the host may come and go meanwhile.
+      const ours = () => hostMounts().split('\n').filter((l) => l.includes(b.dir) || l.includes(data));
+      try {
+        const r = berth(b.root, ['create', '--bundle', b.dir, id]);
+        assert.is.not(r.status, 0);
+        assert.match(r.stderr, 'config.json /mounts/1: mount /proc/meminfo: Not a directory');
+        assert.not.ok(fs.existsSync(`${b.root}/${id}`), 'no state directory left');
+        assert.equal(ours(), [], 'no mount left');
+      } finally {
+        b.cleanup();
+      }
     }
     assert.is(fs.readFileSync(`${data}/meminfo`, 'utf8'), 'MemTotal: 12345 kB\n');
   } finally {
