@@ -31,8 +31,9 @@ export interface FilesystemInput {
 /** How a joining create's first stage makes the filesystem (filesystemBeforeFork). */
 export interface FilesystemBeforeFork extends ProcMountSplit {
   /**
-   * 'made': the first stage makes the procfs mounts before the root switch and places them
-   * after it (ProcMake, ProcPlace); 'throwaway': it makes them after pivot_root and the
+   * 'made': the first stage makes the procfs mounts, and the host binds that follow them,
+   * before the root switch and places them after it (ProcMake, ProcPlace; BindMake,
+   * BindPlace); 'throwaway': it makes them after pivot_root and the
    * closes (ProcMount); 'init': the init mounts them after the fork.
    */
   procfsBy: 'throwaway' | 'made' | 'init';

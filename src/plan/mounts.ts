@@ -220,10 +220,11 @@ const MS_ATIME = MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME;
  * The bind remount planBindExtras makes (MS_BIND | MS_REMOUNT | the mount's flags, when it
  * has any) as mount_setattr attributes of the top mount, for a bind made detached
  * (BindMake): such a remount sets ro, nosuid, nodev, noexec and nosymfollow to exactly what it
- * names, and the atime mode too when it names one (else it keeps the mount's: relatime unless
- * noatime, strictatime above both, nodiratime on its own); other flags change nothing.
+ * names, and, when it names an atime flag, the atime mode too (relatime unless noatime,
+ * strictatime above both, nodiratime apart; with none it keeps the mount's); other flags
+ * change nothing.
  */
-export function bindRemountAttrs(flags: number): { set: number; clr: number } {
+function bindRemountAttrs(flags: number): { set: number; clr: number } {
   const extra = flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
   if (extra === 0) return { set: 0, clr: 0 };
   let set = 0;
