@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.js';
 import { SyncMsg } from '../sys/sync.js';
 import { CONTAINER_CONSOLE, ConsolePart, hasListener, planSeccomp, planTerminal } from './fd-ops.js';
 import { PR } from './linux-constants.js';
-import { type CgroupView, type HostFacts, planMounts, planProcMake, waitsForProc } from './mounts.js';
+import { type CgroupView, type HostFacts, planBindMake, planMounts, planProcMake, waitsForProc } from './mounts.js';
 import {
   type FilesystemInput, filesystemBeforeFork, planFilesystem, planHookSync, planLateFilesystem, planMaskedAndReadonly, planSysctls,
 } from './filesystem.js';
@@ -159,8 +159,13 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   let home: ExecEnv | undefined;
   if (split) {
     const pidJoin = ns.joins.find((j) => j.type === 'pid')!;
+    // 'made': the procfs mounts and the host binds that follow them, made before the root
+    // switch (the host's procfs and paths still there) and placed after it.
     const beforeRootSwitch = split.procfsBy === 'made'
-      ? () => planProcMake(w, spec, split.after, input.namespaceFds.get(pidJoin.index)!, mountLabel)
+      ? () => {
+        planProcMake(w, spec, split.after, input.namespaceFds.get(pidJoin.index)!, mountLabel);
+        planBindMake(w, spec, split.after, input.bundle, facts);
+      }
       : undefined;
     // In a user namespace the first stage can make no procfs of its own pid namespace (the
     // host's user namespace owns it), so its writes fall back to the container's /proc

@@ -15,7 +15,7 @@ import {
   type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, type ProcMountSplit, procMountsByFirstStage,
   procMountsMadeEarly, rootPropagation, splitProcMounts,
 } from './mounts.js';
-import { OpCode } from './ops.js';
+import { BIND_SLOTS, OpCode } from './ops.js';
 import type { PlanWriter } from './writer.js';
 import { sysctlProcPath } from '../spec/rules/sysctl.js';
 
@@ -31,8 +31,9 @@ export interface FilesystemInput {
 /** How a joining create's first stage makes the filesystem (filesystemBeforeFork). */
 export interface FilesystemBeforeFork extends ProcMountSplit {
   /**
-   * 'made': the first stage makes the procfs mounts before the root switch and places them
-   * after it (ProcMake, ProcPlace); 'throwaway': it makes them after pivot_root and the
+   * 'made': the first stage makes the procfs mounts, and the host binds that follow them,
+   * before the root switch and places them after it (ProcMake, ProcPlace; BindMake,
+   * BindPlace); 'throwaway': it makes them after pivot_root and the
    * closes (ProcMount); 'init': the init mounts them after the fork.
    */
   procfsBy: 'throwaway' | 'made' | 'init';
@@ -43,26 +44,36 @@ export interface FilesystemBeforeFork extends ProcMountSplit {
  * (splitProcMounts): placed after pivot_root, by the first stage where it can make a procfs
  * of that namespace itself, else by the init after the fork. Where procfs takes the "pidns"
  * option the first stage makes each one before the root switch, naming the namespace by its
- * fd, and places it after (ProcMake, ProcPlace): no process of its own in that namespace. In
- * a user namespace (new or joined) only that works: fsmount refuses a procfs there once no
- * full one is visible in the mount namespace, as after pivot_root. Without "pidns", or with a
- * process label to write (an AppArmor profile, an SELinux label: after pivot_root the only
- * procfs the first stage has there is the joined namespace's, without a /proc/self for it),
- * that config keeps the order of a fork before every mount. Outside a user namespace,
- * without "pidns", a throwaway in the namespace opens the context after pivot_root
- * (ProcMount: user namespaces can be created), else the init mounts it. Every way but the
- * init's needs each proc mount's flags to have an fsmount form. The fork comes first
- * (undefined) without a mount namespace (nothing to pivot), with create hooks
- * (createContainer hooks run after the mounts and before pivot_root, and every create hook
- * is told the init's pid, which only exists after the fork), or when a mount that must
- * follow a procfs binds a host path.
+ * fd, and places it after (ProcMake, ProcPlace): no process of its own in that namespace; a
+ * plain bind of a host path that must follow one (an lxcfs-style bind onto /proc/meminfo) is
+ * made the same way, a detached tree cloned before the root switch and placed after
+ * (BindMake, BindPlace). In a user namespace (new or joined) only that works for the procfs:
+ * fsmount refuses a procfs there once no full one is visible in the mount namespace, as
+ * after pivot_root. Without "pidns", or with a process label to write (an AppArmor profile,
+ * an SELinux label: after pivot_root the only procfs the first stage has there is the joined
+ * namespace's, without a /proc/self for it), that config keeps the order of a fork before
+ * every mount. Outside a user namespace, without "pidns", a throwaway in the namespace opens
+ * the context after pivot_root (ProcMount: user namespaces can be created), else the init
+ * mounts it. Every way but the init's needs each proc mount's flags to have an fsmount form.
+ * The fork comes first (undefined) without a mount namespace (nothing to pivot), with create
+ * hooks (createContainer hooks run after the mounts and before pivot_root, and every create
+ * hook is told the init's pid, which only exists after the fork), when a mount that must
+ * follow a procfs is an idmapped bind or a cgroup mount (the parent's helper or the host's
+ * hierarchies: a host source after pivot_root), or when one is a plain bind and the procfs
+ * is not 'made', the create is in a user namespace (a source only the parent's privileged
+ * bind reaches could not be cloned there: container/idmap-mounts.ts binds onto the
+ * destination before pivot_root) or there are more than BIND_SLOTS such binds.
  */
 export function filesystemBeforeFork(
   spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts, inUserNs: boolean, labelled: boolean,
 ): FilesystemBeforeFork | undefined {
   if (sharesMountNs || createHooks || (inUserNs && labelled)) return undefined;
   const split = splitProcMounts(spec);
-  if (!split) return undefined;
+  if (split.pinned) return undefined;
+  if (split.binds > 0) {
+    if (inUserNs || split.binds > BIND_SLOTS) return undefined;
+    return procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false) ? { ...split, procfsBy: 'made' } : undefined;
+  }
   if (procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false)) return { ...split, procfsBy: 'made' };
   if (inUserNs) return undefined;
   return { ...split, procfsBy: procMountsByFirstStage(spec, facts.userNamespaces?.() ?? false) ? 'throwaway' : 'init' };

@@ -112,11 +112,13 @@ export function planMounts(
   /**
    * How a proc mount is made: mount(2) ('mount'); by the first stage with a throwaway in the
    * joined pid namespace (ProcMount, 'throwaway'); or placed from the slot ProcMake filled
-   * (ProcPlace, 'made': planProcMake)
+   * (ProcPlace, 'made': planProcMake); with 'made' the binds among `only` are placed from
+   * the slots BindMake filled (BindPlace: planBindMake)
    */
   procfsBy: ProcfsBy = 'mount',
 ): void {
   const slots = procfsBy === 'made' ? procSlots(spec) : undefined;
+  const detached = procfsBy === 'made' && only ? bindSlots(spec, only) : undefined;
   (spec.mounts ?? []).forEach((m, i) => {
     if (only && !only.has(i)) return;
     const origin = `/mounts/${i}`;
@@ -147,6 +149,13 @@ export function planMounts(
       const source = hostSource(m, bundle);
       const isDir = facts.isDirectory(source);
       if (isDir === undefined) throw new ConfigError(`${origin}/source`, `bind source "${source}" does not exist`);
+      const slot = detached?.get(i);
+      if (slot !== undefined) {
+        // Made detached before the root switch with its flags (planBindMake): placed here,
+        // then its propagation.
+        w.add(origin, OpCode.BindPlace, [slot, isDir ? 1 : 2, ...opts.propagation], [dest]);
+        return;
+      }
       const bindFlags = MS.BIND | (opts.recursive ? MS.REC : 0);
       // In a user namespace (new or joined) the source may be out of the container root's
       // reach (a 0700 directory of the host's root): then the parent binds it with its own
@@ -182,6 +191,77 @@ function isProcfsMount(m: Mount): boolean {
 /** The procfs options of mount data, one per fsconfig call. */
 function procOptions(data: string): string[] {
   return data.split(',').filter((o) => o);
+}
+
+/** A bind of a host path that is neither idmapped nor a cgroup mount: what BindMake can make. */
+function isPlainBind(m: Mount): boolean {
+  const type = m.type ?? '';
+  if (isIdmapped(m) || type === 'cgroup' || type === 'cgroup2') return false;
+  return parseMountOptions(m.options).bind || type === 'bind';
+}
+
+/** The BindMake slot of each plain bind among `only`, by config index: their order in the config. */
+function bindSlots(spec: Spec, only: ReadonlySet<number>): Map<number, number> {
+  const slots = new Map<number, number>();
+  (spec.mounts ?? []).forEach((m, i) => {
+    if (only.has(i) && isPlainBind(m)) slots.set(i, slots.size);
+  });
+  return slots;
+}
+
+/** mount(2) flags a bind remount sets on its one mount, as mount_setattr attributes. */
+const BIND_REMOUNT_ATTR: readonly [number, number][] = [
+  [MS.RDONLY, MOUNT_ATTR.RDONLY], [MS.NOSUID, MOUNT_ATTR.NOSUID], [MS.NODEV, MOUNT_ATTR.NODEV], [MS.NOEXEC, MOUNT_ATTR.NOEXEC],
+  [MS.NOSYMFOLLOW, MOUNT_ATTR.NOSYMFOLLOW],
+];
+const MS_ATIME = MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME;
+
+/**
+ * The bind remount planBindExtras makes (MS_BIND | MS_REMOUNT | the mount's flags, when it
+ * has any) as mount_setattr attributes of the top mount, for a bind made detached
+ * (BindMake): such a remount sets ro, nosuid, nodev, noexec and nosymfollow to exactly what it
+ * names, and, when it names an atime flag, the atime mode too (relatime unless noatime,
+ * strictatime above both, nodiratime apart; with none it keeps the mount's); other flags
+ * change nothing.
+ */
+function bindRemountAttrs(flags: number): { set: number; clr: number } {
+  const extra = flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
+  if (extra === 0) return { set: 0, clr: 0 };
+  let set = 0;
+  let clr = 0;
+  for (const [ms, attr] of BIND_REMOUNT_ATTR) {
+    if (extra & ms) set |= attr;
+    else clr |= attr;
+  }
+  if (extra & MS_ATIME) {
+    clr |= MOUNT_ATTR.ATIME_MASK;
+    if (extra & MS.STRICTATIME) set |= MOUNT_ATTR.STRICTATIME;
+    else if (extra & MS.NOATIME) set |= MOUNT_ATTR.NOATIME;
+    if (extra & MS.NODIRATIME) set |= MOUNT_ATTR.NODIRATIME;
+    else clr |= MOUNT_ATTR.NODIRATIME;
+  }
+  return { set, clr };
+}
+
+/**
+ * BindMake for every plain bind among `only` (in config order): the first stage clones each
+ * host source as a detached tree before the root switch, with the flags the bind asks for
+ * (the bind remount's and the r* options'), and keeps it for planMounts' BindPlace (procfsBy
+ * 'made'): after pivot_root no host path is reachable. Only for splits filesystemBeforeFork
+ * gives 'made'.
+ */
+export function planBindMake(w: PlanWriter, spec: Spec, only: ReadonlySet<number>, bundle: string, facts: HostFacts): void {
+  const slots = bindSlots(spec, only);
+  (spec.mounts ?? []).forEach((m, i) => {
+    const slot = slots.get(i);
+    if (slot === undefined) return;
+    const origin = `/mounts/${i}`;
+    const source = hostSource(m, bundle);
+    if (facts.isDirectory(source) === undefined) throw new ConfigError(`${origin}/source`, `bind source "${source}" does not exist`);
+    const opts = parseMountOptions(m.options);
+    const top = bindRemountAttrs(opts.flags);
+    w.add(origin, OpCode.BindMake, [slot, opts.recursive ? 1 : 0, top.set, top.clr, opts.attrSet, opts.attrClr], [source, containerPath(m.destination)]);
+  });
 }
 
 /** The ProcMake slot of each procfs mount, by config index: their order in the config. */
@@ -224,39 +304,44 @@ export function procMountsMadeEarly(spec: Spec, procfsPidns: () => boolean): boo
 
 /**
  * The config mounts split for a create that joins a pid namespace (build.ts): a procfs shows
- * the pid namespace of the process that makes it, so the procfs mounts wait for the fork
- * into that namespace, and with them every later mount on or under one of their
- * destinations (it must stay on top of the procfs) or on an ancestor of one (it must still
- * cover it, as in config order). Earlier mounts under a procfs destination stay before it,
- * so it still covers them. Everything else is mounted before the fork.
+ * the pid namespace of the process that makes it, so the procfs mounts are placed after
+ * pivot_root (or wait for the fork into that namespace), and with them every later mount on
+ * or under one of their destinations (it must stay on top of the procfs) or on an ancestor of
+ * one (it must still cover it, as in config order). Earlier mounts under a procfs destination
+ * stay before it, so it still covers them. Everything else is mounted before the root switch.
  *
- * undefined when a mount that must wait names a host source (a bind, an idmapped bind, a
- * cgroup mount binding the host's hierarchies: an lxcfs-style bind onto /proc/meminfo):
- * after pivot_root no host path can be reached, so that config keeps the order of a fork
- * before every mount.
+ * A mount that must follow names a host source when it is a bind (an lxcfs-style bind onto
+ * /proc/meminfo), an idmapped bind or a cgroup mount binding the host's hierarchies: after
+ * pivot_root no host path can be reached. Plain binds (`binds`) can be made detached before
+ * the root switch and placed after it (BindMake, BindPlace) where the procfs is made that way
+ * too (filesystemBeforeFork's 'made'); with an idmapped bind or a cgroup mount among them
+ * (`pinned`) the config keeps the order of a fork before every mount.
  */
 export interface ProcMountSplit {
-  /** indexes of the config mounts made after the fork, in config order */
+  /** indexes of the config mounts placed after the root switch, in config order */
   after: ReadonlySet<number>;
   /** their destinations (container paths) */
   destinations: readonly string[];
+  /** how many of them are plain binds of a host path (BindMake) */
+  binds: number;
+  /** one of them is an idmapped bind or a cgroup mount: a host source only the old order reaches */
+  pinned: boolean;
 }
 
-export function splitProcMounts(spec: Spec): ProcMountSplit | undefined {
+export function splitProcMounts(spec: Spec): ProcMountSplit {
   const after = new Set<number>();
   const destinations: string[] = [];
-  let hostSourceAfter = false;
+  let binds = 0;
+  let pinned = false;
   (spec.mounts ?? []).forEach((m, i) => {
     const dest = containerPath(m.destination);
-    const opts = parseMountOptions(m.options);
-    const binds = opts.bind || m.type === 'bind' || isIdmapped(m) || m.type === 'cgroup' || m.type === 'cgroup2';
-    const isProc = m.type === 'proc' && !binds;
-    if (!isProc && !destinations.some((d) => onOrUnder(dest, d) || onOrUnder(d, dest))) return;
+    if (!isProcfsMount(m) && !destinations.some((d) => onOrUnder(dest, d) || onOrUnder(d, dest))) return;
     after.add(i);
     destinations.push(dest);
-    if (binds) hostSourceAfter = true;
+    if (isPlainBind(m)) binds++;
+    else if (isIdmapped(m) || m.type === 'cgroup' || m.type === 'cgroup2') pinned = true;
   });
-  return hostSourceAfter ? undefined : { after, destinations };
+  return { after, destinations, binds, pinned };
 }
 
 /** mount(2) flags a ProcMount carries as fsmount attributes. */

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { berth, berthBin, makeBundle, runIn, sleepMs, stateOf, uniqueId, withHolder } from '../helpers/berth.js';
+import { berth, berthBin, hostMounts, makeBundle, runIn, sleepMs, stateOf, uniqueId, withHolder } from '../helpers/berth.js';
 import { joinedUsernsSpec, minimalSpec } from '../helpers/specs.js';
 import type { Spec } from '../../src/spec/types.js';
 
@@ -96,6 +96,65 @@ test('a create joining another container\'s pid namespace by path gets its /proc
     });
     const [, greeting] = checkJoinedProcfs(pid, spec, 'pidjoin', ['cat /data/greeting']);
     assert.is(greeting, 'from the host');
+  } finally {
+    hb.cleanup();
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('a create joining a pid namespace with lxcfs-style binds over /proc files: made before pivot_root, placed over the joined namespace\'s procfs, read-only', () => {
+  // A bind of a host file that must follow the procfs (docs/ARCHITECTURE.md "A create that
+  // joins a pid namespace"): cloned detached before pivot_root, placed after the procfs.
+  const data = fs.mkdtempSync('/tmp/berth-test-lxcfs-');
+  fs.writeFileSync(`${data}/meminfo`, 'MemTotal: 12345 kB\n');
+  fs.writeFileSync(`${data}/cpuinfo`, 'processor : 0\n');
+  const holder = minimalSpec();
+  holder.process!.args = ['sleep', '600'];
+  const hb = makeBundle(holder);
+  try {
+    const hid = uniqueId('lxcfsholder');
+    assert.is(berth(hb.root, ['run', '-d', '--bundle', hb.dir, hid]).status, 0);
+    {
+      const pid = stateOf(hb.root, hid).pid;
+      const spec = minimalSpec({
+        mounts: [
+          { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+          { destination: '/proc/meminfo', source: `${data}/meminfo`, options: ['bind', 'ro'] },
+          { destination: '/proc/cpuinfo', type: 'bind', source: `${data}/cpuinfo`, options: ['rbind', 'rro', 'nosuid', 'rprivate'] },
+        ],
+        linux: {
+          namespaces: [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'uts' }],
+          maskedPaths: ['/proc/timer_list', '/proc/irq'],
+          readonlyPaths: ['/proc/sys'],
+        },
+      });
+      const [, meminfo, cpuinfo, write, memMount, cpuMount] = checkJoinedProcfs(pid, spec, 'lxcfsjoin', [
+        'cat /proc/meminfo', 'cat /proc/cpuinfo', 'echo x 2>/dev/null > /proc/meminfo && echo mem-writable || echo mem-readonly',
+        'grep " /proc/meminfo " /proc/self/mounts', 'grep " /proc/cpuinfo " /proc/self/mounts',
+      ]);
+      assert.is(meminfo, 'MemTotal: 12345 kB');
+      assert.is(cpuinfo, 'processor : 0');
+      assert.is(write, 'mem-readonly');
+      assert.match(memMount!, / ro[ ,]/, memMount);
+      assert.match(cpuMount!, / ro,nosuid[ ,]/, cpuMount);
+      // A directory onto the /proc file: refused when placed, as mount(2) refuses it, and
+      // nothing is left behind.
+      spec.mounts![1]!.source = data;
+      const b = makeBundle(spec);
+      const id = uniqueId('lxcfsbad');
+      // Only this create's mounts: other containers on the host may come and go meanwhile.
+      const ours = () => hostMounts().split('\n').filter((l) => l.includes(b.dir) || l.includes(data));
+      try {
+        const r = berth(b.root, ['create', '--bundle', b.dir, id]);
+        assert.is.not(r.status, 0);
+        assert.match(r.stderr, 'config.json /mounts/1: mount /proc/meminfo: Not a directory');
+        assert.not.ok(fs.existsSync(`${b.root}/${id}`), 'no state directory left');
+        assert.equal(ours(), [], 'no mount left');
+      } finally {
+        b.cleanup();
+      }
+    }
+    assert.is(fs.readFileSync(`${data}/meminfo`, 'utf8'), 'MemTotal: 12345 kB\n');
   } finally {
     hb.cleanup();
     fs.rmSync(data, { recursive: true, force: true });

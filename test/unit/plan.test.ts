@@ -104,7 +104,8 @@ test('joining a pid namespace: a later mount on an ancestor of the procfs still 
   const fork = covered.ops.findIndex((o) => o.code === OpCode.ForkReport);
   assert.ok(indexOfMount(covered, '/tmp') < fork);
   assert.ok(fork < indexOfMount(covered, '/run/proc') && indexOfMount(covered, '/run/proc') < indexOfMount(covered, '/run'), 'config order kept');
-  // An lxcfs-style bind onto a file of /proc: its host source is gone after pivot_root.
+  // An lxcfs-style bind onto a file of /proc where procfs lacks "pidns": its host source is
+  // gone after pivot_root, and no BindMake without ProcMake (see the next tests).
   const lxcfs = joinedPidPlan(joinedPidSpec([
     { destination: '/proc', type: 'proc', source: 'proc' },
     { destination: '/proc/meminfo', type: 'bind', source: '/etc/hosts', options: ['bind'] },
@@ -115,6 +116,73 @@ test('joining a pid namespace: a later mount on an ancestor of the procfs still 
   const hooks = joinedPidPlan(joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]), { createHooks: true });
   const h = hooks.ops.map((o) => o.code);
   assert.ok(h.indexOf(OpCode.ForkReport) < h.indexOf(OpCode.SendSync) && h.indexOf(OpCode.SendSync) < h.indexOf(OpCode.PivotRoot));
+});
+
+const pidns = (spec: Spec) => ({ facts: { ...input(spec).facts, userNamespaces: () => true, procfsPidns: () => true } });
+
+test('joining a pid namespace where procfs takes "pidns": a host bind that must follow a procfs is cloned detached before pivot_root (BindMake) and placed after it (BindPlace), in config order', () => {
+  const spec = joinedPidSpec([
+    { destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind'] },
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/proc/meminfo', source: '/etc/hosts', options: ['bind', 'ro'] },
+    { destination: '/proc/driver', type: 'tmpfs', source: 'tmpfs' },
+    { destination: '/proc/driver/rtc', source: '/srv/rtc', type: 'bind', options: ['rbind', 'nosuid', 'noatime', 'rro', 'rslave'] },
+  ], { masked: ['/proc/kcore'] });
+  const plan = joinedPidPlan(spec, pidns(spec));
+  const c = plan.ops.map((o) => o.code);
+  const pivot = c.indexOf(OpCode.PivotRoot);
+  const close = c.indexOf(OpCode.CloseExcept);
+  const fork = c.indexOf(OpCode.ForkReport);
+  // Made: after the other mounts (the /data bind is an ordinary one), with the procfs, before pivot_root.
+  const made = plan.ops.filter((o) => o.code === OpCode.BindMake);
+  assert.equal(made.map((o) => [o.n, o.s]), [
+    [[0, 0, MOUNT_ATTR.RDONLY, MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW, 0, 0], ['/etc/hosts', '/proc/meminfo']],
+    [[1, 1, MOUNT_ATTR.NOSUID | MOUNT_ATTR.NOATIME, MOUNT_ATTR.RDONLY | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW | MOUNT_ATTR.ATIME_MASK | MOUNT_ATTR.NODIRATIME, MOUNT_ATTR.RDONLY, 0], ['/srv/rtc', '/proc/driver/rtc']],
+  ]);
+  assert.ok(indexOfMount(plan, '/data') < c.indexOf(OpCode.BindMake) && c.lastIndexOf(OpCode.BindMake) < pivot);
+  assert.ok(c.lastIndexOf(OpCode.ProcMake) < pivot);
+  // Placed after pivot_root in config order (a file made for a file, a directory for a
+  // directory): procfs, the meminfo bind, the tmpfs, the rtc bind with its propagation; then the masked path, the closes and the fork.
+  const placed = plan.ops.filter((o) => o.code === OpCode.BindPlace);
+  assert.equal(placed.map((o) => [o.n, o.s]), [[[0, 2], ['/proc/meminfo']], [[1, 1, MS.SLAVE | MS.REC], ['/proc/driver/rtc']]]);
+  const procPlace = c.indexOf(OpCode.ProcPlace);
+  const place0 = c.indexOf(OpCode.BindPlace);
+  const tmpfs = indexOfMount(plan, '/proc/driver');
+  const place1 = c.lastIndexOf(OpCode.BindPlace);
+  assert.ok(pivot < procPlace && procPlace < place0 && place0 < tmpfs && tmpfs < place1, 'config order');
+  const mask = c.indexOf(OpCode.MaskPath);
+  assert.ok(place1 < mask && mask < close && close < fork);
+  // No remount, mount_setattr or propagation by path for them: their flags went with the tree.
+  assert.not.ok(plan.ops.some((o) => (o.code === OpCode.Mount || o.code === OpCode.MountSetattr) && ['/proc/meminfo', '/proc/driver/rtc'].includes(o.s![o.code === OpCode.Mount ? 1 : 0]!)));
+  assert.not.ok(plan.ops.slice(fork).some((o) => [OpCode.Mount, OpCode.BindPlace, OpCode.ProcPlace, OpCode.PivotRoot].includes(o.code)), 'no mount after the fork');
+  // A missing source is refused while planning, naming the mount.
+  const missing = joinedPidSpec([
+    { destination: '/proc', type: 'proc', source: 'proc' },
+    { destination: '/proc/meminfo', source: '/missing/meminfo', options: ['bind'] },
+  ]);
+  assert.throws(() => joinedPidPlan(missing, pidns(missing)), (e: unknown) => e instanceof ConfigError && /mounts\/1\/source/.test(e.message));
+});
+
+test('joining a pid namespace: host sources after a procfs that BindMake does not take keep the fork first', () => {
+  const fork = (spec: Spec, extra: Partial<PlanInput> = {}) => {
+    const c = joinedPidPlan(spec, { ...pidns(spec), ...extra }).ops.map((o) => o.code);
+    return c.indexOf(OpCode.ForkReport) < c.indexOf(OpCode.PivotRoot) && !c.includes(OpCode.BindMake) && !c.includes(OpCode.ProcMake);
+  };
+  const proc = { destination: '/proc', type: 'proc', source: 'proc' };
+  // An idmapped bind (made by the parent's helper) or a cgroup mount after the procfs.
+  assert.ok(fork(joinedPidSpec([proc, { destination: '/proc/meminfo', source: '/etc/hosts', options: ['bind', 'idmap'] }])));
+  assert.ok(fork(joinedPidSpec([proc, { destination: '/proc/fs/cgroup', type: 'cgroup', source: 'cgroup' }])));
+  // In a user namespace: a source only the parent's privileged bind reaches could not be cloned.
+  const userns = joinedPidSpec([proc, { destination: '/proc/meminfo', source: '/etc/hosts', options: ['bind'] }]);
+  userns.linux!.namespaces!.push({ type: 'user', path: '/proc/1/ns/user' });
+  assert.ok(fork(userns, { namespaceFds: new Map([[0, 42], [3, 43]]) }));
+  // More binds than slots.
+  const many = joinedPidSpec([proc, ...Array.from({ length: 9 }, (_, i) => ({ destination: `/proc/b${i}`, source: '/srv/data', options: ['bind'] }))]);
+  assert.ok(fork(many));
+  // A bind before the procfs, or beside it, is an ordinary one.
+  const before = joinedPidSpec([{ destination: '/proc/meminfo', source: '/etc/hosts', options: ['bind'] }, proc]);
+  const b = joinedPidPlan(before, pidns(before)).ops.map((o) => o.code);
+  assert.ok(!b.includes(OpCode.BindMake) && b.includes(OpCode.ProcMake) && b.indexOf(OpCode.PivotRoot) < b.indexOf(OpCode.ForkReport));
 });
 
 test('joining a pid namespace where user namespaces can be made: the first stage makes the procfs too (ProcMount), after the closes; nothing is mounted after the fork', () => {
