@@ -26,7 +26,7 @@ export interface DeleteOptions {
 export async function deleteContainer(root: string, id: string, force: boolean, warn: (msg: string) => void, opts: DeleteOptions = {}): Promise<void> {
   const store = new StateStore(root);
   try {
-    if (!opts.recorded) store.read(id);
+    if (!opts.recorded) store.mustHaveState(id);
     await deleteLocked(store, id, force, warn);
   } catch (err) {
     if (force && err instanceof ContainerNotFound) {
