@@ -28,6 +28,12 @@ export interface CgroupPlacement {
   /** cgroups that existed before create(): destroy() leaves them */
   readonly kept: Set<string>;
   destroy(): void;             // rmdir bottom-up; tolerant of ENOENT; retries EBUSY briefly (processes just killed); removes only what create made (do not remove a pre-existing parent like /sys/fs/cgroup/cpu/user.slice)
+  /**
+   * One rmdir of each cgroup create made, nothing else: true when all are gone and none was
+   * kept, i.e. pids() could find no process. false leaves the rest to pids() and destroy().
+   * (delete of a stopped container: its cgroups are normally empty, as runc assumes.)
+   */
+  removeIfEmpty(): boolean;
   describe(): CgroupRecord;    // stored in state.json
   /** pause: freeze every process (v1 freezer.state FROZEN, v2 cgroup.freeze 1) and wait, bounded, until the kernel reports it; on timeout thaw again and throw */
   freeze(timeoutMs?: number): void;

@@ -9,7 +9,7 @@ import * as path from '../sys/posix-path.js';
 import { BerthError } from '../errors.js';
 import type { CgroupPlacement, CgroupRecord } from './placement.js';
 import { writeFile } from '../sys/io.js';
-import { destroyCgroups, FREEZE_TIMEOUT_MS, joinCgroup, makeCgroup, pidsBelow, readTrimmed, waitUntil, writeOrThrow } from './tree.js';
+import { destroyCgroups, FREEZE_TIMEOUT_MS, joinCgroup, makeCgroup, pidsBelow, readTrimmed, removeEmptyCgroups, waitUntil, writeOrThrow } from './tree.js';
 import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
 
 export class CgroupV1Placement implements CgroupPlacement {
@@ -55,6 +55,10 @@ export class CgroupV1Placement implements CgroupPlacement {
 
   destroy(): void {
     destroyCgroups(this.dirs().filter((d) => !this.kept.has(d)));
+  }
+
+  removeIfEmpty(): boolean {
+    return this.kept.size === 0 && removeEmptyCgroups(this.dirs());
   }
 
   /** freezer.state in the freezer hierarchy; pause and resume need that controller. */

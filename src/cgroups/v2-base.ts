@@ -10,7 +10,7 @@ import * as path from '../sys/posix-path.js';
 import { BerthError } from '../errors.js';
 import type { CgroupPlacement, CgroupRecord } from './placement.js';
 import { io, O_CLOEXEC, O_DIRECTORY, O_RDONLY } from '../sys/io.js';
-import { destroyCgroups, FREEZE_TIMEOUT_MS, joinCgroup, makeCgroup, pidsBelow, waitUntil, writeOrThrow } from './tree.js';
+import { destroyCgroups, FREEZE_TIMEOUT_MS, joinCgroup, makeCgroup, pidsBelow, removeEmptyCgroups, waitUntil, writeOrThrow } from './tree.js';
 import { realCgroupFiles, type CgroupFiles } from './resources/files.js';
 
 export class CgroupV2Placement implements CgroupPlacement {
@@ -56,6 +56,10 @@ export class CgroupV2Placement implements CgroupPlacement {
 
   destroy(): void {
     if (!this.kept.has(this.dir)) destroyCgroups([this.dir]);
+  }
+
+  removeIfEmpty(): boolean {
+    return this.kept.size === 0 && removeEmptyCgroups([this.dir]);
   }
 
   /**

@@ -26,7 +26,7 @@ export interface DeleteOptions {
 export async function deleteContainer(root: string, id: string, force: boolean, warn: (msg: string) => void, opts: DeleteOptions = {}): Promise<void> {
   const store = new StateStore(root);
   try {
-    if (!opts.recorded) store.read(id);
+    if (!opts.recorded) store.mustHaveState(id);
     await deleteLocked(store, id, force, warn);
   } catch (err) {
     if (force && err instanceof ContainerNotFound) {
@@ -57,9 +57,12 @@ async function deleteLocked(store: StateStore, id: string, force: boolean, warn:
       if (status === 'paused') cgroup.thaw();
       await waitGone(st.pid);
     }
+    // A stopped container's cgroups are normally empty: one rmdir each removes them (as runc
+    // does), and a cgroup that could be removed held no process. Poststop hooks run while the
+    // cgroups still exist, so a container with hooks keeps the order below.
+    const removed = status === 'stopped' && !st.hooks?.poststop?.length && cgroup.removeIfEmpty();
     // Stragglers that outlived a pid-namespace-less init.
-    const left = cgroup.pids();
-    killAll(left);
+    if (!removed) killAll(cgroup.pids());
     faultPoint('delete.processes-killed');
     if (st.rootfsMountBelow !== undefined) detachRootfsBind(native(), st.rootfs, st.rootfsMountBelow);
     faultPoint('delete.hook-poststop');
@@ -69,7 +72,7 @@ async function deleteLocked(store: StateStore, id: string, force: boolean, warn:
       runHostHooks('poststop', st.hooks.poststop, JSON.stringify(hookState(st, id, st.pid, st.bundle, 'stopped')), warn);
     }
     phase('delete: processes gone, poststop hooks');
-    cgroup.destroy();
+    if (!removed) cgroup.destroy();
     faultPoint('delete.cgroup-destroyed');
     phase('delete: cgroups removed');
     store.remove(id);

@@ -24,7 +24,7 @@ export const KILL_LOCK_PATIENCE_MS = 2000;
 
 export function killContainer(root: string, id: string, signal: number, all: boolean): void {
   const store = new StateStore(root);
-  store.read(id); // ContainerNotFound (also while a create runs) before any waiting
+  store.mustHaveState(id); // ContainerNotFound (also while a create runs) before any waiting
   let lock: ContainerLock | undefined;
   try {
     lock = lockContainer(store, id, { patienceMs: KILL_LOCK_PATIENCE_MS });

@@ -98,6 +98,15 @@ export class StateStore {
   }
 
   /**
+   * ContainerNotFound unless the container has a state record: what kill and delete check
+   * before they wait for the lock (a create in progress has none yet). One access(2); the
+   * record itself is read, and judged, under the lock.
+   */
+  mustHaveState(id: string): void {
+    if (!this.hasState(id)) throw new ContainerNotFound(id);
+  }
+
+  /**
    * The stored record. A missing directory or state.json is ContainerNotFound: a directory
    * without state.json belongs to a create still in progress (or one that died), which no
    * other command may act on.

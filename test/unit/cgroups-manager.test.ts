@@ -73,6 +73,50 @@ test('destroy removes the container cgroup and the cgroups below it, and nothing
   });
 });
 
+test('removeIfEmpty: one rmdir per cgroup; true only when all are gone, false leaves a busy one to pids() and destroy()', () => {
+  withFakeHost('hybrid', ({ fsRoot, proc }) => {
+    const cg = buildCgroupManager({ id: 'c', cgroupsPath: '/berth/c', fsRoot }, proc);
+    cg.create();
+    const dirs = [...new Set(Object.values(cg.describe().paths))];
+    assert.ok(cg.removeIfEmpty(), 'empty cgroups');
+    for (const dir of dirs) assert.not.ok(fs.existsSync(dir), dir);
+    assert.ok(fs.existsSync(path.join(fsRoot, 'memory/berth')), 'the parent stays');
+    assert.ok(cg.removeIfEmpty(), 'gone already: nothing can be in them');
+
+    cg.create();
+    const memory = cg.describe().paths['memory']!;
+    fs.writeFileSync(path.join(memory, 'cgroup.procs'), '77\n'); // a plain directory with a file refuses rmdir, as a populated cgroup does
+    fs.mkdirSync(path.join(cg.describe().paths['devices']!, 'sub'));
+    assert.not.ok(cg.removeIfEmpty(), 'a cgroup with a process or a child cgroup');
+    assert.ok(fs.existsSync(memory));
+    assert.ok(fs.existsSync(path.join(cg.describe().paths['devices']!, 'sub')));
+    assert.not.ok(fs.existsSync(cg.describe().paths['pids'] ?? cg.describe().paths['systemd']!), 'the empty ones are gone');
+    assert.equal(cg.pids(), [77], 'pids() still finds the process');
+    fs.rmSync(path.join(memory, 'cgroup.procs'));
+    cg.destroy();
+    for (const dir of dirs) assert.not.ok(fs.existsSync(dir), dir);
+  });
+  withFakeHost('v2', ({ fsRoot, proc }) => {
+    const cg = buildCgroupManager({ id: 'c', cgroupsPath: '/berth/c', fsRoot }, proc);
+    cg.create();
+    assert.ok(cg.removeIfEmpty());
+    assert.not.ok(fs.existsSync(path.join(fsRoot, 'berth/c')));
+  });
+});
+
+test('removeIfEmpty leaves a cgroup that existed before create alone, and says false', () => {
+  withFakeHost('v2', ({ fsRoot, proc }) => {
+    fs.mkdirSync(path.join(fsRoot, 'berth/c'), { recursive: true });
+    const cg = buildCgroupManager({ id: 'c', cgroupsPath: '/berth/c', fsRoot }, proc);
+    cg.create();
+    assert.not.ok(cg.removeIfEmpty());
+    assert.ok(fs.existsSync(path.join(fsRoot, 'berth/c')));
+    const again = cgroupManagerFromRecord(JSON.parse(JSON.stringify(cg.describe())) as CgroupRecord, fsRoot);
+    assert.not.ok(again.removeIfEmpty(), 'kept survives the record');
+    assert.ok(fs.existsSync(path.join(fsRoot, 'berth/c')));
+  });
+});
+
 test('v2: one directory, an fd for CLONE_INTO_CGROUP, placement by cgroup.procs as fallback', () => {
   withFakeHost('v2', ({ fsRoot, proc }) => {
     const cg = buildCgroupManager({ id: 'c', cgroupsPath: '/berth/c', fsRoot }, proc);

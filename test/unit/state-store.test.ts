@@ -80,6 +80,18 @@ test('read: a missing container or a half-created one (no state.json) is Contain
   assert.not.ok(store.hasState('c1'));
 }));
 
+test('mustHaveState: ContainerNotFound for a missing container and a half-created one; a record, even a torn one, passes (read judges it)', withRoot((store, root) => {
+  assert.throws(() => store.mustHaveState('nosuch'), (e: unknown) => e instanceof ContainerNotFound && (e as Error).message === 'container nosuch does not exist');
+  store.createDir('c1');
+  assert.throws(() => store.mustHaveState('c1'), isA(ContainerNotFound));
+  fs.writeFileSync(path.join(root, 'c1', 'state.json'), '{torn');
+  store.mustHaveState('c1');
+  assert.throws(() => store.read('c1'), (e: unknown) => e instanceof BerthError && /state of container c1 is unreadable/.test((e as Error).message));
+  store.write('c1', stored());
+  store.mustHaveState('c1');
+  assert.throws(() => store.mustHaveState('../c1'), isA(BerthError));
+}));
+
 test('write is atomic: the record is replaced whole and no temporary file is left', withRoot((store) => {
   store.createDir('c1');
   store.write('c1', stored());
