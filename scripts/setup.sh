@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# build: g++/make/python3 for the addon; libc6-dev's libc.a for the static executor the
-# addon embeds (native/src/executor.c); libseccomp-dev for seccomp; busybox-static for
-# rootfs images; runc/crun only to compare against (bench/, conformance/).
+# build: g++/make/python3 for the addon (g++ brings libstdc++.a, linked into berth.node);
+# libc6-dev's libc.a for the static executor the addon embeds (native/src/executor.c);
+# libseccomp-dev for seccomp (its libseccomp.a is linked into berth.node, so running berth
+# needs no libseccomp2); busybox-static for rootfs images; runc/crun only to compare against
+# (bench/, conformance/).
 apt-get install -y -qq --no-install-recommends \
   g++ make python3 libc6-dev libseccomp-dev busybox-static file iproute2 runc crun >/dev/null
 # The engine suite (test/engines) drives berth through containerd, Docker and podman. The

@@ -306,28 +306,28 @@ Napi::Value probeKernel(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("spawn", Napi::Function::New(env, Spawn));
-  exports.Set("syncSend", Napi::Function::New(env, syncSend));
-  exports.Set("syncRecv", Napi::Function::New(env, syncRecv));
-  exports.Set("waitPid", Napi::Function::New(env, waitPid));
-  exports.Set("waitHangup", Napi::Function::New(env, waitHangup));
-  exports.Set("setChildSubreaper", Napi::Function::New(env, setChildSubreaper));
-  exports.Set("mkfifo", Napi::Function::New(env, mkfifo));
-  exports.Set("flock", Napi::Function::New(env, flock));
-  exports.Set("memfdWithBytes", Napi::Function::New(env, memfdWithBytes));
-  exports.Set("close", Napi::Function::New(env, close));
-  exports.Set("open", Napi::Function::New(env, open));
-  exports.Set("pidfdOpen", Napi::Function::New(env, pidfdOpen));
-  exports.Set("detachMount", Napi::Function::New(env, detachMount));
-  exports.Set("writeProcfs", Napi::Function::New(env, writeProcfs));
-  exports.Set("netdevAddresses", Napi::Function::New(env, NetdevAddresses));
-  exports.Set("netdevMove", Napi::Function::New(env, NetdevMove));
-  exports.Set("errnoName", Napi::Function::New(env, errnoName));
-  exports.Set("strerror", Napi::Function::New(env, strerror));
-  exports.Set("probeKernel", Napi::Function::New(env, probeKernel));
-  exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
-  exports.Set("seccompVersion", Napi::Function::New(env, SeccompVersion));
-  exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
+  exports.Set("spawn", Napi::Function::New<Spawn>(env));
+  exports.Set("syncSend", Napi::Function::New<syncSend>(env));
+  exports.Set("syncRecv", Napi::Function::New<syncRecv>(env));
+  exports.Set("waitPid", Napi::Function::New<waitPid>(env));
+  exports.Set("waitHangup", Napi::Function::New<waitHangup>(env));
+  exports.Set("setChildSubreaper", Napi::Function::New<setChildSubreaper>(env));
+  exports.Set("mkfifo", Napi::Function::New<mkfifo>(env));
+  exports.Set("flock", Napi::Function::New<flock>(env));
+  exports.Set("memfdWithBytes", Napi::Function::New<memfdWithBytes>(env));
+  exports.Set("close", Napi::Function::New<close>(env));
+  exports.Set("open", Napi::Function::New<open>(env));
+  exports.Set("pidfdOpen", Napi::Function::New<pidfdOpen>(env));
+  exports.Set("detachMount", Napi::Function::New<detachMount>(env));
+  exports.Set("writeProcfs", Napi::Function::New<writeProcfs>(env));
+  exports.Set("netdevAddresses", Napi::Function::New<NetdevAddresses>(env));
+  exports.Set("netdevMove", Napi::Function::New<NetdevMove>(env));
+  exports.Set("errnoName", Napi::Function::New<errnoName>(env));
+  exports.Set("strerror", Napi::Function::New<strerror>(env));
+  exports.Set("probeKernel", Napi::Function::New<probeKernel>(env));
+  exports.Set("compileSeccomp", Napi::Function::New<CompileSeccomp>(env));
+  exports.Set("seccompVersion", Napi::Function::New<SeccompVersion>(env));
+  exports.Set("attachDeviceProgram", Napi::Function::New<AttachDeviceProgram>(env));
   RegisterSockets(env, exports);
   return exports;
 }

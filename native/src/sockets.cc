@@ -90,7 +90,7 @@ Napi::Value SetWinsize(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void RegisterSockets(Napi::Env env, Napi::Object exports) {
-  exports.Set("connectUnix", Napi::Function::New(env, ConnectUnix));
-  exports.Set("sendFd", Napi::Function::New(env, SendFd));
-  exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
+  exports.Set("connectUnix", Napi::Function::New<ConnectUnix>(env));
+  exports.Set("sendFd", Napi::Function::New<SendFd>(env));
+  exports.Set("setWinsize", Napi::Function::New<SetWinsize>(env));
 }
