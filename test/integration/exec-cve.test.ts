@@ -7,8 +7,9 @@
 // berth shows the container runs the executor from a sealed memfd, which a handle may open
 // for writing once nothing runs it, but never write (F_SEAL_WRITE): for a memfd the finding is
 // a write that went through (executor-memfd.test.ts checks the seals themselves).
-// The host's shared libraries the child maps (libc, libstdc++, libseccomp, the loader) count
-// too: a container that could write them would own the host as surely. The same attack is made
+// Any host file the child maps would count too (a container that could write a shared library
+// would own the host as surely); the static executor maps none, and the attack tries whatever
+// it finds mapped. The same attack is made
 // during a create whose config joins the attacker's pid namespace.
 
 import { test } from 'uvu';
