@@ -1,13 +1,12 @@
 // The commands that create or change containers, and the host reports: in the compiled
 // executable this file is a second entry point, embedded beside the first and imported only
-// when one of these commands runs, so that `state`, `kill`, `list`, `delete` and `--version`
-// never load (or even deserialize) the validators, the plan builder or seccomp.
+// when one of these commands runs, so that `state`, `kill`, `list`, `delete`, `start` and
+// `--version` never load (or even deserialize) the validators, the plan builder or seccomp.
 
 import type { Command } from './context.js';
 
 const LOADERS: Record<string, () => Promise<{ command: Command }>> = {
   create: () => import('./commands/create.js'),
-  start: () => import('./commands/start.js'),
   exec: () => import('./commands/exec.js'),
   run: () => import('./commands/run.js'),
   ps: () => import('./commands/ps.js'),

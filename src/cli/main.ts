@@ -11,8 +11,8 @@
 // log and the state store go through sys/io.ts (berth-io.node), paths through
 // sys/posix-path.ts. The commands that create or change containers live in
 // heavy-commands.ts, a second entry point of the executable that only they load: `state`,
-// `kill`, `list`, `delete` and `--version` never deserialize the validators, the plan builder
-// or seccomp.
+// `kill`, `list`, `delete`, `start` and `--version` never deserialize the validators, the plan
+// builder or seccomp.
 
 import { BerthError, isBerthError, UsageError } from '../errors.js';
 import { checkArgCount, parseCommandArgs, parseGlobalArgs, type FlagDef, formatFlagHelp } from './args.js';
@@ -41,7 +41,7 @@ async function heavy(name: string): Promise<Command> {
 
 const COMMANDS: Record<string, CommandEntry> = {
   create: { summary: 'create a container (its init waits for "start")', load: () => heavy('create') },
-  start: { summary: 'run the user program of a created container', load: () => heavy('start') },
+  start: { summary: 'run the user program of a created container', load: async () => (await import('./commands/start.js')).command },
   exec: { summary: 'run a new process in a running container', load: () => heavy('exec') },
   run: { summary: 'create and start a container, wait for it and delete it', load: () => heavy('run') },
   state: { summary: 'print the state of a container as JSON', load: async () => (await import('./commands/state.js')).command },

@@ -6,8 +6,7 @@
 import { io, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../sys/io.js';
 import { BerthError, InvalidState } from '../errors.js';
 import { faultPoint } from '../faults.js';
-import { runHostHooks } from '../hooks/run.js';
-import { cgroupManagerFromRecord } from '../cgroups/index.js';
+import { cgroupPlacementFromRecord } from '../cgroups/placement.js';
 import { withContainerLock, type ContainerLock } from '../state/lock.js';
 import { StateStore } from '../state/store.js';
 import type { StoredState } from '../state/types.js';
@@ -60,7 +59,12 @@ async function startLocked(store: StateStore, id: string, st: StoredState, warn:
   const running = JSON.stringify(hookState(st, id, st.pid, st.bundle, 'running'));
   try {
     faultPoint('start.hook-poststart');
-    runHostHooks('poststart', st.hooks?.poststart, running, warn);
+    // The hook runner only when there are hooks: `start` is in the first entry point, whose
+    // commands load no node:child_process they do not use (docs/ARCHITECTURE.md, "Speed").
+    if (st.hooks?.poststart?.length) {
+      const { runHostHooks } = await import('../hooks/run.js');
+      runHostHooks('poststart', st.hooks.poststart, running, warn);
+    }
   } catch (err) {
     await stop(st);
     throw new BerthError(`${(err as Error).message}; the container is stopped`);
@@ -69,7 +73,7 @@ async function startLocked(store: StateStore, id: string, st: StoredState, warn:
 
 /** Stops every process of the container; `delete` then destroys it and runs poststop hooks. */
 async function stop(st: StoredState): Promise<void> {
-  killAll([st.pid, ...cgroupManagerFromRecord(st.cgroup).pids()]);
+  killAll([st.pid, ...cgroupPlacementFromRecord(st.cgroup).pids()]);
   await waitGone(st.pid);
 }
 

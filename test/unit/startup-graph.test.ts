@@ -48,7 +48,7 @@ function bundle(): { light: Output; heavy: Output } {
 }
 
 const { light, heavy } = bundle();
-const HEAVY_ONLY = [/^src\/cgroups\/(stats\/|resources\/(?!files\.ts)|build\.ts|detect\.ts|path\.ts|v1\.ts|v2\.ts|index\.ts)/, /^src\/spec\/(generated\/|validate|load|semantic|rules\/|json-syntax)/, /^src\/plan\//, /^src\/seccomp\//, /^src\/host\//, /^src\/container\/(create|exec|start|run)\.ts$/];
+const HEAVY_ONLY = [/^src\/cgroups\/(stats\/|resources\/(?!files\.ts)|build\.ts|detect\.ts|path\.ts|v1\.ts|v2\.ts|index\.ts)/, /^src\/spec\/(generated\/|validate|load|semantic|rules\/|json-syntax)/, /^src\/plan\//, /^src\/seccomp\//, /^src\/host\//, /^src\/container\/(create|exec|run)\.ts$/];
 
 test('the output names its modules (the other checks would pass on an empty list)', () => {
   assert.ok(light.modules.includes('src/cli/main.ts'), light.modules.join(' '));
@@ -57,20 +57,21 @@ test('the output names its modules (the other checks would pass on an empty list
   assert.ok(heavy.modules.includes('src/container/create.ts'));
 });
 
-test('state, kill, list and delete are in the first entry point, without validators, plan, seccomp, host report or the cgroup limits and statistics', () => {
-  for (const c of ['state', 'kill', 'list', 'delete']) assert.ok(light.modules.includes(`src/cli/commands/${c}.ts`), c);
+test('state, kill, list, delete and start are in the first entry point, without validators, plan, seccomp, host report or the cgroup limits and statistics', () => {
+  for (const c of ['state', 'kill', 'list', 'delete', 'start']) assert.ok(light.modules.includes(`src/cli/commands/${c}.ts`), c);
+  assert.not.ok(heavy.modules.includes('src/cli/commands/start.ts'), 'start: only in the first entry point');
   const misplaced = light.modules.filter((m) => HEAVY_ONLY.some((re) => re.test(m)));
   assert.equal(misplaced, []);
 });
 
 test('the commands that create or change containers are only in the second entry point', () => {
-  for (const c of ['create', 'start', 'exec', 'run', 'ps', 'pause', 'resume', 'update', 'events', 'spec', 'features', 'check']) {
+  for (const c of ['create', 'exec', 'run', 'ps', 'pause', 'resume', 'update', 'events', 'spec', 'features', 'check']) {
     assert.not.ok(light.modules.includes(`src/cli/commands/${c}.ts`), c);
     assert.ok(heavy.modules.includes(`src/cli/commands/${c}.ts`), c);
   }
 });
 
-test('in the first entry point only the hook runner needs node:child_process, and nothing loads it eagerly (delete imports it for poststop hooks only)', () => {
+test('in the first entry point only the hook runner needs node:child_process, and nothing loads it eagerly (delete and start import it for poststop and poststart hooks only)', () => {
   const users = light.modules.filter((m) => /require\("(node:)?child_process"\)|from "(node:)?child_process"/.test(light.text.get(m)!));
   assert.equal(users, ['src/hooks/run.ts']);
   // Bun wraps a lazily loaded module in `var init_x = __esm(...)`; a static import of it is a
@@ -127,8 +128,9 @@ function reachableFrom(commands: string[]): Set<string> {
   return seen;
 }
 
-test('run, create and start load no node:fs with their modules: only sys/node-fs.ts requires it, at first use (~4-5 ms of CPU)', () => {
-  const reached = reachableFrom(['run', 'create', 'start']);
+// (`start` lives in the first entry point, which requires no node: built-in at all: checked above.)
+test('run and create load no node:fs with their modules: only sys/node-fs.ts requires it, at first use (~4-5 ms of CPU)', () => {
+  const reached = reachableFrom(['run', 'create']);
   for (const m of ['src/container/create.ts', 'src/container/start.ts', 'src/spec/load.ts', 'src/container/host-facts.ts', 'src/seccomp/cache.ts']) assert.ok(reached.has(m), m);
   // A static import becomes `import_x = __toESM(require("fs"))` in the module's init, or at the
   // top of the output for a module Bun does not wrap.
