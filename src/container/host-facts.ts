@@ -1,6 +1,6 @@
 // The few host facts the pure plan builder needs, read from the live system.
 
-import { io, S_IFDIR, S_IFMT } from '../sys/io.js';
+import { io, isDirectoryMode } from '../sys/io.js';
 import { parseMountinfo } from '../cgroups/detect.js';
 import type { HostFacts } from '../plan/mounts.js';
 import { detectLsm, type LsmHost } from '../host/lsm.js';
@@ -31,7 +31,7 @@ export function liveHostFacts(): HostFacts {
   return {
     isDirectory(hostPath: string): boolean | undefined {
       try {
-        return (io().stat(hostPath)[0]! & S_IFMT) === S_IFDIR;
+        return isDirectoryMode(io().stat(hostPath)[0]!);
       } catch {
         return undefined;
       }

@@ -13,7 +13,7 @@
 // failure.
 
 import { nodeFs } from '../sys/node-fs.js';
-import { errnoCode, io, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFDIR, S_IFMT } from '../sys/io.js';
+import { errnoCode, io, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_RDONLY, O_WRONLY, S_IFMT, S_IFREG, isDirectoryMode } from '../sys/io.js';
 import * as path from '../sys/posix-path.js';
 import type { SeccompProgram } from './index.js';
 import { decodeEntry, encodeEntry, MAX_ENTRY_BYTES } from './cache-entry.js';
@@ -21,8 +21,6 @@ import { decodeEntry, encodeEntry, MAX_ENTRY_BYTES } from './cache-entry.js';
 // A hit (every create and exec of a container with a profile seen before) goes through
 // berth-io.node only: node:fs costs ~4-6 ms of CPU to load in the executable. A miss, which
 // compiles and stores, may load it (nodeFs): it pays libseccomp's compile anyway.
-
-const S_IFREG = 0o100000;
 
 /** Not a valid container id ('@'), so no container directory can take this name. */
 export const CACHE_DIR = '.seccomp@cache';
@@ -51,7 +49,7 @@ function openCacheDir(root: string, make: boolean): number {
       continue;
     }
     const [mode, uid] = f.fstat(fd) as [number, number];
-    if ((mode & S_IFMT) === S_IFDIR && uid === euid() && (mode & 0o7777) === 0o700) return fd;
+    if (isDirectoryMode(mode) && uid === euid() && (mode & 0o7777) === 0o700) return fd;
     f.close(fd);
     return -1; // someone else's, or open to others: never read from it, never write to it
   }

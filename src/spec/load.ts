@@ -2,7 +2,7 @@
 // semantic rules, and root.path resolved to an existing directory. Every failure says which
 // file or JSON field is wrong.
 
-import { io, S_IFDIR, S_IFMT } from '../sys/io.js';
+import { errnoCode, io, isDirectoryMode } from '../sys/io.js';
 import * as path from '../sys/posix-path.js';
 import { BerthError, ConfigError } from '../errors.js';
 import { parseJsonDocument } from './json-syntax.js';
@@ -28,8 +28,6 @@ export interface LoadOptions {
   startable?: boolean;
 }
 
-const errnoOf = (err: unknown) => (err as NodeJS.ErrnoException).code;
-
 export { MAX_NESTING } from './json-syntax.js';
 
 /** JSON text -> value; a syntax error becomes a ConfigError with line and column. */
@@ -51,10 +49,10 @@ function realDirectory(dir: string, what: (reason: string) => BerthError): strin
   try {
     real = io().realpath(dir);
   } catch (err) {
-    const code = errnoOf(err);
+    const code = errnoCode(err);
     throw what(code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code ?? String(err)})`);
   }
-  if ((io().stat(real)[0]! & S_IFMT) !== S_IFDIR) throw what('is not a directory');
+  if (!isDirectoryMode(io().stat(real)[0]!)) throw what('is not a directory');
   return real;
 }
 
@@ -65,7 +63,7 @@ export function loadBundle(bundleDir: string, options: LoadOptions = {}): Loaded
   try {
     text = io().readFile(file);
   } catch (err) {
-    const code = errnoOf(err);
+    const code = errnoCode(err);
     if (code === 'ENOENT') throw new BerthError(`bundle ${bundle} has no config.json`);
     throw new BerthError(`cannot read ${file}: ${code === 'EISDIR' ? 'it is a directory' : (code ?? String(err))}`);
   }

@@ -50,6 +50,12 @@ export const O_CLOEXEC = 0o2000000;
 export const S_IFMT = 0o170000;
 export const S_IFDIR = 0o040000;
 export const S_IFCHR = 0o020000;
+export const S_IFREG = 0o100000;
+
+/** A directory, by the mode stat or fstat gives. */
+export function isDirectoryMode(mode: number): boolean {
+  return (mode & S_IFMT) === S_IFDIR;
+}
 
 let loaded: FileIo | undefined;
 
@@ -95,7 +101,7 @@ export function mkdirs(dir: string, mode: number): boolean {
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'EEXIST') {
-      if ((f.stat(dir)[0]! & S_IFMT) !== S_IFDIR) throw err;
+      if (!isDirectoryMode(f.stat(dir)[0]!)) throw err;
       return false;
     }
     if (code !== 'ENOENT') throw err;
