@@ -164,7 +164,7 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
     const beforeRootSwitch = split.procfsBy === 'made'
       ? () => {
         planProcMake(w, spec, split.after, input.namespaceFds.get(pidJoin.index)!, mountLabel);
-        planBindMake(w, spec, split.after, input.bundle, facts);
+        planBindMake(w, spec, split.after, input.bundle);
       }
       : undefined;
     // In a user namespace the first stage can make no procfs of its own pid namespace (the

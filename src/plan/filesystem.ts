@@ -70,12 +70,10 @@ export function filesystemBeforeFork(
   if (sharesMountNs || createHooks || (inUserNs && labelled)) return undefined;
   const split = splitProcMounts(spec);
   if (split.pinned) return undefined;
-  if (split.binds > 0) {
-    if (inUserNs || split.binds > BIND_SLOTS) return undefined;
-    return procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false) ? { ...split, procfsBy: 'made' } : undefined;
-  }
+  if (split.binds > 0 && (inUserNs || split.binds > BIND_SLOTS)) return undefined;
   if (procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false)) return { ...split, procfsBy: 'made' };
-  if (inUserNs) return undefined;
+  // Binds after a procfs only where the procfs is made before the root switch too.
+  if (split.binds > 0 || inUserNs) return undefined;
   return { ...split, procfsBy: procMountsByFirstStage(spec, facts.userNamespaces?.() ?? false) ? 'throwaway' : 'init' };
 }
 

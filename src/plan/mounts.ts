@@ -200,13 +200,18 @@ function isPlainBind(m: Mount): boolean {
   return parseMountOptions(m.options).bind || type === 'bind';
 }
 
-/** The BindMake slot of each plain bind among `only`, by config index: their order in the config. */
-function bindSlots(spec: Spec, only: ReadonlySet<number>): Map<number, number> {
+/** A slot for each config mount `takes` picks, by config index: their order in the config. */
+function slotsInConfigOrder(spec: Spec, takes: (m: Mount, i: number) => boolean): Map<number, number> {
   const slots = new Map<number, number>();
   (spec.mounts ?? []).forEach((m, i) => {
-    if (only.has(i) && isPlainBind(m)) slots.set(i, slots.size);
+    if (takes(m, i)) slots.set(i, slots.size);
   });
   return slots;
+}
+
+/** The BindMake slot of each plain bind among `only`. */
+function bindSlots(spec: Spec, only: ReadonlySet<number>): Map<number, number> {
+  return slotsInConfigOrder(spec, (m, i) => only.has(i) && isPlainBind(m));
 }
 
 /** mount(2) flags a bind remount sets on its one mount, as mount_setattr attributes. */
@@ -248,29 +253,20 @@ function bindRemountAttrs(flags: number): { set: number; clr: number } {
  * host source as a detached tree before the root switch, with the flags the bind asks for
  * (the bind remount's and the r* options'), and keeps it for planMounts' BindPlace (procfsBy
  * 'made'): after pivot_root no host path is reachable. Only for splits filesystemBeforeFork
- * gives 'made'.
+ * gives 'made'. A missing source is refused by planMounts, which plans the BindPlace of each.
  */
-export function planBindMake(w: PlanWriter, spec: Spec, only: ReadonlySet<number>, bundle: string, facts: HostFacts): void {
-  const slots = bindSlots(spec, only);
-  (spec.mounts ?? []).forEach((m, i) => {
-    const slot = slots.get(i);
-    if (slot === undefined) return;
-    const origin = `/mounts/${i}`;
-    const source = hostSource(m, bundle);
-    if (facts.isDirectory(source) === undefined) throw new ConfigError(`${origin}/source`, `bind source "${source}" does not exist`);
+export function planBindMake(w: PlanWriter, spec: Spec, only: ReadonlySet<number>, bundle: string): void {
+  for (const [i, slot] of bindSlots(spec, only)) {
+    const m = spec.mounts![i]!;
     const opts = parseMountOptions(m.options);
     const top = bindRemountAttrs(opts.flags);
-    w.add(origin, OpCode.BindMake, [slot, opts.recursive ? 1 : 0, top.set, top.clr, opts.attrSet, opts.attrClr], [source, containerPath(m.destination)]);
-  });
+    w.add(`/mounts/${i}`, OpCode.BindMake, [slot, opts.recursive ? 1 : 0, top.set, top.clr, opts.attrSet, opts.attrClr], [hostSource(m, bundle), containerPath(m.destination)]);
+  }
 }
 
-/** The ProcMake slot of each procfs mount, by config index: their order in the config. */
+/** The ProcMake slot of each procfs mount. */
 function procSlots(spec: Spec): Map<number, number> {
-  const slots = new Map<number, number>();
-  (spec.mounts ?? []).forEach((m, i) => {
-    if (isProcfsMount(m)) slots.set(i, slots.size);
-  });
-  return slots;
+  return slotsInConfigOrder(spec, isProcfsMount);
 }
 
 /**
