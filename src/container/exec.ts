@@ -5,8 +5,7 @@
 // of it), forks into the pid namespace and execs. Refusals leave nothing behind: no process,
 // no pid file.
 
-import { nodeFs } from '../sys/node-fs.js';
-import { O_CLOEXEC, O_RDONLY } from '../sys/io.js';
+import { errnoCode, io, O_CLOEXEC, O_RDONLY } from '../sys/io.js';
 import { cgroupManagerFromRecord } from '../cgroups/index.js';
 import { subCgroupRecord } from '../cgroups/sub-cgroup.js';
 import { BerthError, LaunchError } from '../errors.js';
@@ -53,9 +52,9 @@ export interface ExecOptions extends ExecProcessFlags {
 export function readProcessFile(file: string): Process {
   let text: string;
   try {
-    text = nodeFs().readFileSync(file, 'utf8');
+    text = io().readFile(file);
   } catch (err) {
-    throw new BerthError(`--process ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new BerthError(`--process ${file}: ${errnoCode(err) ?? String(err)}`);
   }
   const doc = parseJsonDocument(text, (reason) => new BerthError(`--process ${file}: ${reason}`));
   validateProcessSchema(doc, `--process ${file}`);
@@ -108,7 +107,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   checkConsoleOptions(execSpec, o.consoleSocket, !o.detach);
   const cgroupRecord = o.cgroups.length ? subCgroupRecord(st.cgroup, o.cgroups) : st.cgroup;
   for (const dir of Object.values(cgroupRecord.paths)) {
-    if (!nodeFs().existsSync(dir)) throw new BerthError(`--cgroup: ${dir} does not exist`);
+    if (!io().exists(dir)) throw new BerthError(`--cgroup: ${dir} does not exist`);
   }
   phase('exec: config loaded and validated');
   // Usually create's program, kept under --root (seccomp/cache.ts).
