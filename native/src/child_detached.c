@@ -19,22 +19,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* The kernel's struct mount_attr and linux/mount.h values, spelled out (glibc 2.36 clashes). */
-struct berth_detached_attr {
-  uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
-#define BERTH_OPEN_TREE_CLONE 1
-#define BERTH_AT_RECURSIVE 0x8000
+#include "mount_api.h"
+
+/* MS_REC of <sys/mount.h>, which this file does not include: it marks a recursive propagation. */
 #define BERTH_MS_REC 16384
-#define BERTH_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#define BERTH_MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 
 /* BindMake's detached trees until BindPlace; -1 = empty. */
 static int g_bind_slots[PLAN_BIND_SLOTS] = {[0 ... PLAN_BIND_SLOTS - 1] = -1};
 
 static void set_attrs(int step, int tree, unsigned at, uint64_t set, uint64_t clr, uint64_t propagation, const char *what) {
   if (!set && !clr && !propagation) return;
-  struct berth_detached_attr attr = { set, clr, propagation, 0 };
+  struct berth_mount_attr attr = { set, clr, propagation, 0 };
   if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | at, &attr, sizeof attr) < 0) fail(step, errno, what);
 }
 

@@ -23,18 +23,7 @@
 #define ST_RELATIME 4096
 #endif
 
-/* The kernel's struct mount_attr (linux/mount.h), spelled out: glibc 2.36 lacks it. */
-struct berth_mount_attr {
-  uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
-
-/* linux/mount.h values, spelled out: glibc 2.36's <sys/mount.h> clashes with that header. */
-#define BERTH_OPEN_TREE_CLONE 1
-#define BERTH_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#define BERTH_MOVE_MOUNT_T_EMPTY_PATH 0x00000040
-#define BERTH_MOVE_MOUNT_T_SYMLINKS 0x00000010
-#define BERTH_MOUNT_ATTR_IDMAP 0x00100000
-#define BERTH_AT_RECURSIVE 0x8000
+#include "mount_api.h"
 
 void op_open_root(int step, const struct plan_op *op) {
   int fd = (int)syscall(SYS_openat, AT_FDCWD, op->s[0], O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -30,13 +30,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* linux/mount.h and linux/magic.h values, spelled out (glibc 2.36's headers clash with them). */
-#define BERTH_FSOPEN_CLOEXEC 0x00000001
-#define BERTH_FSCONFIG_CMD_CREATE 6
-#define BERTH_FSMOUNT_CLOEXEC 0x00000001
-#define BERTH_OPEN_TREE_CLONE 1
-#define BERTH_PROC_SUPER_MAGIC 0x9fa0
-#define BERTH_PROC_ROOT_INO 1
+#include "mount_api.h"
 
 static char g_proc_path[4096];
 

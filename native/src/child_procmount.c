@@ -40,17 +40,7 @@
 
 #include "fdpass.h"
 
-/* linux/mount.h and linux/magic.h values, spelled out (glibc 2.36's headers clash with them). */
-#define BERTH_FSOPEN_CLOEXEC 0x00000001
-#define BERTH_FSCONFIG_SET_FLAG 0
-#define BERTH_FSCONFIG_SET_STRING 1
-#define BERTH_FSCONFIG_SET_FD 5
-#define BERTH_FSCONFIG_CMD_CREATE 6
-#define BERTH_FSMOUNT_CLOEXEC 0x00000001
-#define BERTH_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#define BERTH_MOVE_MOUNT_T_EMPTY_PATH 0x00000040
-#define BERTH_PROC_SUPER_MAGIC 0x9fa0
-#define BERTH_PROC_ROOT_INO 1
+#include "mount_api.h"
 
 /* The throwaway: never returns. Raw system calls only, as everywhere in the child. */
 __attribute__((noreturn)) static void throwaway(int sock) {
