@@ -2,7 +2,7 @@
   "targets": [{
     "target_name": "berth-executor",
     "type": "executable",
-    "sources": ["src/executor.c", "src/child.c", "src/child_core.c", "src/child_paths.c", "src/child_mounts.c", "src/child_process.c", "src/child_sync.c", "src/child_tracer.c", "src/child_procfs.c", "src/child_procmount.c", "src/child_detached.c", "src/child_write_proc.c", "src/child_hooks.c", "src/child_fds.c", "src/fdpass.c"],
+    "sources": ["src/executor.c", "src/child.c", "src/child_core.c", "src/child_paths.c", "src/child_mounts.c", "src/child_process.c", "src/child_sync.c", "src/child_tracer.c", "src/child_procfs.c", "src/child_procmount.c", "src/child_write_proc.c", "src/child_hooks.c", "src/child_fds.c", "src/fdpass.c"],
     "defines": ["_GNU_SOURCE"],
     "cflags": ["-Os", "-Wall", "-Wextra", "-fno-strict-aliasing", "-fPIE"],
     "ldflags": ["-static-pie", "-s", "-Wl,--gc-sections", "-Wl,-z,noexecstack"]

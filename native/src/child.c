@@ -72,8 +72,6 @@ void berth_child_main(const struct plan *plan, int sync_fd) {
       case OP_PROC_MOUNT: op_proc_mount(step, op); break;
       case OP_PROC_MAKE: op_proc_make(step, op); break;
       case OP_PROC_PLACE: op_proc_place(step, op); break;
-      case OP_BIND_MAKE: op_bind_make(step, op); break;
-      case OP_BIND_PLACE: op_bind_place(step, op); break;
       case OP_OPEN_ROOT: op_open_root(step, op); break;
       case OP_MOUNT: op_mount(step, op); break;
       case OP_MOUNT_SETATTR: op_mount_setattr(step, op); break;

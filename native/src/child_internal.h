@@ -74,9 +74,6 @@ void op_proc_mount(int step, const struct plan_op *op);
 /* ... or made by the first stage itself (procfs "pidns=") and kept detached for ProcPlace */
 void op_proc_make(int step, const struct plan_op *op);
 void op_proc_place(int step, const struct plan_op *op);
-/* child_detached.c: a host bind cloned detached before the root switch, placed after it */
-void op_bind_make(int step, const struct plan_op *op);
-void op_bind_place(int step, const struct plan_op *op);
 /* child_mounts.c */
 void op_open_root(int step, const struct plan_op *op);
 void op_mount(int step, const struct plan_op *op);

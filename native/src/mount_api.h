@@ -1,6 +1,6 @@
 /*
  * The kernel's new mount API, spelled out once for the child's files (child_mounts.c,
- * child_procfs.c, child_procmount.c, child_detached.c): glibc 2.36 lacks struct mount_attr,
+ * child_procfs.c, child_procmount.c): glibc 2.36 lacks struct mount_attr,
  * and its <sys/mount.h> clashes with linux/mount.h, which has these values.
  */
 #ifndef BERTH_MOUNT_API_H

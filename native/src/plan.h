@@ -69,8 +69,6 @@ enum op_code {
   OP_PROC_MOUNT = 51,
   OP_PROC_MAKE = 52,
   OP_PROC_PLACE = 53,
-  OP_BIND_MAKE = 54,
-  OP_BIND_PLACE = 55,
 };
 
 /* Spare trailing slots of every op's n and s arrays (see struct plan_op), and the slots of
@@ -80,12 +78,10 @@ enum op_code {
 #define PLAN_EXEC_SLOTS 2
 
 /* The highest op code; spawn() rejects anything outside 1 .. OP_LAST before cloning. */
-#define OP_LAST OP_BIND_PLACE
+#define OP_LAST OP_PROC_PLACE
 
 /* The slots ProcMake keeps a detached procfs mount in until ProcPlace (ops.ts PROC_SLOTS). */
 #define PLAN_PROC_SLOTS 8
-/* The slots BindMake keeps a detached bind in until BindPlace (ops.ts BIND_SLOTS). */
-#define PLAN_BIND_SLOTS 8
 
 /*
  * One converted op. Every pointer points into the arena. `n` and `s` have spare trailing

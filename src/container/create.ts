@@ -327,11 +327,13 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
   faultPoint('create.go-sent');
 
   let devicesMoved = false;
-  // The init exists in its namespaces by now: the devices are there for the hooks too.
+  // The init, or a joining create's first stage, exists in its namespaces by now: the devices
+  // are there for the hooks too.
   const moveDevicesOnce = () => {
-    if (!devicesMoved) moveNetDevices(addon, spec, initPid);
+    if (!devicesMoved) moveNetDevices(addon, spec, initPid || child.pid);
     devicesMoved = true;
   };
+  let createHooksRun = false;
   const handlers: SyncHandlers = {
     ...commonHandlers({
       addon, plan, spec, id: o.id, bundle, consoleSocketFd, consoleSocket: o.consoleSocket,
@@ -353,24 +355,33 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       addon.syncSend(child.syncFd, SyncMsg.BindDone);
     },
     [SyncMsg.CreateHooks]: async () => {
-      faultPoint('create.sync-create-hooks');
-      moveDevicesOnce();
-      const pid = initPid;
-      // A failing hook stops the container and continues the lifecycle at delete: poststop runs.
-      a.poststop = () => runHostHooks('poststop', hooks.poststop, JSON.stringify(hookState(spec, o.id, pid, bundle, 'stopped')), o.warn);
-      // Status "created": runtime.md's lifecycle runs these hooks at steps 3-5, and "created" is
-      // the status "after step 2" ("creating" is step 2 itself). runc says "creating"; crun and
-      // the runtime-tools test hooks_stdin say "created". (docs/conformance.md)
-      const created = JSON.stringify(hookState(spec, o.id, initPid, bundle, 'created'));
-      faultPoint('create.hook-prestart');
-      runHostHooks('prestart', hooks.prestart, created, o.warn);
-      faultPoint('create.hook-create-runtime');
-      runHostHooks('createRuntime', hooks.createRuntime, created, o.warn);
-      faultPoint('create.hook-create-container');
-      // Hooks in the container's namespaces get the pid as seen there (1 in a pid namespace of its own).
-      const inside = JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(initPid), bundle, 'created'));
-      if (hooks.createContainer?.length) await runHooksInContainer(addon, initPid, hooks.createContainer, inside);
-      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(inside)); // stdin of the startContainer hooks
+      // A create joining a pid namespace stops twice: its first stage before pivot_root, when
+      // no init exists yet (it would be visible to that namespace with the host's root:
+      // docs/ARCHITECTURE.md "A create that joins a pid namespace"), so the create hooks are
+      // told the first stage's pid, in every namespace of the container but the pid namespace
+      // it joined for its children; then the init, with startContainer hooks, for their state.
+      const pid = initPid || child.pid;
+      if (!createHooksRun) {
+        createHooksRun = true;
+        faultPoint('create.sync-create-hooks');
+        moveDevicesOnce();
+        // A failing hook stops the container and continues the lifecycle at delete: poststop runs.
+        a.poststop = () => runHostHooks('poststop', hooks.poststop, JSON.stringify(hookState(spec, o.id, pid, bundle, 'stopped')), o.warn);
+        // Status "created": runtime.md's lifecycle runs these hooks at steps 3-5, and "created" is
+        // the status "after step 2" ("creating" is step 2 itself). runc says "creating"; crun and
+        // the runtime-tools test hooks_stdin say "created". (docs/conformance.md)
+        const created = JSON.stringify(hookState(spec, o.id, pid, bundle, 'created'));
+        faultPoint('create.hook-prestart');
+        runHostHooks('prestart', hooks.prestart, created, o.warn);
+        faultPoint('create.hook-create-runtime');
+        runHostHooks('createRuntime', hooks.createRuntime, created, o.warn);
+        faultPoint('create.hook-create-container');
+        // Hooks in the container's namespaces get the pid as seen there (1 in a pid namespace of its own).
+        const inside = JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(pid), bundle, 'created'));
+        if (hooks.createContainer?.length) await runHooksInContainer(addon, pid, hooks.createContainer, inside);
+      }
+      // The stdin of the startContainer hooks.
+      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(pid), bundle, 'created'))));
       faultPoint('create.hooks-done');
     },
     [SyncMsg.Ready]: () => {

@@ -15,11 +15,22 @@ import { HookError } from './run.js';
 
 
 
-/** Namespaces of `pid` that differ from ours, opened, in setns order. */
+/**
+ * The pid and time namespaces `pid`'s children get (for a create joining a pid namespace, its
+ * first stage is outside the one it joined: container/create.ts); the same as its own for an
+ * init. Kernels before 4.12 (pid) and 5.6 (time) have no such link: its own then.
+ */
+function forChildren(pid: number, type: NamespaceType): string {
+  const name = NAMESPACE_PROC_NAME[type];
+  if (type !== 'pid' && type !== 'time') return name;
+  return nodeFs().existsSync(`/proc/${pid}/ns/${name}_for_children`) ? `${name}_for_children` : name;
+}
+
+/** Namespaces of `pid` (its children's, for pid and time) that differ from ours, opened, in setns order. */
 function openTargetNamespaces(addon: NativeAddon, pid: number): { type: NamespaceType; fd: number }[] {
   const out: { type: NamespaceType; fd: number }[] = [];
   for (const type of JOIN_ORDER) {
-    const name = NAMESPACE_PROC_NAME[type];
+    const name = forChildren(pid, type);
     let theirs: string;
     try {
       theirs = nodeFs().readlinkSync(`/proc/${pid}/ns/${name}`);

@@ -8,9 +8,9 @@ import { ConfigError } from '../errors.js';
 import { SyncMsg } from '../sys/sync.js';
 import { CONTAINER_CONSOLE, ConsolePart, hasListener, planSeccomp, planTerminal } from './fd-ops.js';
 import { PR } from './linux-constants.js';
-import { type CgroupView, type HostFacts, planBindMake, planMounts, planProcMake, waitsForProc } from './mounts.js';
+import { type CgroupView, type HostFacts, planMounts, waitsForProc } from './mounts.js';
 import {
-  type FilesystemInput, filesystemBeforeFork, planFilesystem, planHookSync, planLateFilesystem, planMaskedAndReadonly, planSysctls,
+  type FilesystemInput, filesystemBeforeFork, planFilesystem, planHookSync, planLateFilesystem, planMaskedAndReadonly,
 } from './filesystem.js';
 import { decideNamespaces, NAMESPACE_FLAG } from './namespaces.js';
 import { finishGuardedFork, planCloseExcept, planFork, planTracer } from './guarded-fork.js';
@@ -150,50 +150,50 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
   const hasHookSync = input.createHooks || (startHooks.length > 0 && !hookStateWithGo);
   const fs: FilesystemInput = { input, proc, inUserNs, sharesMountNs: ns.sharesMountNs, cgroupNs: ns.created.has('cgroup'), mountLabel };
   // A create joining a pid namespace: the forked init is visible to the processes already
-  // there, so the invisible first stage makes the filesystem (mounts, pivot_root, masked and
-  // read-only paths, and the procfs of the joined namespace where it can: ProcMake and
-  // ProcPlace, or ProcMount) and the init is forked with the container's root,
-  // holding nothing of the host (docs/ARCHITECTURE.md "A create that joins a pid namespace").
+  // there, so the invisible first stage makes the filesystem (mounts, the create hooks' stop,
+  // pivot_root, masked and read-only paths, and the procfs of the joined namespace where it
+  // can: ProcMake and ProcPlace, or ProcMount) and the init is forked with the container's
+  // root, holding nothing of the host (docs/ARCHITECTURE.md "A create that joins a pid namespace").
   let closeAt = -1;
   // Set when the process attributes were planned before the fork (a joining create's new order).
   let home: ExecEnv | undefined;
   if (split) {
-    const pidJoin = ns.joins.find((j) => j.type === 'pid')!;
-    // 'made': the procfs mounts and the host binds that follow them, made before the root
-    // switch (the host's procfs and paths still there) and placed after it.
-    const beforeRootSwitch = split.procfsBy === 'made'
-      ? () => {
-        planProcMake(w, spec, split.after, input.namespaceFds.get(pidJoin.index)!, mountLabel);
-        planBindMake(w, spec, split.after, input.bundle);
-      }
-      : undefined;
-    // In a user namespace the first stage can make no procfs of its own pid namespace (the
-    // host's user namespace owns it), so its writes fall back to the container's /proc
-    // (native/src/child_procfs.c): the sysctls wait for the procfs placed there. They follow
-    // the writer's namespaces, not the procfs's; before the read-only and masked paths, as always.
-    const sysctlsAfterProc = split.procfsBy === 'made' && inUserNs;
-    planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false, beforeRootSwitch, sysctls: !sysctlsAfterProc });
-    const procMounts = () => {
+    if (split.procfsBy === 'made') {
+      // Every mount in config order, each procfs made by the first stage for the joined
+      // namespace where mount(2) would make it; the create hooks stop before pivot_root, as in
+      // any create, and are told the first stage's pid (container/create.ts).
+      const pidNsFd = input.namespaceFds.get(ns.joins.find((j) => j.type === 'pid')!.index)!;
+      planFilesystem(w, fs, { hookSync: input.createHooks, paths: () => true, late: false, procfsBy: { pidNsFd } });
+      closeAt = planCloseExcept(w);
       // The root fd did not survive CloseExcept: the container's / from now on.
       w.add('/root/path', OpCode.OpenRoot, [], ['/']);
-      planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, inUserNs, mountLabel, split.after, split.procfsBy === 'init' ? 'mount' : split.procfsBy);
-      if (sysctlsAfterProc) planSysctls(w, spec);
-      planMaskedAndReadonly(w, spec, (p) => waitsForProc(p, split));
-    };
-    if (split.procfsBy !== 'init') {
-      if (split.procfsBy === 'made') {
-        // The procfs mounts made before the root switch are placed before the closes (their
-        // fds are not in the keep list); no process of this create is in the joined namespace yet.
-        procMounts();
-        closeAt = planCloseExcept(w);
+    } else {
+      // Without procfs's "pidns": the procfs mounts and what follows them after pivot_root.
+      planFilesystem(w, fs, { mounts: { skip: split.after }, paths: (p) => !waitsForProc(p, split), late: false });
+      const procMounts = () => {
         w.add('/root/path', OpCode.OpenRoot, [], ['/']);
-      } else {
+        planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, inUserNs, mountLabel, split.after, split.procfsBy === 'init' ? 'mount' : 'throwaway');
+        planMaskedAndReadonly(w, spec, (p) => waitsForProc(p, split));
+      };
+      if (split.procfsBy === 'throwaway') {
         // The procfs of the joined namespace made by the first stage too (ProcMount), after
         // pivot_root and after the closes: the throwaway it clones into that namespace
         // inherits neither the host's root nor a descriptor of the host.
         closeAt = planCloseExcept(w);
         procMounts();
+      } else {
+        // The init mounts the procfs itself (no ProcMount here): it keeps the host's
+        // privileges until its capability step.
+        closeAt = planFork(w, '/linux/namespaces', true);
+        w.add('process setup', OpCode.Setsid);
+        procMounts();
+        planLateFilesystem(w, fs, { console: true, paths: () => false });
+        // Only the startContainer hooks' stdin is asked for here (create hooks keep the old order).
+        if (startHooks.length > 0) planHookSync(w);
+        if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
       }
+    }
+    if (split.procfsBy !== 'init') {
       // Then every privileged step of the init, as exec orders them (plan/exec.ts): all
       // inherited across the fork, so the init the joined namespace sees holds only the
       // container's credentials, capabilities, root and descriptors.
@@ -204,18 +204,8 @@ export function buildLaunchPlan(input: PlanInput): BuiltPlan {
       if (afterFork?.deadline) planScheduler(w, proc!);
       if (proc?.terminal) planTerminal(w, proc, '', ConsolePart.ControllingTerminal);
       // The startContainer hooks' state names the init's pid, known once it is forked.
-      if (hasHookSync) planHookSync(w);
+      if (startHooks.length > 0) planHookSync(w);
       home = afterFork?.home;
-    } else {
-      // The init mounts the procfs itself (no ProcMount here): it keeps the host's privileges
-      // until its capability step.
-      closeAt = planFork(w, '/linux/namespaces', true);
-      w.add('process setup', OpCode.Setsid);
-      procMounts();
-      planLateFilesystem(w, fs, { console: true, paths: () => false });
-      // Only the startContainer hooks' stdin is asked for here (create hooks keep the old order).
-      if (hasHookSync) planHookSync(w);
-      if (proc) planPrivilegedAttributes(w, spec, proc, input.noNewKeyring, input.id, oomScoreAdjByParent !== undefined);
     }
   } else {
     closeAt = ns.fork ? planFork(w, '/linux/namespaces', guarded) : -1;

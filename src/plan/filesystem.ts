@@ -12,10 +12,10 @@ import { planDevices } from './devices.js';
 import { planConsole } from './fd-ops.js';
 import { MS } from './linux-constants.js';
 import {
-  type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, type ProcMountSplit, procMountsByFirstStage,
-  procMountsMadeEarly, rootPropagation, splitProcMounts,
+  type HostFacts, planDevReadonly, planHideHostMounts, planMounts, planRootfs, type ProcfsBy, type ProcMountSplit,
+  procMountsByFirstStage, procMountsMadeEarly, rootPropagation, splitProcMounts,
 } from './mounts.js';
-import { BIND_SLOTS, OpCode } from './ops.js';
+import { OpCode } from './ops.js';
 import type { PlanWriter } from './writer.js';
 import { sysctlProcPath } from '../spec/rules/sysctl.js';
 
@@ -28,52 +28,44 @@ export interface FilesystemInput {
   mountLabel?: string;
 }
 
-/** How a joining create's first stage makes the filesystem (filesystemBeforeFork). */
-export interface FilesystemBeforeFork extends ProcMountSplit {
-  /**
-   * 'made': the first stage makes the procfs mounts, and the host binds that follow them,
-   * before the root switch and places them after it (ProcMake, ProcPlace; BindMake,
-   * BindPlace); 'throwaway': it makes them after pivot_root and the
-   * closes (ProcMount); 'init': the init mounts them after the fork.
-   */
-  procfsBy: 'throwaway' | 'made' | 'init';
-}
+/**
+ * How a joining create's first stage makes the filesystem (filesystemBeforeFork). 'made': it
+ * makes every mount in config order before the root switch, each procfs itself (ProcMake,
+ * ProcPlace). Where procfs lacks "pidns", the procfs mounts and what must follow them (the
+ * split) come after pivot_root: 'throwaway': the first stage makes them after the closes
+ * (ProcMount); 'init': the init mounts them after the fork.
+ */
+export type FilesystemBeforeFork = { procfsBy: 'made' } | (ProcMountSplit & { procfsBy: 'throwaway' | 'init' });
 
 /**
- * The procfs mounts of a create joining a pid namespace and what must follow them
- * (splitProcMounts): placed after pivot_root, by the first stage where it can make a procfs
- * of that namespace itself, else by the init after the fork. Where procfs takes the "pidns"
- * option the first stage makes each one before the root switch, naming the namespace by its
- * fd, and places it after (ProcMake, ProcPlace): no process of its own in that namespace; a
- * plain bind of a host path that must follow one (an lxcfs-style bind onto /proc/meminfo) is
- * made the same way, a detached tree cloned before the root switch and placed after
- * (BindMake, BindPlace). In a user namespace (new or joined) only that works for the procfs:
- * fsmount refuses a procfs there once no full one is visible in the mount namespace, as
- * after pivot_root. Without "pidns", or with a process label to write (an AppArmor profile,
- * an SELinux label: after pivot_root the only procfs the first stage has there is the joined
- * namespace's, without a /proc/self for it), that config keeps the order of a fork before
- * every mount. Outside a user namespace, without "pidns", a throwaway in the namespace opens
- * the context after pivot_root (ProcMount: user namespaces can be created), else the init
- * mounts it. Every way but the init's needs each proc mount's flags to have an fsmount form.
- * The fork comes first (undefined) without a mount namespace (nothing to pivot), with create
- * hooks (createContainer hooks run after the mounts and before pivot_root, and every create
- * hook is told the init's pid, which only exists after the fork), when a mount that must
- * follow a procfs is an idmapped bind or a cgroup mount (the parent's helper or the host's
- * hierarchies: a host source after pivot_root), or when one is a plain bind and the procfs
- * is not 'made', the create is in a user namespace (a source only the parent's privileged
- * bind reaches could not be cloned there: container/idmap-mounts.ts binds onto the
- * destination before pivot_root) or there are more than BIND_SLOTS such binds.
+ * How the first stage of a create joining a pid namespace makes the filesystem, or undefined
+ * for the fork before every mount. Where procfs takes the "pidns" option ('made') the first
+ * stage makes each procfs of the joined namespace itself, naming it by its fd (ProcMake)
+ * where mount(2) would mount it (ProcPlace), so every mount keeps its place in config order
+ * and no process of this create enters that namespace before the fork: host binds, idmapped
+ * binds and cgroup mounts anywhere, and the create hooks' stop before pivot_root, are as in
+ * any create. In a user namespace (new or joined) only that works for a procfs: fsmount
+ * refuses one there once no full procfs is visible in the mount namespace, as after
+ * pivot_root. Without "pidns" the procfs mounts and what follows them wait for pivot_root
+ * (splitProcMounts): a throwaway in the namespace opens the context after the closes
+ * (ProcMount: where user namespaces can be made), else the init mounts them after the fork;
+ * every way but the init's needs each proc mount's flags to have an fsmount form.
+ *
+ * The fork comes first: without a mount namespace (nothing to pivot); in a user namespace
+ * with a process label to write (an AppArmor profile, an SELinux label: after pivot_root the
+ * only procfs the first stage has there is the joined namespace's, without a /proc/self for
+ * it); and without "pidns": in a user namespace, with create hooks (createContainer hooks run
+ * after the mounts, /proc among them, and before pivot_root), or when a mount that must
+ * follow a procfs binds a host path (none is reachable after pivot_root).
  */
 export function filesystemBeforeFork(
   spec: Spec, sharesMountNs: boolean, createHooks: boolean, facts: HostFacts, inUserNs: boolean, labelled: boolean,
 ): FilesystemBeforeFork | undefined {
-  if (sharesMountNs || createHooks || (inUserNs && labelled)) return undefined;
+  if (sharesMountNs || (inUserNs && labelled)) return undefined;
+  if (procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false)) return { procfsBy: 'made' };
+  if (inUserNs || createHooks) return undefined;
   const split = splitProcMounts(spec);
-  if (split.pinned) return undefined;
-  if (split.binds > 0 && (inUserNs || split.binds > BIND_SLOTS)) return undefined;
-  if (procMountsMadeEarly(spec, () => facts.procfsPidns?.() ?? false)) return { ...split, procfsBy: 'made' };
-  // Binds after a procfs only where the procfs is made before the root switch too.
-  if (split.binds > 0 || inUserNs) return undefined;
+  if (split.hostSource) return undefined;
   return { ...split, procfsBy: procMountsByFirstStage(spec, facts.userNamespaces?.() ?? false) ? 'throwaway' : 'init' };
 }
 
@@ -92,8 +84,8 @@ export function planFilesystem(
   fs: FilesystemInput,
   o: {
     mounts?: { skip: ReadonlySet<number> }; hookSync?: boolean; paths: (p: string) => boolean; late: boolean;
-    /** what comes last before the root switch (ProcMake: the host's procfs still visible) */
-    beforeRootSwitch?: () => void;
+    /** how the proc mounts are made (planMounts) */
+    procfsBy?: ProcfsBy;
     /** false: the caller writes the sysctls (planSysctls) */
     sysctls?: boolean;
   },
@@ -102,13 +94,12 @@ export function planFilesystem(
   const { spec, facts } = input;
   planRootfs(w, spec, input.rootfs, fs.sharesMountNs, facts);
   const only = o.mounts ? new Set((spec.mounts ?? []).map((_, i) => i).filter((i) => !o.mounts!.skip.has(i))) : undefined;
-  planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, fs.inUserNs, fs.mountLabel, only);
+  planMounts(w, spec, input.bundle, facts, input.cgroupViews, fs.cgroupNs, fs.inUserNs, fs.mountLabel, only, o.procfsBy);
   // In any user namespace, created or joined, mknod is refused: devices are bound instead.
   planDevices(w, spec, fs.inUserNs);
 
   // createContainer hooks run in these namespaces, after the mounts and before pivot_root.
   if (o.hookSync) planHookSync(w);
-  o.beforeRootSwitch?.();
 
   if (fs.sharesMountNs) w.add('/root/path', OpCode.Chroot, [], [input.rootfs]);
   else if (input.noPivot) {

@@ -111,14 +111,12 @@ export function planMounts(
   only?: ReadonlySet<number>,
   /**
    * How a proc mount is made: mount(2) ('mount'); by the first stage with a throwaway in the
-   * joined pid namespace (ProcMount, 'throwaway'); or placed from the slot ProcMake filled
-   * (ProcPlace, 'made': planProcMake); with 'made' the binds among `only` are placed from
-   * the slots BindMake filled (BindPlace: planBindMake)
+   * joined pid namespace (ProcMount, 'throwaway'); or by the first stage itself, a procfs of
+   * the pid namespace the fd names (ProcMake, then ProcPlace where mount(2) would mount it)
    */
   procfsBy: ProcfsBy = 'mount',
 ): void {
-  const slots = procfsBy === 'made' ? procSlots(spec) : undefined;
-  const detached = procfsBy === 'made' && only ? bindSlots(spec, only) : undefined;
+  const slots = typeof procfsBy === 'object' ? procSlots(spec) : undefined;
   (spec.mounts ?? []).forEach((m, i) => {
     if (only && !only.has(i)) return;
     const origin = `/mounts/${i}`;
@@ -149,13 +147,6 @@ export function planMounts(
       const source = hostSource(m, bundle);
       const isDir = facts.isDirectory(source);
       if (isDir === undefined) throw new ConfigError(`${origin}/source`, `bind source "${source}" does not exist`);
-      const slot = detached?.get(i);
-      if (slot !== undefined) {
-        // Made detached before the root switch with its flags (planBindMake): placed here,
-        // then its propagation.
-        w.add(origin, OpCode.BindPlace, [slot, isDir ? 1 : 2, ...opts.propagation], [dest]);
-        return;
-      }
       const bindFlags = MS.BIND | (opts.recursive ? MS.REC : 0);
       // In a user namespace (new or joined) the source may be out of the container root's
       // reach (a 0700 directory of the host's root): then the parent binds it with its own
@@ -171,17 +162,21 @@ export function planMounts(
       const data = mountLabel && takesMountLabel(m) ? withMountLabel(opts.data, mountLabel) : opts.data;
       // proc and sysfs only on an ordinary directory (n5 = 1): never through a symlink.
       const ordinaryDir = type === 'proc' || type === 'sysfs' ? [0, 1] : [];
-      const attrs = type === 'proc' && procfsBy === 'throwaway' ? procMountAttrs(flags) : undefined;
-      if (type === 'proc' && slots) w.add(origin, OpCode.ProcPlace, [slots.get(i)!, 1, 1], [dest]);
-      else if (attrs !== undefined) w.add(origin, OpCode.ProcMount, [attrs, 1, 1], [dest, ...procOptions(data)]);
+      const attrs = type === 'proc' && procfsBy !== 'mount' ? procMountAttrs(flags) : undefined;
+      if (type === 'proc' && slots && typeof procfsBy === 'object') {
+        if (attrs === undefined) throw new Error(`internal: ${origin} has no fsmount form`);
+        const slot = slots.get(i)!;
+        w.add(origin, OpCode.ProcMake, [slot, attrs, procfsBy.pidNsFd], [dest, ...procOptions(data)]);
+        w.add(origin, OpCode.ProcPlace, [slot, 1, 1], [dest]);
+      } else if (attrs !== undefined) w.add(origin, OpCode.ProcMount, [attrs, 1, 1], [dest, ...procOptions(data)]);
       else w.add(origin, OpCode.Mount, [flags, 1, 1, 0, ...ordinaryDir], [source, dest, type, data]);
       planAttrsAndPropagation(w, origin, dest, opts);
     }
   });
 }
 
-/** How planMounts makes a proc mount (see its procfsBy). */
-export type ProcfsBy = 'mount' | 'throwaway' | 'made';
+/** How planMounts makes a proc mount (see its procfsBy); `pidNsFd`: the joined pid namespace's fd. */
+export type ProcfsBy = 'mount' | 'throwaway' | { pidNsFd: number };
 
 /** A procfs mount (not a bind of one): what ProcMount, ProcMake and ProcPlace make. */
 function isProcfsMount(m: Mount): boolean {
@@ -193,103 +188,19 @@ function procOptions(data: string): string[] {
   return data.split(',').filter((o) => o);
 }
 
-/** A bind of a host path that is neither idmapped nor a cgroup mount: what BindMake can make. */
-function isPlainBind(m: Mount): boolean {
-  const type = m.type ?? '';
-  if (isIdmapped(m) || type === 'cgroup' || type === 'cgroup2') return false;
-  return parseMountOptions(m.options).bind || type === 'bind';
-}
-
-/** A slot for each config mount `takes` picks, by config index: their order in the config. */
-function slotsInConfigOrder(spec: Spec, takes: (m: Mount, i: number) => boolean): Map<number, number> {
+/** The ProcMake slot of each procfs mount: its place among them in the config. */
+function procSlots(spec: Spec): Map<number, number> {
   const slots = new Map<number, number>();
   (spec.mounts ?? []).forEach((m, i) => {
-    if (takes(m, i)) slots.set(i, slots.size);
+    if (isProcfsMount(m)) slots.set(i, slots.size);
   });
   return slots;
 }
 
-/** The BindMake slot of each plain bind among `only`. */
-function bindSlots(spec: Spec, only: ReadonlySet<number>): Map<number, number> {
-  return slotsInConfigOrder(spec, (m, i) => only.has(i) && isPlainBind(m));
-}
-
-/** mount(2) flags a bind remount sets on its one mount, as mount_setattr attributes. */
-const BIND_REMOUNT_ATTR: readonly [number, number][] = [
-  [MS.RDONLY, MOUNT_ATTR.RDONLY], [MS.NOSUID, MOUNT_ATTR.NOSUID], [MS.NODEV, MOUNT_ATTR.NODEV], [MS.NOEXEC, MOUNT_ATTR.NOEXEC],
-  [MS.NOSYMFOLLOW, MOUNT_ATTR.NOSYMFOLLOW],
-];
-const MS_ATIME = MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME;
-
 /**
- * The bind remount planBindExtras makes (MS_BIND | MS_REMOUNT | the mount's flags, when it
- * has any) as mount_setattr attributes of the top mount, for a bind made detached
- * (BindMake): such a remount sets ro, nosuid, nodev, noexec and nosymfollow to exactly what it
- * names, and, when it names an atime flag, the atime mode too (relatime unless noatime,
- * strictatime above both, nodiratime apart; with none it keeps the mount's); other flags
- * change nothing.
- */
-function bindRemountAttrs(flags: number): { set: number; clr: number } {
-  const extra = flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
-  if (extra === 0) return { set: 0, clr: 0 };
-  let set = 0;
-  let clr = 0;
-  for (const [ms, attr] of BIND_REMOUNT_ATTR) {
-    if (extra & ms) set |= attr;
-    else clr |= attr;
-  }
-  if (extra & MS_ATIME) {
-    clr |= MOUNT_ATTR.ATIME_MASK;
-    if (extra & MS.STRICTATIME) set |= MOUNT_ATTR.STRICTATIME;
-    else if (extra & MS.NOATIME) set |= MOUNT_ATTR.NOATIME;
-    if (extra & MS.NODIRATIME) set |= MOUNT_ATTR.NODIRATIME;
-    else clr |= MOUNT_ATTR.NODIRATIME;
-  }
-  return { set, clr };
-}
-
-/**
- * BindMake for every plain bind among `only` (in config order): the first stage clones each
- * host source as a detached tree before the root switch, with the flags the bind asks for
- * (the bind remount's and the r* options'), and keeps it for planMounts' BindPlace (procfsBy
- * 'made'): after pivot_root no host path is reachable. Only for splits filesystemBeforeFork
- * gives 'made'. A missing source is refused by planMounts, which plans the BindPlace of each.
- */
-export function planBindMake(w: PlanWriter, spec: Spec, only: ReadonlySet<number>, bundle: string): void {
-  for (const [i, slot] of bindSlots(spec, only)) {
-    const m = spec.mounts![i]!;
-    const opts = parseMountOptions(m.options);
-    const top = bindRemountAttrs(opts.flags);
-    w.add(`/mounts/${i}`, OpCode.BindMake, [slot, opts.recursive ? 1 : 0, top.set, top.clr, opts.attrSet, opts.attrClr], [hostSource(m, bundle), containerPath(m.destination)]);
-  }
-}
-
-/** The ProcMake slot of each procfs mount. */
-function procSlots(spec: Spec): Map<number, number> {
-  return slotsInConfigOrder(spec, isProcfsMount);
-}
-
-/**
- * ProcMake for every procfs mount among `only` (in config order): the first stage makes each
- * one of the pid namespace `pidNsFd` names and keeps it for planMounts' ProcPlace (procfsBy
- * 'made'). Only for configs procMountsMadeEarly accepts.
- */
-export function planProcMake(w: PlanWriter, spec: Spec, only: ReadonlySet<number>, pidNsFd: number, mountLabel?: string): void {
-  const slots = procSlots(spec);
-  (spec.mounts ?? []).forEach((m, i) => {
-    if (!only.has(i) || !isProcfsMount(m)) return;
-    const opts = parseMountOptions(m.options);
-    const data = mountLabel && takesMountLabel(m) ? withMountLabel(opts.data, mountLabel) : opts.data;
-    const attrs = procMountAttrs(opts.flags);
-    if (attrs === undefined) throw new Error(`internal: /mounts/${i} has no fsmount form`);
-    w.add(`/mounts/${i}`, OpCode.ProcMake, [slots.get(i)!, attrs, pidNsFd], [containerPath(m.destination), ...procOptions(data)]);
-  });
-}
-
-/**
- * Whether the first stage can make every procfs mount of the config before the root switch
- * (ProcMake): procfs takes "pidns" (asked only when there is a procfs mount), every one's
- * flags have an fsmount form and they fit the slots.
+ * Whether the first stage can make every procfs mount of the config itself, in config order
+ * (ProcMake, ProcPlace): procfs takes "pidns" (asked only when there is a procfs mount), every
+ * one's flags have an fsmount form and they fit the slots.
  */
 export function procMountsMadeEarly(spec: Spec, procfsPidns: () => boolean): boolean {
   const procs = (spec.mounts ?? []).filter(isProcfsMount);
@@ -299,45 +210,41 @@ export function procMountsMadeEarly(spec: Spec, procfsPidns: () => boolean): boo
 }
 
 /**
- * The config mounts split for a create that joins a pid namespace (build.ts): a procfs shows
- * the pid namespace of the process that makes it, so the procfs mounts are placed after
- * pivot_root (or wait for the fork into that namespace), and with them every later mount on
- * or under one of their destinations (it must stay on top of the procfs) or on an ancestor of
- * one (it must still cover it, as in config order). Earlier mounts under a procfs destination
- * stay before it, so it still covers them. Everything else is mounted before the root switch.
+ * The config mounts split for a create that joins a pid namespace on a kernel whose procfs
+ * lacks "pidns" (build.ts): there a procfs shows the pid namespace of the process that opens
+ * its context, so the procfs mounts are placed after pivot_root (by a throwaway in that
+ * namespace, or by the init after the fork), and with them every later mount on or under one
+ * of their destinations (it must stay on top of the procfs) or on an ancestor of one (it must
+ * still cover it, as in config order). Earlier mounts under a procfs destination stay before
+ * it, so it still covers them. Everything else is mounted before the root switch.
  *
- * A mount that must follow names a host source when it is a bind (an lxcfs-style bind onto
- * /proc/meminfo), an idmapped bind or a cgroup mount binding the host's hierarchies: after
- * pivot_root no host path can be reached. Plain binds (`binds`) can be made detached before
- * the root switch and placed after it (BindMake, BindPlace) where the procfs is made that way
- * too (filesystemBeforeFork's 'made'); with an idmapped bind or a cgroup mount among them
- * (`pinned`) the config keeps the order of a fork before every mount.
+ * A mount that must follow and binds a host path (an lxcfs-style bind onto /proc/meminfo, an
+ * idmapped bind, a cgroup mount binding the host's hierarchies: `hostSource`) cannot be made
+ * after pivot_root, where no host path is reachable: such a config keeps the order of a fork
+ * before every mount.
  */
 export interface ProcMountSplit {
   /** indexes of the config mounts placed after the root switch, in config order */
   after: ReadonlySet<number>;
   /** their destinations (container paths) */
   destinations: readonly string[];
-  /** how many of them are plain binds of a host path (BindMake) */
-  binds: number;
-  /** one of them is an idmapped bind or a cgroup mount: a host source only the old order reaches */
-  pinned: boolean;
+  /** one of them binds a host path */
+  hostSource: boolean;
 }
 
 export function splitProcMounts(spec: Spec): ProcMountSplit {
   const after = new Set<number>();
   const destinations: string[] = [];
-  let binds = 0;
-  let pinned = false;
+  let hostSource = false;
   (spec.mounts ?? []).forEach((m, i) => {
     const dest = containerPath(m.destination);
     if (!isProcfsMount(m) && !destinations.some((d) => onOrUnder(dest, d) || onOrUnder(d, dest))) return;
     after.add(i);
     destinations.push(dest);
-    if (isPlainBind(m)) binds++;
-    else if (isIdmapped(m) || m.type === 'cgroup' || m.type === 'cgroup2') pinned = true;
+    const type = m.type ?? '';
+    if (parseMountOptions(m.options).bind || type === 'bind' || type === 'cgroup' || type === 'cgroup2') hostSource = true;
   });
-  return { after, destinations, binds, pinned };
+  return { after, destinations, hostSource };
 }
 
 /** mount(2) flags a ProcMount carries as fsmount attributes. */

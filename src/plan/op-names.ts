@@ -56,8 +56,6 @@ const NAMES: Record<number, string> = {
   [OpCode.ProcMount]: 'mount procfs',
   [OpCode.ProcMake]: 'make procfs',
   [OpCode.ProcPlace]: 'mount procfs',
-  [OpCode.BindMake]: 'bind',
-  [OpCode.BindPlace]: 'mount',
 };
 
 export function opName(code: number): string {

@@ -189,8 +189,8 @@ export const enum OpCode {
    * ProcPlace (native/src/child_procmount.c): fsopen("proc"), fsconfig "pidns" = n2 (an fd of
    * the joined pid namespace), the procfs options s1.., the superblock, fsmount with the
    * MOUNT_ATTR_* flags n1, kept in slot n0 (0 .. PROC_SLOTS-1); s0 = the destination, for
-   * errors. In a user namespace it comes before the root switch: fsmount refuses a procfs
-   * there unless a full one is visible in the mount namespace (docs/ARCHITECTURE.md).
+   * errors. Before the root switch: in a user namespace fsmount refuses a procfs unless a full
+   * one is visible in the mount namespace (docs/ARCHITECTURE.md).
    */
   ProcMake = 52,
   /**
@@ -198,29 +198,10 @@ export const enum OpCode {
    * n1 = 1: only onto an ordinary directory, n2 = 1: create a missing destination.
    */
   ProcPlace = 53,
-  /**
-   * A bind of a host path made detached before the root switch, for a config bind that must
-   * follow a procfs ProcPlace places (an lxcfs-style bind onto /proc/meminfo): after
-   * pivot_root no host path is reachable (native/src/child_detached.c). open_tree(s0,
-   * OPEN_TREE_CLONE, AT_RECURSIVE when n1 = 1), then mount_setattr on the detached tree: n2 =
-   * attr_set, n3 = attr_clr on its top mount only (what a bind remount with the mount's flags
-   * sets; 0, 0 = nothing), n4 = attr_set, n5 = attr_clr on every mount of it (the r* options);
-   * kept in slot n0 (0 .. BIND_SLOTS-1) for BindPlace. s1 = the destination, for errors.
-   */
-  BindMake = 54,
-  /**
-   * Moves the tree BindMake kept in slot n0 onto s0 resolved in the root (symlinks followed
-   * inside it, as for any bind), then applies n2.. in order: each a propagation (MS_SHARED,
-   * MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE, | MS_REC for the whole tree) by mount_setattr, and
-   * closes it. n1 = create a missing destination (0 = no, 1 = directory, 2 = empty file).
-   */
-  BindPlace = 55,
 }
 
 /** The slots ProcMake keeps its mounts in (native/src/plan.h PLAN_PROC_SLOTS). */
 export const PROC_SLOTS = 8;
-/** The slots BindMake keeps its trees in (native/src/plan.h PLAN_BIND_SLOTS). */
-export const BIND_SLOTS = 8;
 
 export interface Op {
   code: OpCode;

@@ -1,6 +1,6 @@
 // Docker driving berth (registered in daemon.json `runtimes`) and, as the reference, runc:
 // run (attached, detached, --rm, -t, -it), exec, top, pause/unpause, update, stats, stop,
-// kill -s, restart, logs, --read-only, --cap-drop, no-new-privileges, --tmpfs, -v.
+// kill -s, restart, logs, --read-only, --cap-drop, no-new-privileges, --tmpfs, -v, --pid container:X.
 // Each effect is checked from inside the container where it can be.
 
 import fs from 'node:fs';
@@ -83,6 +83,16 @@ defineScenarios(dk, {
     const top = ok(dk.docker(['top', id]));
     assert.match(top, /PID/);
     assert.match(top, 'sleep 4242');
+    ok(dk.docker(['rm', '-f', id]));
+  },
+
+  'run --pid container:X joins its pid namespace (a joining create with Docker\'s prestart hook)': (rt) => {
+    const id = dk.detached(rt, ['sleep', '4243']);
+    const r = dk.docker([...dk.runArgs(rt, '--rm', '--pid', `container:${id}`), imageName, 'sh', '-c', 'tr "\\0" " " < /proc/1/cmdline; echo; ls /proc | grep -c "^[0-9]"']);
+    assert.is(r.status, 0, r.stderr);
+    const [cmdline, count] = r.stdout.trim().split('\n');
+    assert.is(cmdline!.trim(), 'sleep 4243', 'pid 1 is the other container\'s');
+    assert.ok(Number(count) >= 2, r.stdout);
     ok(dk.docker(['rm', '-f', id]));
   },
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { berth, makeBundle, sleepMs, stateOf, uniqueId } from '../helpers/berth.js';
+import { berth, makeBundle, rootfs, sleepMs, stateOf, uniqueId, withHolder } from '../helpers/berth.js';
 import { minimalSpec } from '../helpers/specs.js';
 import type { Hook, Spec } from '../../src/spec/types.js';
 
@@ -70,6 +70,51 @@ test('every hook runs once, in lifecycle order, with the state on stdin', () => 
     b.cleanup();
     fs.rmSync(log, { recursive: true, force: true });
   }
+});
+
+test('a create joining a pid namespace: the create hooks run before pivot_root with /proc of that namespace mounted, told a pid in the container\'s namespaces; startContainer hooks get the init\'s', () => {
+  // docs/ARCHITECTURE.md "A create that joins a pid namespace": the first stage stops for the
+  // create hooks before pivot_root, before the init exists; the pid they are told is the first
+  // stage's, whose namespaces are the container's and whose children's pid namespace is the
+  // joined one. Docker always sends a prestart hook (libnetwork-setkey, which opens that pid's
+  // network namespace), so this is `docker run --pid container:X`.
+  const log = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-hooks-join-'));
+  const pidOf = 'pid=$(grep -o \'"pid":[0-9]*\' | cut -d: -f2)';
+  const nsOf = (kind: string) => ['net', 'mnt', 'uts', 'pid_for_children'].map((n) => `readlink /proc/$pid/ns/${n} >> ${log}/${kind}.ns`).join('; ');
+  withHolder(minimalSpec(), 'hookholder', (holderPid) => {
+    const spec = minimalSpec({ linux: { namespaces: [{ type: 'pid', path: `/proc/${holderPid}/ns/pid` }, { type: 'mount' }, { type: 'uts' }, { type: 'network' }] } });
+    spec.process!.args = ['sh', '-c', 'for n in net mnt uts pid; do readlink /proc/self/ns/$n; done > /hooklog/main.ns'];
+    spec.mounts!.push({ destination: '/hooklog', type: 'bind', source: log, options: ['bind'] });
+    const env = ['PATH=/bin:/usr/bin'];
+    spec.hooks = {
+      prestart: [{ path: '/bin/sh', args: ['sh', '-c', `${pidOf}; echo $pid > ${log}/prestart.pid; ${nsOf('prestart')}`], env }],
+      createContainer: [{
+        path: '/bin/sh',
+        args: ['sh', '-c', `readlink /proc/self/ns/pid > ${log}/createContainer.pidns; readlink ${rootfs()}/proc/1/ns/pid > ${log}/createContainer.proc1`],
+        env,
+      }],
+      startContainer: [{ path: '/bin/sh', args: ['sh', '-c', 'grep -o \'"pid":[0-9]*\' > /hooklog/startContainer.pid'], env }],
+    };
+    const b = makeBundle(spec);
+    const id = uniqueId('hooksjoin');
+    try {
+      const r = berth(b.root, ['run', '--bundle', b.dir, id]);
+      assert.is(r.status, 0, r.stderr);
+      const read = (f: string) => fs.readFileSync(path.join(log, f), 'utf8').trim();
+      const [net, mnt, uts, pidForChildren] = read('prestart.ns').split('\n');
+      const [mainNet, mainMnt, mainUts, mainPid] = read('main.ns').split('\n');
+      assert.equal([net, mnt, uts], [mainNet, mainMnt, mainUts], 'the pid prestart is told is in the container\'s namespaces');
+      assert.is(pidForChildren, mainPid, '... and its children go to the joined pid namespace');
+      assert.is(mainPid, fs.readlinkSync(`/proc/${holderPid}/ns/pid`));
+      assert.is(read('createContainer.pidns'), mainPid, 'createContainer runs in the joined pid namespace');
+      assert.is(read('createContainer.proc1'), mainPid, 'the rootfs has the joined namespace\'s /proc before pivot_root');
+      // Hooks in the container's namespaces see the init's pid from there: the holder's init is 1.
+      assert.ok(Number(read('startContainer.pid').split(':')[1]) > 1, read('startContainer.pid'));
+    } finally {
+      b.cleanup();
+    }
+  });
+  fs.rmSync(log, { recursive: true, force: true });
 });
 
 test('startContainer hooks alone (their state comes with Go): the same state on stdin, in the container', () => {

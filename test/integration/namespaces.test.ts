@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { berth, berthBin, hostMounts, makeBundle, runIn, sleepMs, stateOf, uniqueId, withHolder } from '../helpers/berth.js';
 import { joinedUsernsSpec, minimalSpec } from '../helpers/specs.js';
 import type { Spec } from '../../src/spec/types.js';
+import { LXCFS_PROC_FILES } from '../../src/spec/rules/mounts.js';
 
 test('each new namespace differs from the host, each unlisted one is shared', () => {
   const spec = minimalSpec({
@@ -157,6 +158,35 @@ test('a create joining a pid namespace with lxcfs-style binds over /proc files: 
     assert.is(fs.readFileSync(`${data}/meminfo`, 'utf8'), 'MemTotal: 12345 kB\n');
   } finally {
     hb.cleanup();
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('a create joining a pid namespace with every lxcfs file bound (more binds than eight): each shows its source', () => {
+  // runc's allow-list below /proc (spec/rules/mounts.ts) is what an lxcfs setup binds; every
+  // one of them follows the procfs, so each is a detached tree made before pivot_root. Not
+  // /proc/net/dev: the kernel refuses any mount on /proc/PID/net/dev (EINVAL), and runc 1.1
+  // refuses it itself ("inside /proc"). Nor a file this kernel lacks (fips_enabled without
+  // CONFIG_CRYPTO_FIPS): the joined procfs has it only where the host's has.
+  const data = fs.mkdtempSync('/tmp/berth-test-lxcfs-all-');
+  const present = LXCFS_PROC_FILES.filter((dest) => dest !== '/proc/net/dev' && fs.existsSync(dest));
+  assert.ok(present.length > 8, `more binds than eight: ${present.length}`);
+  const files = present.map((dest, i) => ({ dest, source: `${data}/f${i}`, text: `lxcfs ${dest}` }));
+  for (const f of files) fs.writeFileSync(f.source, `${f.text}\n`);
+  try {
+    withHolder(minimalSpec(), 'lxcfsallholder', (pid) => {
+      const spec = minimalSpec({
+        mounts: [
+          { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+          ...files.map((f) => ({ destination: f.dest, source: f.source, options: ['bind', 'ro'] })),
+        ],
+        linux: { namespaces: [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'uts' }] },
+      });
+      const r = runIn(files.map((f) => `cat ${f.dest}`).join('; '), spec, 'lxcfsall');
+      assert.is(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim().split('\n'), files.map((f) => f.text));
+    });
+  } finally {
     fs.rmSync(data, { recursive: true, force: true });
   }
 });

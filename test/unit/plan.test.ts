@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { buildLaunchPlan, type PlanInput } from '../../src/plan/build.js';
 import { AT_RECURSIVE, CLONE, MOUNT_ATTR, MS } from '../../src/plan/linux-constants.js';
 import { OpCode } from '../../src/plan/ops.js';
+import { LXCFS_PROC_FILES } from '../../src/spec/rules/mounts.js';
 import { ConsolePart } from '../../src/plan/fd-ops.js';
 import { parseMountOptions } from '../../src/plan/mount-options.js';
 import { capWords } from '../../src/plan/capabilities.js';
@@ -105,14 +106,15 @@ test('joining a pid namespace: a later mount on an ancestor of the procfs still 
   assert.ok(indexOfMount(covered, '/tmp') < fork);
   assert.ok(fork < indexOfMount(covered, '/run/proc') && indexOfMount(covered, '/run/proc') < indexOfMount(covered, '/run'), 'config order kept');
   // An lxcfs-style bind onto a file of /proc where procfs lacks "pidns": its host source is
-  // gone after pivot_root, and no BindMake without ProcMake (see the next tests).
+  // gone after pivot_root (with "pidns" every mount keeps its place: see the next tests).
   const lxcfs = joinedPidPlan(joinedPidSpec([
     { destination: '/proc', type: 'proc', source: 'proc' },
     { destination: '/proc/meminfo', type: 'bind', source: '/etc/hosts', options: ['bind'] },
   ]));
   const l = lxcfs.ops.map((o) => o.code);
   assert.ok(l.indexOf(OpCode.ForkReport) < indexOfMount(lxcfs, '/proc') && l.indexOf(OpCode.ForkReport) < l.indexOf(OpCode.PivotRoot));
-  // createContainer hooks run before pivot_root and are told the init's pid: the fork first.
+  // Without "pidns" createContainer hooks, which run after the mounts (/proc among them) and
+  // before pivot_root, keep the fork first.
   const hooks = joinedPidPlan(joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]), { createHooks: true });
   const h = hooks.ops.map((o) => o.code);
   assert.ok(h.indexOf(OpCode.ForkReport) < h.indexOf(OpCode.SendSync) && h.indexOf(OpCode.SendSync) < h.indexOf(OpCode.PivotRoot));
@@ -120,69 +122,76 @@ test('joining a pid namespace: a later mount on an ancestor of the procfs still 
 
 const pidns = (spec: Spec) => ({ facts: { ...input(spec).facts, userNamespaces: () => true, procfsPidns: () => true } });
 
-test('joining a pid namespace where procfs takes "pidns": a host bind that must follow a procfs is cloned detached before pivot_root (BindMake) and placed after it (BindPlace), in config order', () => {
+test('joining a pid namespace where procfs takes "pidns": every mount in config order before pivot_root, each procfs made for the joined namespace where mount(2) would make it; host binds, idmapped binds and cgroup mounts after it too', () => {
   const spec = joinedPidSpec([
     { destination: '/data', type: 'bind', source: '/srv/data', options: ['rbind'] },
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     { destination: '/proc/meminfo', source: '/etc/hosts', options: ['bind', 'ro'] },
     { destination: '/proc/driver', type: 'tmpfs', source: 'tmpfs' },
-    { destination: '/proc/driver/rtc', source: '/srv/rtc', type: 'bind', options: ['rbind', 'nosuid', 'noatime', 'rro', 'rslave'] },
+    { destination: '/proc/cpuinfo', source: '/etc/hosts', options: ['bind', 'idmap'] },
+    { destination: '/proc/fs/cgroup', type: 'cgroup', source: 'cgroup' },
+    ...LXCFS_PROC_FILES.map((destination) => ({ destination, source: '/srv/data', options: ['bind'] })),
   ], { masked: ['/proc/kcore'] });
-  const plan = joinedPidPlan(spec, pidns(spec));
-  const c = plan.ops.map((o) => o.code);
-  const pivot = c.indexOf(OpCode.PivotRoot);
-  const close = c.indexOf(OpCode.CloseExcept);
-  const fork = c.indexOf(OpCode.ForkReport);
-  // Made: after the other mounts (the /data bind is an ordinary one), with the procfs, before pivot_root.
-  const made = plan.ops.filter((o) => o.code === OpCode.BindMake);
-  assert.equal(made.map((o) => [o.n, o.s]), [
-    [[0, 0, MOUNT_ATTR.RDONLY, MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW, 0, 0], ['/etc/hosts', '/proc/meminfo']],
-    [[1, 1, MOUNT_ATTR.NOSUID | MOUNT_ATTR.NOATIME, MOUNT_ATTR.RDONLY | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC | MOUNT_ATTR.NOSYMFOLLOW | MOUNT_ATTR.ATIME_MASK | MOUNT_ATTR.NODIRATIME, MOUNT_ATTR.RDONLY, 0], ['/srv/rtc', '/proc/driver/rtc']],
-  ]);
-  assert.ok(indexOfMount(plan, '/data') < c.indexOf(OpCode.BindMake) && c.lastIndexOf(OpCode.BindMake) < pivot);
-  assert.ok(c.lastIndexOf(OpCode.ProcMake) < pivot);
-  // Placed after pivot_root in config order (a file made for a file, a directory for a
-  // directory): procfs, the meminfo bind, the tmpfs, the rtc bind with its propagation; then the masked path, the closes and the fork.
-  const placed = plan.ops.filter((o) => o.code === OpCode.BindPlace);
-  assert.equal(placed.map((o) => [o.n, o.s]), [[[0, 2], ['/proc/meminfo']], [[1, 1, MS.SLAVE | MS.REC], ['/proc/driver/rtc']]]);
-  const procPlace = c.indexOf(OpCode.ProcPlace);
-  const place0 = c.indexOf(OpCode.BindPlace);
-  const tmpfs = indexOfMount(plan, '/proc/driver');
-  const place1 = c.lastIndexOf(OpCode.BindPlace);
-  assert.ok(pivot < procPlace && procPlace < place0 && place0 < tmpfs && tmpfs < place1, 'config order');
-  const mask = c.indexOf(OpCode.MaskPath);
-  assert.ok(place1 < mask && mask < close && close < fork);
-  // No remount, mount_setattr or propagation by path for them: their flags went with the tree.
-  assert.not.ok(plan.ops.some((o) => (o.code === OpCode.Mount || o.code === OpCode.MountSetattr) && ['/proc/meminfo', '/proc/driver/rtc'].includes(o.s![o.code === OpCode.Mount ? 1 : 0]!)));
-  assert.not.ok(plan.ops.slice(fork).some((o) => [OpCode.Mount, OpCode.BindPlace, OpCode.ProcPlace, OpCode.PivotRoot].includes(o.code)), 'no mount after the fork');
-  // A missing source is refused while planning, naming the mount.
-  const missing = joinedPidSpec([
-    { destination: '/proc', type: 'proc', source: 'proc' },
-    { destination: '/proc/meminfo', source: '/missing/meminfo', options: ['bind'] },
-  ]);
-  assert.throws(() => joinedPidPlan(missing, pidns(missing)), (e: unknown) => e instanceof ConfigError && /mounts\/1\/source/.test(e.message));
+  spec.linux!.namespaces!.push({ type: 'user' }, { type: 'cgroup' });
+  spec.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }];
+  spec.linux!.gidMappings = [{ containerID: 0, hostID: 1000, size: 1 }];
+  for (const userNs of [false, true]) {
+    if (!userNs) spec.linux!.namespaces = spec.linux!.namespaces!.filter((n) => n.type !== 'user');
+    const plan = joinedPidPlan(spec, pidns(spec));
+    const c = plan.ops.map((o) => o.code);
+    const pivot = c.indexOf(OpCode.PivotRoot);
+    const fork = c.indexOf(OpCode.ForkReport);
+    assert.ok(pivot >= 0 && pivot < fork, 'the fork after pivot_root');
+    // ProcMake right before its ProcPlace, at the procfs's place in config order.
+    const make = c.indexOf(OpCode.ProcMake);
+    assert.equal(plan.ops[make]!.n, [0, MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC, 42]);
+    assert.is(c[make + 1], OpCode.ProcPlace);
+    assert.equal(plan.ops[make + 1]!.s, ['/proc']);
+    const place = make + 1;
+    const meminfo = indexOfMount(plan, '/proc/meminfo');
+    const idmap = c.indexOf(OpCode.SendSync);
+    assert.equal(plan.ops[idmap]!.n, [SyncMsg.IdmapMount]);
+    const cgroup = plan.ops.findIndex((o) => o.s?.[1]?.startsWith('/proc/fs/cgroup'));
+    assert.ok(indexOfMount(plan, '/data') < make && place < meminfo && meminfo < indexOfMount(plan, '/proc/driver'), 'config order');
+    assert.ok(indexOfMount(plan, '/proc/driver') < idmap && idmap < cgroup && cgroup < pivot, 'the idmapped bind and the cgroup mount before pivot_root');
+    for (const f of LXCFS_PROC_FILES) assert.ok(indexOfMount(plan, f) < pivot, f);
+    const mask = c.indexOf(OpCode.MaskPath);
+    assert.ok(pivot < mask && mask < c.indexOf(OpCode.CloseExcept) && c.indexOf(OpCode.CloseExcept) < fork);
+    assert.not.ok(c.includes(OpCode.ProcMount), 'no throwaway');
+    assert.not.ok(plan.ops.slice(fork).some((o) => [OpCode.Mount, OpCode.ProcMake, OpCode.ProcPlace, OpCode.PivotRoot, OpCode.MaskPath].includes(o.code)), 'no mount after the fork');
+  }
 });
 
-test('joining a pid namespace: host sources after a procfs that BindMake does not take keep the fork first', () => {
-  const fork = (spec: Spec, extra: Partial<PlanInput> = {}) => {
+test('joining a pid namespace where procfs takes "pidns", with create hooks: the first stage stops for them after the mounts and before pivot_root; the init stops only for startContainer hooks', () => {
+  const spec = joinedPidSpec([
+    { destination: '/proc', type: 'proc', source: 'proc' },
+    { destination: '/proc/meminfo', source: '/etc/hosts', options: ['bind'] },
+  ]);
+  const plan = joinedPidPlan(spec, { ...pidns(spec), createHooks: true });
+  const c = plan.ops.map((o) => o.code);
+  const stops = plan.ops.flatMap((o, i) => (o.code === OpCode.SendSync && o.n![0] === SyncMsg.CreateHooks ? [i] : []));
+  assert.is(stops.length, 1, 'one stop: no startContainer hooks');
+  assert.ok(indexOfMount(plan, '/proc/meminfo') < stops[0]! && stops[0]! < c.indexOf(OpCode.PivotRoot));
+  assert.ok(c.indexOf(OpCode.PivotRoot) < c.indexOf(OpCode.ForkReport));
+  spec.hooks = { startContainer: [{ path: '/bin/true' }] };
+  const both = joinedPidPlan(spec, { ...pidns(spec), createHooks: true });
+  const b = both.ops.map((o) => o.code);
+  const bothStops = both.ops.flatMap((o, i) => (o.code === OpCode.SendSync && o.n![0] === SyncMsg.CreateHooks ? [i] : []));
+  assert.is(bothStops.length, 2);
+  assert.ok(bothStops[0]! < b.indexOf(OpCode.PivotRoot) && b.indexOf(OpCode.ForkReport) < bothStops[1]!, 'the second stop names the init');
+});
+
+test('joining a pid namespace: without a mount namespace the fork comes first even where procfs takes "pidns" (in a user namespace a process label or a proc flag without an fsmount form too: the test above)', () => {
+  const forkFirst = (spec: Spec, extra: Partial<PlanInput> = {}) => {
     const c = joinedPidPlan(spec, { ...pidns(spec), ...extra }).ops.map((o) => o.code);
-    return c.indexOf(OpCode.ForkReport) < c.indexOf(OpCode.PivotRoot) && !c.includes(OpCode.BindMake) && !c.includes(OpCode.ProcMake);
+    return c.indexOf(OpCode.ForkReport) >= 0 && !c.includes(OpCode.ProcMake) && (c.indexOf(OpCode.PivotRoot) < 0 || c.indexOf(OpCode.ForkReport) < c.indexOf(OpCode.PivotRoot));
   };
   const proc = { destination: '/proc', type: 'proc', source: 'proc' };
-  // An idmapped bind (made by the parent's helper) or a cgroup mount after the procfs.
-  assert.ok(fork(joinedPidSpec([proc, { destination: '/proc/meminfo', source: '/etc/hosts', options: ['bind', 'idmap'] }])));
-  assert.ok(fork(joinedPidSpec([proc, { destination: '/proc/fs/cgroup', type: 'cgroup', source: 'cgroup' }])));
-  // In a user namespace: a source only the parent's privileged bind reaches could not be cloned.
-  const userns = joinedPidSpec([proc, { destination: '/proc/meminfo', source: '/etc/hosts', options: ['bind'] }]);
-  userns.linux!.namespaces!.push({ type: 'user', path: '/proc/1/ns/user' });
-  assert.ok(fork(userns, { namespaceFds: new Map([[0, 42], [3, 43]]) }));
-  // More binds than slots.
-  const many = joinedPidSpec([proc, ...Array.from({ length: 9 }, (_, i) => ({ destination: `/proc/b${i}`, source: '/srv/data', options: ['bind'] }))]);
-  assert.ok(fork(many));
-  // A bind before the procfs, or beside it, is an ordinary one.
-  const before = joinedPidSpec([{ destination: '/proc/meminfo', source: '/etc/hosts', options: ['bind'] }, proc]);
-  const b = joinedPidPlan(before, pidns(before)).ops.map((o) => o.code);
-  assert.ok(!b.includes(OpCode.BindMake) && b.includes(OpCode.ProcMake) && b.indexOf(OpCode.PivotRoot) < b.indexOf(OpCode.ForkReport));
+  const shared = joinedPidSpec([proc]);
+  shared.linux!.namespaces = shared.linux!.namespaces!.filter((n) => n.type !== 'mount');
+  assert.ok(forkFirst(shared));
+  // Everything else, with "pidns": the new order.
+  assert.not.ok(forkFirst(joinedPidSpec([proc, ...Array.from({ length: 20 }, (_, i) => ({ destination: `/proc/b${i}`, source: '/srv/data', options: ['bind'] }))])));
 });
 
 test('joining a pid namespace where user namespaces can be made: the first stage makes the procfs too (ProcMount), after the closes; nothing is mounted after the fork', () => {
@@ -230,7 +239,7 @@ function joinedPidInUserNs(spec: Spec, how: 'joined' | 'new'): Spec {
   return spec;
 }
 
-test('joining a pid namespace in a user namespace: each procfs is made before pivot_root (ProcMake, the joined namespace by its fd) and placed after it (ProcPlace), before the closes and the fork', () => {
+test('joining a pid namespace in a user namespace: each procfs is made (ProcMake, the joined namespace by its fd) and placed (ProcPlace) in config order before pivot_root, before the closes and the fork', () => {
   for (const how of ['joined', 'new'] as const) {
     const spec = joinedPidInUserNs(joinedPidSpec([
       { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev', 'hidepid=2'] },
@@ -260,20 +269,18 @@ test('joining a pid namespace in a user namespace: each procfs is made before pi
     ]);
     const placed = plan.ops.filter((o) => o.code === OpCode.ProcPlace);
     assert.equal(placed.map((o) => [o.n, o.s]), [[[0, 1, 1], ['/proc']], [[1, 1, 1], ['/run/proc']]]);
-    // Made while the host's procfs is still in the mount namespace: after the other mounts, before pivot_root.
-    assert.ok(indexOfMount(plan, '/data') < c.indexOf(OpCode.ProcMake) && c.lastIndexOf(OpCode.ProcMake) < pivot, how);
-    // Placed after pivot_root in config order with what must follow them, then the masked and
-    // read-only paths on them; all before the closes (the mount fds are not kept) and the fork.
+    // Made while the host's procfs is still in the mount namespace, each right before its
+    // place in config order, all before pivot_root.
     const place0 = c.indexOf(OpCode.ProcPlace);
-    assert.ok(pivot < place0 && place0 < indexOfMount(plan, '/proc/driver') && indexOfMount(plan, '/proc/driver') < c.lastIndexOf(OpCode.ProcPlace));
-    const maskProc = plan.ops.findIndex((o) => o.code === OpCode.MaskPath && o.s![0] === '/proc/kcore');
-    const maskOther = plan.ops.findIndex((o) => o.code === OpCode.MaskPath && o.s![0] === '/etc/hidden');
-    assert.ok(pivot < maskOther && maskOther < place0, 'a path off the procfs needs no wait');
-    assert.ok(c.lastIndexOf(OpCode.ProcPlace) < maskProc && maskProc < close && close < fork);
-    assert.ok(c.indexOf(OpCode.ReadonlyPath) > place0 && c.indexOf(OpCode.ReadonlyPath) < close);
-    // Its sysctls go through the procfs it placed (none of its own can be made after pivot_root).
+    assert.is(c[place0 - 1], OpCode.ProcMake);
+    assert.ok(place0 < indexOfMount(plan, '/data') && indexOfMount(plan, '/data') < indexOfMount(plan, '/proc/driver'), how);
+    assert.ok(indexOfMount(plan, '/proc/driver') < c.lastIndexOf(OpCode.ProcMake) && c.lastIndexOf(OpCode.ProcPlace) < pivot, how);
+    // Then, after pivot_root, the sysctls (through the procfs placed at /proc), the read-only
+    // and the masked paths, the closes (the mount fds are not kept) and the fork.
     const sysctl = plan.ops.findIndex((o) => o.code === OpCode.WriteProc && o.s![0] === 'sys/kernel/shm_rmid_forced');
-    assert.ok(c.lastIndexOf(OpCode.ProcPlace) < sysctl && sysctl < c.indexOf(OpCode.ReadonlyPath), how);
+    const maskProc = plan.ops.findIndex((o) => o.code === OpCode.MaskPath && o.s![0] === '/proc/kcore');
+    assert.ok(pivot < sysctl && sysctl < c.indexOf(OpCode.ReadonlyPath) && c.indexOf(OpCode.ReadonlyPath) < maskProc, how);
+    assert.ok(maskProc < close && close < fork);
     // The root fd does not survive the closes: reopened before the privileged steps.
     assert.is(c[close + 1], OpCode.OpenRoot);
     assert.not.ok(plan.ops.slice(fork).some((o) => [OpCode.Mount, OpCode.MaskPath, OpCode.ReadonlyPath, OpCode.PivotRoot].includes(o.code)), 'no mount after the fork');
@@ -297,8 +304,8 @@ test('joining a pid namespace in a user namespace: each procfs is made before pi
   const plain = joinedPidSpec([{ destination: '/proc', type: 'proc', source: 'proc' }]);
   const p = joinedPidPlan(plain, { facts: { ...input(plain).facts, userNamespaces: () => true, procfsPidns: () => true } });
   const pc = p.ops.map((o) => o.code);
-  assert.ok(pc.indexOf(OpCode.ProcMake) < pc.indexOf(OpCode.PivotRoot) && pc.indexOf(OpCode.PivotRoot) < pc.indexOf(OpCode.ProcPlace));
-  assert.ok(pc.indexOf(OpCode.ProcPlace) < pc.indexOf(OpCode.CloseExcept) && !pc.includes(OpCode.ProcMount));
+  assert.ok(pc.indexOf(OpCode.ProcMake) < pc.indexOf(OpCode.ProcPlace) && pc.indexOf(OpCode.ProcPlace) < pc.indexOf(OpCode.PivotRoot));
+  assert.ok(pc.indexOf(OpCode.PivotRoot) < pc.indexOf(OpCode.CloseExcept) && !pc.includes(OpCode.ProcMount));
   assert.equal(p.ops.find((o) => o.code === OpCode.Setns)!.n, [42, CLONE.NEWPID, 1]);
   assert.equal(p.ops[pc.indexOf(OpCode.CloseExcept)]!.n, [0, 1, 2, 9], 'the pid namespace fd closed before the fork');
 });

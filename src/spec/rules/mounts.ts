@@ -10,7 +10,7 @@ import { checkAbsolute, containerPath, hasNul, isWithin } from './paths.js';
 
 // Files below /proc that may be mounted over: the ones lxcfs emulates (runc's list). Anything
 // else below /proc is refused, as runc does since CVE-2019-16884 (a bind over /proc/self/attr).
-const PROC_FILES_ALLOWED = [
+export const LXCFS_PROC_FILES: readonly string[] = [
   '/proc/cpuinfo', '/proc/diskstats', '/proc/meminfo', '/proc/stat', '/proc/swaps', '/proc/uptime',
   '/proc/loadavg', '/proc/slabinfo', '/proc/net/dev', '/proc/sys/kernel/ns_last_pid', '/proc/sys/crypto/fips_enabled',
 ];
@@ -39,7 +39,7 @@ export function checkMounts(f: Findings, spec: Spec, ns: NamespaceView): void {
     if (!dest.startsWith('/')) f.warn(atDest, `relative destination "${dest}" is deprecated; it is taken as "/${dest}"`);
     const inside = containerPath(f, atDest, dest);
     if (inside === '/') f.fail(atDest, `"${dest}" is the container's / itself; give the root filesystem in /root/path`);
-    if (isWithin(inside, '/proc') && inside !== '/proc' && !PROC_FILES_ALLOWED.includes(inside)) {
+    if (isWithin(inside, '/proc') && inside !== '/proc' && !LXCFS_PROC_FILES.includes(inside)) {
       f.fail(atDest, `"${dest}" is inside /proc; only /proc itself and the files lxcfs provides may be mounted there`);
     }
     if (inside === '/proc' && m.type !== 'proc' && !(isBind(m) && isProcfs(m.source))) {
