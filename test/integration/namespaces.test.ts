@@ -162,15 +162,16 @@ test('a create joining a pid namespace with lxcfs-style binds over /proc files: 
   }
 });
 
-test('a create joining a pid namespace with every lxcfs file bound (more binds than eight): each shows its source', () => {
+test('a create joining a pid namespace with every lxcfs file bound after its procfs: each shows its source', () => {
   // runc's allow-list below /proc (spec/rules/mounts.ts) is what an lxcfs setup binds; every
-  // one of them follows the procfs, so each is a detached tree made before pivot_root. Not
+  // one of them follows the procfs of the joined namespace, which the first stage makes in
+  // config order before pivot_root (more binds than the eight slots an earlier design had). Not
   // /proc/net/dev: the kernel refuses any mount on /proc/PID/net/dev (EINVAL), and runc 1.1
   // refuses it itself ("inside /proc"). Nor a file this kernel lacks (fips_enabled without
   // CONFIG_CRYPTO_FIPS): the joined procfs has it only where the host's has.
   const data = fs.mkdtempSync('/tmp/berth-test-lxcfs-all-');
   const present = LXCFS_PROC_FILES.filter((dest) => dest !== '/proc/net/dev' && fs.existsSync(dest));
-  assert.ok(present.length > 8, `more binds than eight: ${present.length}`);
+  assert.ok(present.length > 8, `the lxcfs files this kernel has: ${present.length}`);
   const files = present.map((dest, i) => ({ dest, source: `${data}/f${i}`, text: `lxcfs ${dest}` }));
   for (const f of files) fs.writeFileSync(f.source, `${f.text}\n`);
   try {
