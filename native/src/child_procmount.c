@@ -16,10 +16,10 @@
  *
  * Where procfs takes the "pidns" option, no throwaway: ProcMake has the first stage fsopen
  * "proc" itself, name the joined namespace by "pidns" (fsconfig with its fd) and keep the
- * detached mount in a slot, before the root switch; ProcPlace moves it onto its destination
- * after pivot_root. In a user namespace only that order works: fsmount refuses a procfs
- * there once no full one is left in the mount namespace ("too revealing"), move_mount checks
- * nothing of the kind.
+ * detached mount in a slot; ProcPlace, the next op, moves it onto its destination in the
+ * rootfs, at the procfs's place in config order, before pivot_root. In a user namespace the
+ * fsmount must come before pivot_root: it refuses a procfs there once no full one is left in
+ * the mount namespace ("too revealing"); move_mount checks nothing of the kind.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
