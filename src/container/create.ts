@@ -361,6 +361,9 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
       // told the first stage's pid, in every namespace of the container but the pid namespace
       // it joined for its children; then the init, with startContainer hooks, for their state.
       const pid = initPid || child.pid;
+      // Hooks in the container's namespaces get the pid as seen there (1 in a pid namespace of
+      // its own): createContainer's, and the startContainer hooks' stdin.
+      const inside = JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(pid), bundle, 'created'));
       if (!createHooksRun) {
         createHooksRun = true;
         faultPoint('create.sync-create-hooks');
@@ -376,12 +379,9 @@ async function launch(o: CreateOptions, spec: Spec, bundle: string, rootfs: stri
         faultPoint('create.hook-create-runtime');
         runHostHooks('createRuntime', hooks.createRuntime, created, o.warn);
         faultPoint('create.hook-create-container');
-        // Hooks in the container's namespaces get the pid as seen there (1 in a pid namespace of its own).
-        const inside = JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(pid), bundle, 'created'));
         if (hooks.createContainer?.length) await runHooksInContainer(addon, pid, hooks.createContainer, inside);
       }
-      // The stdin of the startContainer hooks.
-      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(JSON.stringify(hookState(spec, o.id, pidInOwnNamespace(pid), bundle, 'created'))));
+      addon.syncSend(child.syncFd, SyncMsg.HooksDone, Buffer.from(inside));
       faultPoint('create.hooks-done');
     },
     [SyncMsg.Ready]: () => {

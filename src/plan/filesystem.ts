@@ -86,8 +86,6 @@ export function planFilesystem(
     mounts?: { skip: ReadonlySet<number> }; hookSync?: boolean; paths: (p: string) => boolean; late: boolean;
     /** how the proc mounts are made (planMounts) */
     procfsBy?: ProcfsBy;
-    /** false: the caller writes the sysctls (planSysctls) */
-    sysctls?: boolean;
   },
 ): void {
   const { input, proc } = fs;
@@ -121,13 +119,13 @@ export function planFilesystem(
   if (spec.hostname !== undefined) w.add('/hostname', OpCode.Sethostname, [], [spec.hostname]);
   if (spec.domainname !== undefined) w.add('/domainname', OpCode.Setdomainname, [], [spec.domainname]);
   // sysctls go through /proc/sys, which readonlyPaths usually covers: write them first.
-  if (o.sysctls !== false) planSysctls(w, spec);
+  planSysctls(w, spec);
   planMaskedAndReadonly(w, spec, o.paths);
   if (o.late) planLateFilesystem(w, fs, { console: false, paths: () => false });
 }
 
 /** linux.sysctl, written through a procfs of the child's own (native/src/child_procfs.c). */
-export function planSysctls(w: PlanWriter, spec: Spec): void {
+function planSysctls(w: PlanWriter, spec: Spec): void {
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
     w.add(`/linux/sysctl/${key}`, OpCode.WriteProc, [], ['sys/' + sysctlProcPath(key), value]);
   }

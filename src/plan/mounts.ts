@@ -116,7 +116,7 @@ export function planMounts(
    */
   procfsBy: ProcfsBy = 'mount',
 ): void {
-  const slots = typeof procfsBy === 'object' ? procSlots(spec) : undefined;
+  const made = typeof procfsBy === 'object' ? { pidNsFd: procfsBy.pidNsFd, slots: procSlots(spec) } : undefined;
   (spec.mounts ?? []).forEach((m, i) => {
     if (only && !only.has(i)) return;
     const origin = `/mounts/${i}`;
@@ -163,10 +163,10 @@ export function planMounts(
       // proc and sysfs only on an ordinary directory (n5 = 1): never through a symlink.
       const ordinaryDir = type === 'proc' || type === 'sysfs' ? [0, 1] : [];
       const attrs = type === 'proc' && procfsBy !== 'mount' ? procMountAttrs(flags) : undefined;
-      if (type === 'proc' && slots && typeof procfsBy === 'object') {
+      if (type === 'proc' && made) {
         if (attrs === undefined) throw new Error(`internal: ${origin} has no fsmount form`);
-        const slot = slots.get(i)!;
-        w.add(origin, OpCode.ProcMake, [slot, attrs, procfsBy.pidNsFd], [dest, ...procOptions(data)]);
+        const slot = made.slots.get(i)!;
+        w.add(origin, OpCode.ProcMake, [slot, attrs, made.pidNsFd], [dest, ...procOptions(data)]);
         w.add(origin, OpCode.ProcPlace, [slot, 1, 1], [dest]);
       } else if (attrs !== undefined) w.add(origin, OpCode.ProcMount, [attrs, 1, 1], [dest, ...procOptions(data)]);
       else w.add(origin, OpCode.Mount, [flags, 1, 1, 0, ...ordinaryDir], [source, dest, type, data]);
