@@ -134,16 +134,17 @@ export function hostMounts(): string {
 }
 
 /**
- * Creates (never starts) a container of `holder` running `sleep 600`, so its namespaces can be
- * joined by path, and calls `fn` with its init's pid; everything is removed afterwards.
+ * Creates a container of `holder` running `sleep 600`, so its namespaces can be joined by
+ * path, and calls `fn` with its init's pid; everything is removed afterwards. Never started
+ * unless `started` (`run -d`: its init is then `sleep`, pid 1 of its namespace).
  */
-export function withHolder(holder: Spec, tag: string, fn: (pid: number) => void): void {
+export function withHolder(holder: Spec, tag: string, fn: (pid: number) => void, opts: { started?: boolean } = {}): void {
   holder.process!.args = ['sleep', '600'];
   const hb = makeBundle(holder);
   try {
     const id = uniqueId(tag);
-    const c = berth(hb.root, ['create', '--bundle', hb.dir, id]);
-    if (c.status !== 0) throw new Error(`create of the holder failed: ${c.stderr}`);
+    const c = berth(hb.root, [...(opts.started ? ['run', '-d'] : ['create']), '--bundle', hb.dir, id]);
+    if (c.status !== 0) throw new Error(`${opts.started ? 'run' : 'create'} of the holder failed: ${c.stderr}`);
     fn(stateOf(hb.root, id).pid);
   } finally {
     hb.cleanup();

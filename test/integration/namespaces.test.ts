@@ -73,50 +73,39 @@ function checkJoinedProcfs(pid: number, spec: Spec, tag: string, extra: string[]
 }
 
 test('a create joining another container\'s pid namespace by path gets its /proc, masked and read-only paths, and a host bind', () => {
-  // The first stage mounts and pivots before the fork; the procfs is made after it, in the
-  // joined namespace (docs/ARCHITECTURE.md "Threat model: a container overwriting berth").
-  const holder = minimalSpec();
-  holder.process!.args = ['sleep', '600'];
-  const hb = makeBundle(holder);
-  const hid = uniqueId('pidholder');
+  // The first stage mounts and pivots before the fork, the procfs of the joined namespace
+  // among its mounts (docs/ARCHITECTURE.md "A create that joins a pid namespace").
   const data = fs.mkdtempSync('/tmp/berth-test-pidjoin-');
   fs.writeFileSync(`${data}/greeting`, 'from the host\n');
   try {
-    assert.is(berth(hb.root, ['run', '-d', '--bundle', hb.dir, hid]).status, 0);
-    const pid = stateOf(hb.root, hid).pid;
-    const spec = minimalSpec({
-      mounts: [
-        { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
-        { destination: '/data', type: 'bind', source: data, options: ['rbind', 'ro'] },
-      ],
-      linux: {
-        namespaces: [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'uts' }],
-        maskedPaths: ['/proc/timer_list', '/proc/irq'],
-        readonlyPaths: ['/proc/sys'],
-      },
-    });
-    const [, greeting] = checkJoinedProcfs(pid, spec, 'pidjoin', ['cat /data/greeting']);
-    assert.is(greeting, 'from the host');
+    withHolder(minimalSpec(), 'pidholder', (pid) => {
+      const spec = minimalSpec({
+        mounts: [
+          { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+          { destination: '/data', type: 'bind', source: data, options: ['rbind', 'ro'] },
+        ],
+        linux: {
+          namespaces: [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'uts' }],
+          maskedPaths: ['/proc/timer_list', '/proc/irq'],
+          readonlyPaths: ['/proc/sys'],
+        },
+      });
+      const [, greeting] = checkJoinedProcfs(pid, spec, 'pidjoin', ['cat /data/greeting']);
+      assert.is(greeting, 'from the host');
+    }, { started: true });
   } finally {
-    hb.cleanup();
     fs.rmSync(data, { recursive: true, force: true });
   }
 });
 
-test('a create joining a pid namespace with lxcfs-style binds over /proc files: made before pivot_root, placed over the joined namespace\'s procfs, read-only', () => {
+test('a create joining a pid namespace with lxcfs-style binds over /proc files: over the joined namespace\'s procfs, read-only', () => {
   // A bind of a host file that must follow the procfs (docs/ARCHITECTURE.md "A create that
-  // joins a pid namespace"): cloned detached before pivot_root, placed after the procfs.
+  // joins a pid namespace"): made after it, in config order, before pivot_root.
   const data = fs.mkdtempSync('/tmp/berth-test-lxcfs-');
   fs.writeFileSync(`${data}/meminfo`, 'MemTotal: 12345 kB\n');
   fs.writeFileSync(`${data}/cpuinfo`, 'processor : 0\n');
-  const holder = minimalSpec();
-  holder.process!.args = ['sleep', '600'];
-  const hb = makeBundle(holder);
   try {
-    const hid = uniqueId('lxcfsholder');
-    assert.is(berth(hb.root, ['run', '-d', '--bundle', hb.dir, hid]).status, 0);
-    {
-      const pid = stateOf(hb.root, hid).pid;
+    withHolder(minimalSpec(), 'lxcfsholder', (pid) => {
       const spec = minimalSpec({
         mounts: [
           { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
@@ -138,8 +127,8 @@ test('a create joining a pid namespace with lxcfs-style binds over /proc files: 
       assert.is(write, 'mem-readonly');
       assert.match(memMount!, / ro[ ,]/, memMount);
       assert.match(cpuMount!, / ro,nosuid[ ,]/, cpuMount);
-      // A directory onto the /proc file: refused when placed, as mount(2) refuses it, and
-      // nothing is left behind.
+      // A directory onto the /proc file: refused, as mount(2) refuses it, and nothing is left
+      // behind.
       spec.mounts![1]!.source = data;
       const b = makeBundle(spec);
       const id = uniqueId('lxcfsbad');
@@ -154,10 +143,9 @@ test('a create joining a pid namespace with lxcfs-style binds over /proc files: 
       } finally {
         b.cleanup();
       }
-    }
+    }, { started: true });
     assert.is(fs.readFileSync(`${data}/meminfo`, 'utf8'), 'MemTotal: 12345 kB\n');
   } finally {
-    hb.cleanup();
     fs.rmSync(data, { recursive: true, force: true });
   }
 });
@@ -377,32 +365,25 @@ test('joining a user namespace makes the process its root (uid 0 inside, devices
   });
 });
 
-test('a create in a user namespace joining a pid namespace gets its /proc (made before pivot_root, placed after), options, masked and read-only paths', () => {
+test('a create in a user namespace joining a pid namespace gets its /proc, options, masked and read-only paths', () => {
   // The first stage makes the procfs before the root switch (fsmount refuses it in a user
-  // namespace once no full procfs is visible) and places it after (docs/ARCHITECTURE.md
-  // "A create that joins a pid namespace").
+  // namespace once no full procfs is visible), in config order (docs/ARCHITECTURE.md "A
+  // create that joins a pid namespace").
   const maps = { uidMappings: [{ containerID: 0, hostID: 310000, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 310000, size: 65536 }] };
   const holder = minimalSpec({ hostname: undefined, linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'user' }], ...maps } });
-  holder.process!.args = ['sleep', '600'];
-  const hb = makeBundle(holder);
-  try {
-    const hid = uniqueId('usernspidholder');
-    assert.is(berth(hb.root, ['run', '-d', '--bundle', hb.dir, hid]).status, 0);
-    const pid = stateOf(hb.root, hid).pid;
+  withHolder(holder, 'usernspidholder', (pid) => {
     const spec = joinedUsernsSpec(pid);
     spec.linux!.namespaces = [{ type: 'pid', path: `/proc/${pid}/ns/pid` }, { type: 'mount' }, { type: 'ipc' }, { type: 'user', path: `/proc/${pid}/ns/user` }];
     spec.mounts = spec.mounts!.map((m) => m.type === 'proc' ? { ...m, options: ['nosuid', 'noexec', 'nodev', 'hidepid=2'] } : m);
-    // Written through a procfs of the first stage's own (child_procfs.c), the namespaced
-    // sysctls follow the writer's namespaces.
+    // Written after pivot_root through the container's /proc (child_procfs.c): the
+    // namespaced sysctls follow the writer's namespaces.
     spec.linux!.sysctl = { 'kernel.shm_rmid_forced': '1' };
     spec.linux!.maskedPaths = ['/proc/timer_list', '/proc/irq'];
     spec.linux!.readonlyPaths = ['/proc/sys'];
     const [mount, sysctl] = checkJoinedProcfs(pid, spec, 'usernspidjoin', ['cat /proc/sys/kernel/shm_rmid_forced']);
     assert.match(mount!, /hidepid=invisible/);
     assert.is(sysctl, '1', 'the sysctl');
-  } finally {
-    hb.cleanup();
-  }
+  }, { started: true });
 });
 
 test.run();
